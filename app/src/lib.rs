@@ -1,0 +1,80 @@
+//! The Vitrine user interface: one Leptos app rendered on the server and hydrated in the
+//! browser. Server functions live in `server/`; everything that touches the database is
+//! behind the `ssr` feature and never reaches the wasm build.
+
+#![recursion_limit = "256"]
+
+rust_i18n::i18n!("../locales", fallback = "en");
+
+pub mod components;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod security;
+pub mod server;
+
+use leptos::prelude::*;
+use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use crate::components::layout::Layout;
+use crate::i18n::Locale;
+use crate::pages::{home::HomePage, not_found::NotFound};
+
+/// The HTML document around the app. Rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    security::send_content_security_policy();
+    let locale = Locale::default();
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.tag()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#1c1917" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options=options.clone() />
+                <HashedStylesheet options id="leptos" />
+                <MetaTags />
+            </head>
+            <body class="min-h-screen bg-stone-50 text-stone-900 antialiased">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(Locale::default());
+    mark_hydrated();
+    // Pages wait for their data before the first byte (SsrMode::Async): the HTML is
+    // complete for crawlers and for shoppers without JavaScript, and the status code
+    // and <title> are known before anything is sent.
+    view! {
+        <Router>
+            <Layout>
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}
+
+/// Sets `data-hydrated="true"` on `<body>` once the wasm has taken over the page, so
+/// tests (and styles) can tell a hydrated page from a server-rendered one.
+fn mark_hydrated() {
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}

@@ -1,0 +1,40 @@
+//! The one error type of the business layer.
+
+/// What went wrong, in terms the layers above can act on: each variant maps to one HTTP
+/// status and one message a user can read. Internal details are logged, never shown.
+#[derive(Debug, thiserror::Error)]
+pub enum DomainError {
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{field}: {message}")]
+    Validation {
+        field: &'static str,
+        message: String,
+    },
+    #[error("you are not allowed to do this")]
+    Forbidden,
+    #[error("please sign in")]
+    Unauthorized,
+    #[error("something went wrong on our side")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<sqlx::Error> for DomainError {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::RowNotFound => DomainError::NotFound("record"),
+            sqlx::Error::Database(db) => match db.constraint() {
+                // Constraint names, not message text, decide the mapping.
+                Some("category_translations_locale_slug_key") => {
+                    DomainError::Conflict("another category already uses this URL".into())
+                }
+                _ => DomainError::Internal(Box::new(error)),
+            },
+            _ => DomainError::Internal(Box::new(error)),
+        }
+    }
+}
+
+pub type DomainResult<T> = Result<T, DomainError>;

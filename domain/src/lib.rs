@@ -1,0 +1,14 @@
+//! Vitrine's business logic: every rule of the shop lives here, once.
+//!
+//! Server functions, REST handlers, webhooks and background jobs all call these
+//! functions. Each context has a `mod.rs` with the service functions (which own
+//! transactions) and a `repo.rs` with the SQL (which runs inside the caller's executor).
+
+pub mod catalog;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod locale;
+pub mod shop;
+
+pub use error::{DomainError, DomainResult};

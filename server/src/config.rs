@@ -1,0 +1,256 @@
+//! Settings from the environment (and `.env` in development).
+//!
+//! | variable             | default          | meaning                                       |
+//! |----------------------|------------------|-----------------------------------------------|
+//! | `VITRINE_ADDR`       | `127.0.0.1:3000` | address to listen on                          |
+//! | `DATABASE_URL`       | (unset)          | use this PostgreSQL instead of the private one |
+//! | `VITRINE_DATA_DIR`   | `./data`         | private PostgreSQL lives in `<dir>/postgres`  |
+//! | `VITRINE_PG_BIN`     | (searched)       | folder with `initdb` and `postgres`           |
+//! | `VITRINE_SECRET_KEY` | see below        | at least 32 characters; signs links and tokens |
+//! | `VITRINE_DEMO_DATA`  | `true`           | seed the demo shop on first start             |
+//! | `VITRINE_SITE_ROOT`  | `target/site`    | built assets (`pkg/`, files from `public/`)    |
+//! | `VITRINE_DB_POOL`    | `16`             | database connections per server process        |
+//! | `RUST_LOG`           | `info`           | log filter; `VITRINE_LOG_FORMAT=json` for JSON |
+//!
+//! The secret key: with the private database (one server), a random key is made on first
+//! start and kept in the data directory. With `DATABASE_URL` (possibly many replicas, which
+//! must share it), a release build refuses to start without one.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name} is not valid: {reason}")]
+    Invalid { name: &'static str, reason: String },
+    #[error(
+        "VITRINE_SECRET_KEY must be set when DATABASE_URL is used in a release build (all \
+         replicas need the same key); generate one with `openssl rand -hex 32`"
+    )]
+    MissingSecret,
+    #[error("could not keep the secret key in {path}: {source}")]
+    SecretFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+#[derive(Clone)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub database_url: Option<String>,
+    pub data_dir: PathBuf,
+    pub secret_key: Option<String>,
+    pub demo_data: bool,
+    pub site_root: PathBuf,
+    pub db_pool_size: u32,
+}
+
+impl std::fmt::Debug for Config {
+    // Never print the secret or the database password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("addr", &self.addr)
+            .field("database", &self.database_url.as_deref().map(redact_url))
+            .field("data_dir", &self.data_dir)
+            .field("demo_data", &self.demo_data)
+            .field("site_root", &self.site_root)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Reads one variable; `lookup` is injectable so tests need not touch the process env.
+pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+    let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+    let addr = get("VITRINE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+    let addr = addr.parse().map_err(|_| ConfigError::Invalid {
+        name: "VITRINE_ADDR",
+        reason: format!("`{addr}` is not an address such as 127.0.0.1:3000"),
+    })?;
+    let secret_key = get("VITRINE_SECRET_KEY");
+    if let Some(key) = &secret_key
+        && key.len() < 32
+    {
+        return Err(ConfigError::Invalid {
+            name: "VITRINE_SECRET_KEY",
+            reason: "it must be at least 32 characters".into(),
+        });
+    }
+    let demo_data = match get("VITRINE_DEMO_DATA").as_deref() {
+        None | Some("1" | "true" | "yes") => true,
+        Some("0" | "false" | "no") => false,
+        Some(other) => {
+            return Err(ConfigError::Invalid {
+                name: "VITRINE_DEMO_DATA",
+                reason: format!("`{other}` is not true or false"),
+            });
+        }
+    };
+    let db_pool_size = match get("VITRINE_DB_POOL") {
+        None => 16,
+        Some(n) => {
+            n.parse()
+                .ok()
+                .filter(|n| (1..=1000).contains(n))
+                .ok_or(ConfigError::Invalid {
+                    name: "VITRINE_DB_POOL",
+                    reason: format!("`{n}` is not a number from 1 to 1000"),
+                })?
+        }
+    };
+    let site_root = get("VITRINE_SITE_ROOT")
+        .or_else(|| get("LEPTOS_SITE_ROOT"))
+        .unwrap_or_else(|| "target/site".into());
+    Ok(Config {
+        addr,
+        database_url: get("DATABASE_URL"),
+        data_dir: get("VITRINE_DATA_DIR")
+            .unwrap_or_else(|| "data".into())
+            .into(),
+        secret_key,
+        demo_data,
+        site_root: site_root.into(),
+        db_pool_size,
+    })
+}
+
+pub fn from_env() -> Result<Config, ConfigError> {
+    from_lookup(|name| std::env::var(name).ok())
+}
+
+impl Config {
+    /// Where the private PostgreSQL cluster keeps its data.
+    pub fn postgres_dir(&self) -> PathBuf {
+        self.data_dir.join("postgres")
+    }
+
+    /// The key that signs links and tokens (see the module notes for where it comes from).
+    pub fn resolve_secret_key(&self) -> Result<String, ConfigError> {
+        if let Some(key) = &self.secret_key {
+            return Ok(key.clone());
+        }
+        if self.database_url.is_none() {
+            return self.kept_secret_key();
+        }
+        if cfg!(debug_assertions) {
+            tracing::warn!("VITRINE_SECRET_KEY is not set; using a random key for this process");
+            return Ok(random_key());
+        }
+        Err(ConfigError::MissingSecret)
+    }
+
+    fn kept_secret_key(&self) -> Result<String, ConfigError> {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = self.data_dir.join("secret.key");
+        let failed = |source| ConfigError::SecretFile {
+            path: path.clone(),
+            source,
+        };
+        match std::fs::read_to_string(&path) {
+            Ok(key) if key.trim().len() >= 32 => return Ok(key.trim().to_string()),
+            Ok(_) => {
+                return Err(failed(std::io::Error::other(
+                    "the file holds fewer than 32 characters",
+                )));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(failed(e)),
+        }
+        std::fs::create_dir_all(&self.data_dir).map_err(failed)?;
+        let key = random_key();
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+            .map_err(failed)?;
+        file.write_all(key.as_bytes()).map_err(failed)?;
+        Ok(key)
+    }
+}
+
+fn random_key() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`, for logs and errors.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    match rest.split_once('@') {
+        Some((credentials, host)) => {
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}")
+        }
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_run_a_local_shop() {
+        let config = config(&[]).unwrap();
+        assert_eq!(config.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.postgres_dir(), PathBuf::from("data/postgres"));
+        assert!(config.database_url.is_none());
+        assert!(config.demo_data);
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let err = config(&[("VITRINE_ADDR", "localhost")]).unwrap_err();
+        assert!(
+            err.to_string().starts_with("VITRINE_ADDR is not valid"),
+            "{err}"
+        );
+        let err = config(&[("VITRINE_SECRET_KEY", "short")]).unwrap_err();
+        assert!(err.to_string().contains("32 characters"), "{err}");
+        let err = config(&[("VITRINE_DEMO_DATA", "maybe")]).unwrap_err();
+        assert!(err.to_string().contains("VITRINE_DEMO_DATA"), "{err}");
+        let err = config(&[("VITRINE_DB_POOL", "0")]).unwrap_err();
+        assert!(err.to_string().contains("VITRINE_DB_POOL"), "{err}");
+    }
+
+    #[test]
+    fn the_private_database_keeps_its_secret_key_across_starts() {
+        let dir = tempfile::tempdir().unwrap();
+        let dir_str = dir.path().to_str().unwrap();
+        let config = config(&[("VITRINE_DATA_DIR", dir_str)]).unwrap();
+        let first = config.resolve_secret_key().unwrap();
+        assert_eq!(first.len(), 64);
+        assert_eq!(config.resolve_secret_key().unwrap(), first);
+        let mode = std::os::unix::fs::PermissionsExt::mode(
+            &std::fs::metadata(dir.path().join("secret.key"))
+                .unwrap()
+                .permissions(),
+        );
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    #[test]
+    fn passwords_never_reach_the_logs() {
+        assert_eq!(
+            redact_url("postgres://shop:hunter2@db.internal:5432/vitrine"),
+            "postgres://shop:***@db.internal:5432/vitrine"
+        );
+        let config = config(&[("DATABASE_URL", "postgres://shop:hunter2@db/vitrine")]).unwrap();
+        assert!(!format!("{config:?}").contains("hunter2"));
+    }
+}

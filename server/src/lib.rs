@@ -1,0 +1,188 @@
+//! The Vitrine server: storefront, admin and API in one stateless process.
+//!
+//! `main.rs` only reads the command line; [`run`] does the work and [`router`] builds the
+//! HTTP routes, so tests can drive the same router in-process.
+
+pub mod assets;
+pub mod config;
+pub mod database;
+pub mod headers;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::{FromRef, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use leptos::prelude::{LeptosOptions, provide_context};
+use leptos_axum::{LeptosRoutes, generate_route_list, render_app_to_stream_with_context};
+use sqlx::PgPool;
+use tower_http::CompressionLevel;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+
+/// What every request handler can reach. Nothing in it is per-process state that a
+/// second replica would lack: everything that changes lives in PostgreSQL.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub leptos: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+/// Why the server could not start; each says what to do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error("cannot listen on {addr}: {reason}")]
+    Listen { addr: SocketAddr, reason: String },
+    #[error(transparent)]
+    Database(#[from] localpg::Error),
+    #[error("cannot connect to {target}: {source}")]
+    Connect { target: String, source: sqlx::Error },
+    #[error("cannot bring the database schema up to date: {0}")]
+    Migrate(sqlx::migrate::MigrateError),
+    #[error("cannot seed the demo shop: {0}")]
+    Seed(domain::DomainError),
+    #[error("the server failed: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Leptos settings for this build: the site folder and whether file names are hashed
+/// (cargo-leptos writes `hash.txt` beside the binary when they are).
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    let hash_file = std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.join("hash.txt")));
+    LeptosOptions::builder()
+        .output_name("vitrine")
+        .site_root(config.site_root.to_string_lossy().as_ref())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .hash_files(hash_file.is_some_and(|f| f.exists()))
+        .build()
+}
+
+pub fn router(state: AppState) -> Router {
+    let pool = state.pool.clone();
+    let context = move || provide_context(pool.clone());
+    let shell_options = state.leptos.clone();
+    let shell = move || app::shell(shell_options.clone());
+    let not_found = assets::not_found_service(render_app_to_stream_with_context(
+        context.clone(),
+        shell.clone(),
+    ));
+    let routes = generate_route_list(app::App);
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .leptos_routes_with_context(&state, routes, context, shell)
+        .merge(assets::router(&state.leptos, not_found))
+        .layer(headers::security_headers())
+        // Brotli's default level is too slow to run per request; 4 keeps most of the gain.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// The process is alive (for restart decisions; never touches the database).
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// The process can serve: the database answers (for load balancers).
+async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    if domain::db::is_reachable(&state.pool).await {
+        (StatusCode::OK, "ready")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+    }
+}
+
+/// Binds first (so a busy port fails before any database work), starts or reaches the
+/// database, migrates, seeds the demo shop, serves until SIGINT/SIGTERM, then finishes
+/// in-flight requests and stops the private database.
+pub fn run(config: Config) -> Result<(), StartError> {
+    let listener = bind(config.addr)?;
+    let database = database::start(&config)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(StartError::Serve)?;
+    let served = runtime.block_on(serve(&config, &database, listener));
+    runtime.shutdown_timeout(std::time::Duration::from_secs(5));
+    if let Some(cluster) = database.cluster {
+        cluster.stop()?;
+    }
+    served
+}
+
+fn bind(addr: SocketAddr) -> Result<std::net::TcpListener, StartError> {
+    let listener = std::net::TcpListener::bind(addr).map_err(|e| StartError::Listen {
+        addr,
+        reason: match e.kind() {
+            std::io::ErrorKind::AddrInUse => {
+                "the address is already in use; stop the other program or choose another \
+                 address with VITRINE_ADDR"
+                    .into()
+            }
+            std::io::ErrorKind::PermissionDenied => {
+                "permission denied; ports below 1024 need privileges, choose another with \
+                 VITRINE_ADDR"
+                    .into()
+            }
+            _ => e.to_string(),
+        },
+    })?;
+    listener.set_nonblocking(true).map_err(StartError::Serve)?;
+    Ok(listener)
+}
+
+async fn serve(
+    config: &Config,
+    database: &database::Database,
+    listener: std::net::TcpListener,
+) -> Result<(), StartError> {
+    config.resolve_secret_key()?;
+    let pool = database::connect(database, config.db_pool_size).await?;
+    if config.demo_data {
+        let seeded = domain::demo::seed(&pool).await.map_err(StartError::Seed)?;
+        tracing::info!(?seeded, "demo shop");
+    }
+    let state = AppState {
+        pool: pool.clone(),
+        leptos: leptos_options(config),
+    };
+    let listener = tokio::net::TcpListener::from_std(listener).map_err(StartError::Serve)?;
+    let url = format!(
+        "http://{}",
+        listener.local_addr().map_err(StartError::Serve)?
+    );
+    tracing::info!(%url, database = %database.description, "Vitrine is running");
+    println!("Vitrine is running at {url}");
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartError::Serve)?;
+    tracing::info!("stopped accepting requests; in-flight requests finished");
+    pool.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate()).expect("installing the SIGTERM handler");
+    let mut interrupt = signal(SignalKind::interrupt()).expect("installing the SIGINT handler");
+    tokio::select! {
+        _ = terminate.recv() => tracing::info!("SIGTERM received, shutting down"),
+        _ = interrupt.recv() => tracing::info!("SIGINT received, shutting down"),
+    }
+}
