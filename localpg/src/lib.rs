@@ -124,9 +124,8 @@ impl Cluster {
         if !data_dir.join("PG_VERSION").exists() {
             process::initdb(&bin_dir, &data_dir, &run_as, options.ephemeral)?;
         }
-        pidfile::clear_if_stale(&data_dir)?;
-
         let socket_dir = socket_dir_for(&data_dir, &run_as)?;
+        pidfile::clear_stale_locks(&data_dir, &socket_dir, PORT)?;
         let log_file = data_dir.join("vitrine-postgres.log");
         let child = process::spawn_postgres(
             &bin_dir,

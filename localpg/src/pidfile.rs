@@ -29,12 +29,18 @@ pub fn is_ready(data_dir: &Path) -> bool {
     })
 }
 
-/// A lock file left by a crash names a pid that is gone, or that now belongs to another
-/// program. PostgreSQL would refuse to start in the second case, so we remove the file
-/// ourselves when the pid is not a live `postgres`. A live postgres means the directory is
-/// really in use, which is an error.
-pub fn clear_if_stale(data_dir: &Path) -> Result<(), Error> {
-    let Some(contents) = read(data_dir) else {
+/// Lock files left by a crash (`postmaster.pid` in the data directory and
+/// `.s.PGSQL.<port>.lock` beside the socket) name a pid that is gone, a zombie, or a pid
+/// now reused by another program. PostgreSQL refuses to start in the last two cases, so we
+/// remove them ourselves when the pid is not a live `postgres`. A live postgres means the
+/// directory really is in use, which is an error.
+pub fn clear_stale_locks(data_dir: &Path, socket_dir: &Path, port: u16) -> Result<(), Error> {
+    clear_if_stale(&data_dir.join(FILE), data_dir)?;
+    clear_if_stale(&socket_dir.join(format!(".s.PGSQL.{port}.lock")), data_dir)
+}
+
+fn clear_if_stale(lock: &Path, data_dir: &Path) -> Result<(), Error> {
+    let Ok(contents) = fs::read_to_string(lock) else {
         return Ok(());
     };
     if let Some(pid) = pid(&contents)
@@ -46,18 +52,28 @@ pub fn clear_if_stale(data_dir: &Path) -> Result<(), Error> {
         });
     }
     tracing::warn!(
-        data_dir = %data_dir.display(),
-        "removing a stale postmaster.pid left by a PostgreSQL that did not stop cleanly"
+        lock = %lock.display(),
+        "removing a stale lock file left by a PostgreSQL that did not stop cleanly"
     );
-    fs::remove_file(data_dir.join(FILE)).map_err(crate::io("removing a stale postmaster.pid"))
+    fs::remove_file(lock).map_err(crate::io(format!("removing {}", lock.display())))
 }
 
+/// A live (not zombie) process named postgres. A killed postmaster stays a zombie until
+/// its parent or init reaps it, and in a container init may never do so.
 fn is_postgres(pid: i32) -> bool {
     if pid <= 0 {
         return false;
     }
-    fs::read_to_string(format!("/proc/{pid}/comm"))
-        .is_ok_and(|comm| matches!(comm.trim(), "postgres" | "postmaster"))
+    let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    // "<pid> (<comm>) <state> ...": the name may hold spaces, so split at the last ')'.
+    let Some((head, rest)) = stat.rsplit_once(") ") else {
+        return false;
+    };
+    let name = head.split_once(" (").map_or("", |(_, name)| name);
+    let dead = matches!(rest.chars().next(), Some('Z' | 'X'));
+    !dead && matches!(name, "postgres" | "postmaster")
 }
 
 #[cfg(test)]
@@ -85,7 +101,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         // pid_max on Linux is at most 2^22, so this pid cannot exist.
         write_pidfile(dir.path(), "99999999", "ready");
-        clear_if_stale(dir.path()).unwrap();
+        clear_stale_locks(dir.path(), dir.path(), 5432).unwrap();
         assert!(!dir.path().join(FILE).exists());
     }
 
@@ -93,13 +109,39 @@ mod tests {
     fn a_lock_file_naming_another_program_is_removed() {
         let dir = tempfile::tempdir().unwrap();
         write_pidfile(dir.path(), &std::process::id().to_string(), "ready");
-        clear_if_stale(dir.path()).unwrap();
+        clear_stale_locks(dir.path(), dir.path(), 5432).unwrap();
         assert!(!dir.path().join(FILE).exists());
+    }
+
+    #[test]
+    fn a_zombie_postgres_does_not_hold_the_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        // A child that exits at once and is never reaped stays a zombie, as a killed
+        // postmaster does; a copy of `true` named postgres gives it PostgreSQL's name.
+        let program = dir.path().join("postgres");
+        fs::copy("/bin/true", &program).unwrap();
+        let child = std::process::Command::new(&program).spawn().unwrap();
+        let pid = child.id() as i32;
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        write_pidfile(dir.path(), &pid.to_string(), "ready");
+        clear_stale_locks(dir.path(), dir.path(), 5432).unwrap();
+        assert!(!dir.path().join(FILE).exists());
+        drop(child);
+    }
+
+    #[test]
+    fn a_stale_socket_lock_is_removed_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let sockets = tempfile::tempdir().unwrap();
+        let lock = sockets.path().join(".s.PGSQL.5432.lock");
+        fs::write(&lock, "99999999\n/data\n").unwrap();
+        clear_stale_locks(dir.path(), sockets.path(), 5432).unwrap();
+        assert!(!lock.exists());
     }
 
     #[test]
     fn no_lock_file_is_fine() {
         let dir = tempfile::tempdir().unwrap();
-        clear_if_stale(dir.path()).unwrap();
+        clear_stale_locks(dir.path(), dir.path(), 5432).unwrap();
     }
 }

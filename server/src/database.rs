@@ -23,12 +23,20 @@ const DATABASE_NAME: &str = "vitrine";
 /// main thread before the async runtime starts (see `localpg::Cluster::start`).
 pub fn start(config: &Config) -> Result<Database, StartError> {
     if let Some(url) = &config.database_url {
-        let connect = PgConnectOptions::from_str(url).map_err(|e| {
+        let invalid = |reason: String| {
             StartError::Config(crate::config::ConfigError::Invalid {
                 name: "DATABASE_URL",
-                reason: format!("{e} (expected postgres://user:password@host:port/database)"),
+                reason: format!("{reason} (expected postgres://user:password@host:port/database)"),
             })
-        })?;
+        };
+        // sqlx accepts any scheme here; say so plainly when it is not PostgreSQL's.
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Err(invalid(format!(
+                "`{}` is not a PostgreSQL URL",
+                redact_url(url)
+            )));
+        }
+        let connect = PgConnectOptions::from_str(url).map_err(|e| invalid(e.to_string()))?;
         return Ok(Database {
             connect,
             description: redact_url(url),

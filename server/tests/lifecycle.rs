@@ -287,7 +287,7 @@ fn an_unusable_data_directory_is_reported() {
     std::fs::create_dir_all(dir.path().join("parent")).unwrap();
     // VITRINE_DATA_DIR/postgres is a file.
     std::fs::write(dir.path().join("parent/postgres"), "").unwrap();
-    let message = run_expecting_failure(command(&dir.path().join("parent")));
+    let message = run_expecting_failure(&mut command(&dir.path().join("parent")));
     assert!(message.contains("not a directory"), "{message}");
 }
 

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::error::AppError;
 use crate::i18n::{Locale, use_locale};
 use crate::server::{ShopInfo, get_shop_info};
 use crate::tr;
@@ -9,26 +10,27 @@ use crate::tr;
 /// The currencies the switcher will offer once prices are multi-currency.
 const CURRENCIES: [&str; 6] = ["USD", "EUR", "BRL", "GBP", "JPY", "CNY"];
 
+type Shop = OnceResource<Result<ShopInfo, AppError>>;
+
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
-    let shop = OnceResource::new(get_shop_info());
-    let shop_name = move || {
-        shop.get()
-            .and_then(Result::ok)
-            .map(|ShopInfo { name }| name)
-            .unwrap_or_default()
-    };
+    let shop: Shop = OnceResource::new(get_shop_info());
     view! {
         <div class="flex min-h-screen flex-col">
-            <Header shop_name />
+            <Header shop />
             <main class="mx-auto w-full max-w-6xl flex-1 px-4 py-8">{children()}</main>
-            <Footer shop_name />
+            <Footer shop />
         </div>
     }
 }
 
+/// The shop's name once loaded; empty if it could not be (the page still renders).
+async fn shop_name(shop: Shop) -> String {
+    shop.await.map(|info| info.name).unwrap_or_default()
+}
+
 #[component]
-fn Header(shop_name: impl Fn() -> String + Send + Sync + Copy + 'static) -> impl IntoView {
+fn Header(shop: Shop) -> impl IntoView {
     // The menu button only works once the page has hydrated; without JavaScript the
     // categories are reachable from the home page instead.
     let (menu_open, set_menu_open) = signal(false);
@@ -36,7 +38,9 @@ fn Header(shop_name: impl Fn() -> String + Send + Sync + Copy + 'static) -> impl
         <header class="border-b border-stone-200 bg-white">
             <div class="mx-auto flex max-w-6xl items-center gap-4 px-4 py-4">
                 <a href="/" class="text-xl font-semibold tracking-tight" data-testid="shop-name">
-                    <Suspense fallback=|| ()>{shop_name}</Suspense>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(shop_name(shop))}
+                    </Suspense>
                 </a>
                 <span class="hidden text-sm text-stone-500 sm:inline">{tr!("layout.tagline")}</span>
                 <div class="ml-auto flex items-center gap-3">
@@ -115,12 +119,15 @@ fn CurrencyPicker() -> impl IntoView {
 }
 
 #[component]
-fn Footer(shop_name: impl Fn() -> String + Send + Sync + Copy + 'static) -> impl IntoView {
+fn Footer(shop: Shop) -> impl IntoView {
     view! {
         <footer class="border-t border-stone-200 bg-white">
             <div class="mx-auto max-w-6xl px-4 py-6 text-sm text-stone-500">
                 <Suspense fallback=|| ()>
-                    {move || tr!("layout.footer", shop = shop_name())}
+                    {move || Suspend::new(async move {
+                        let name = shop_name(shop).await;
+                        tr!("layout.footer", shop = name)
+                    })}
                 </Suspense>
             </div>
         </footer>
