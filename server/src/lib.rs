@@ -86,7 +86,9 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .leptos_routes_with_context(&state, routes, context, shell)
         .merge(assets::router(&state.leptos, not_found))
-        .layer(headers::security_headers())
+        .layer(axum::middleware::map_response(
+            headers::add_security_headers,
+        ))
         // Brotli's default level is too slow to run per request; 4 keeps most of the gain.
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(TraceLayer::new_for_http())
