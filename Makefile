@@ -30,6 +30,9 @@ release: setup
 watch: setup
 	cargo leptos watch
 
+bench: setup
+	scripts/bench.sh
+
 lint:
 	cargo fmt --all --check
 	cargo clippy -p localpg -p domain -p app -p server --all-targets -- -D warnings

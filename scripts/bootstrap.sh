@@ -53,5 +53,8 @@ fi
 # Tailwind, wasm-opt and Playwright from npm; Playwright uses Debian's Chromium.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages (tailwindcss, wasm-opt, playwright)"
-  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+  # `npm install --no-save` installs the locked versions. Not `npm ci`: it insists on
+  # every platform's optional Tailwind binary being fetchable, and registry mirrors often
+  # carry only the platforms they serve.
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-save --no-audit --no-fund
 fi
