@@ -9,6 +9,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod locale;
+pub mod money;
 pub mod shop;
 
 pub use error::{DomainError, DomainResult};
