@@ -22,7 +22,10 @@ async fn seeding_creates_a_two_level_tree_once() {
     let pool = common::database().await;
     assert_eq!(
         seed(&pool).await.unwrap(),
-        Seeded::Created { categories: 8 }
+        Seeded::Created {
+            categories: 8,
+            products: 160
+        }
     );
     assert_eq!(seed(&pool).await.unwrap(), Seeded::AlreadyPresent);
 
@@ -118,4 +121,101 @@ async fn a_duplicate_slug_is_a_conflict_not_an_internal_error() {
     .await
     .unwrap_err();
     assert!(matches!(DomainError::from(err), DomainError::Conflict(_)));
+}
+
+#[tokio::test]
+async fn the_demo_catalog_is_complete_in_every_language() {
+    let pool = common::database().await;
+    seed(&pool).await.unwrap();
+    let count = |sql: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let active = count("SELECT count(*) FROM products WHERE status = 'active'").await;
+    assert!(active >= 150, "{active} active products");
+    assert!(count("SELECT count(*) FROM products WHERE status = 'draft'").await > 0);
+    // Every product has a name and description in all four languages.
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM products p WHERE (SELECT count(*) FROM product_translations t
+             WHERE t.product_id = p.id AND description <> '') <> 4"
+        )
+        .await,
+        0
+    );
+    // Every product has variants, each with one colour, and images.
+    assert_eq!(
+        count("SELECT count(*) FROM products p WHERE NOT EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id)").await,
+        0
+    );
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM variants v WHERE NOT EXISTS (SELECT 1 FROM variant_option_values o
+             JOIN option_types t ON t.id = o.option_type_id WHERE o.variant_id = v.id AND t.code = 'colour')"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM products p WHERE (SELECT count(*) FROM product_images i WHERE i.product_id = p.id) < 2").await,
+        0
+    );
+    // Some products are sold out entirely, most are not.
+    let sold_out = count(
+        "SELECT count(*) FROM products p WHERE NOT EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND v.stock > 0)",
+    )
+    .await;
+    assert!(sold_out > 0 && sold_out < active / 4, "{sold_out} sold out");
+    // Some prices are fixed in reais rather than converted.
+    assert!(count("SELECT count(*) FROM variant_prices WHERE currency = 'BRL'").await > 0);
+    // Two attributes to filter by, and the search vocabulary is built.
+    assert_eq!(
+        count("SELECT count(DISTINCT attribute_id) FROM attribute_values").await,
+        2
+    );
+    assert!(count("SELECT count(*) FROM search_words WHERE word = 'tshirt'").await > 0);
+    // And the images the catalog points at can all be drawn.
+    let urls: Vec<String> = sqlx::query_scalar("SELECT DISTINCT url FROM product_images")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    for url in urls {
+        let name = url.strip_prefix("/media/demo/").unwrap();
+        assert!(domain::demo::images::svg(name).is_some(), "{url}");
+    }
+}
+
+#[tokio::test]
+async fn products_are_seeded_into_categories_from_an_earlier_version() {
+    let pool = common::database().await;
+    seed(&pool).await.unwrap();
+    // A shop seeded before products existed: categories, but no products.
+    sqlx::query("DELETE FROM products")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let seeded = seed(&pool).await.unwrap();
+    assert_eq!(
+        seeded,
+        Seeded::Created {
+            categories: 0,
+            products: 160
+        }
+    );
+}
+
+#[tokio::test]
+async fn a_large_catalog_keeps_names_and_skus_unique() {
+    let pool = common::database().await;
+    domain::demo::seed_with(&pool, 2_500).await.unwrap();
+    let products: i64 = sqlx::query_scalar("SELECT count(*) FROM products")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(products, 2_500);
 }

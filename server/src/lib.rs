@@ -11,8 +11,9 @@ pub mod headers;
 use std::net::SocketAddr;
 
 use axum::Router;
-use axum::extract::{FromRef, State};
-use axum::http::StatusCode;
+use axum::extract::{FromRef, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use leptos::prelude::{LeptosOptions, provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list, render_app_to_stream_with_context};
@@ -84,6 +85,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/media/demo/{file}", get(demo_image))
         .leptos_routes_with_context(&state, routes, context, shell)
         .merge(assets::router(&state.leptos, not_found))
         .layer(axum::middleware::map_response(
@@ -93,6 +95,21 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The demo catalog's pictures, drawn on request (see `domain::demo::images`).
+async fn demo_image(Path(file): Path<String>) -> Response {
+    match domain::demo::images::svg(&file) {
+        Some(svg) => (
+            [
+                (header::CONTENT_TYPE, "image/svg+xml"),
+                (header::CACHE_CONTROL, "public, max-age=86400"),
+            ],
+            svg,
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, "no such picture").into_response(),
+    }
 }
 
 /// The process is alive (for restart decisions; never touches the database).

@@ -149,3 +149,16 @@ async fn responses_are_compressed_for_clients_that_accept_it() {
     let response = app.oneshot(request).await.unwrap();
     assert_eq!(header(&response, "content-encoding"), "br");
 }
+
+#[tokio::test]
+async fn demo_pictures_are_drawn_and_unknown_ones_are_404() {
+    let app = app().await;
+    let (response, body) = get(&app, "/media/demo/tshirt-red-1.svg").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(header(&response, "content-type"), "image/svg+xml");
+    assert!(body.starts_with("<svg") && body.contains("#b91c1c"));
+    for path in ["/media/demo/hat-red-1.svg", "/media/demo/tshirt-red-9.svg"] {
+        let (response, _) = get(&app, path).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+}

@@ -1,6 +1,8 @@
 //! The catalog: categories now; products, variants and search as the shop grows.
 
+pub mod listing;
 mod repo;
+pub mod search;
 
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -32,6 +34,13 @@ pub async fn category_tree(
 ) -> DomainResult<Vec<CategoryBranch>> {
     let rows = repo::categories(pool, locale, default_locale).await?;
     Ok(build_tree(rows))
+}
+
+/// Rebuilds the vocabulary that search corrects typos against. Run it after products are
+/// added or renamed; CONCURRENTLY keeps searches running meanwhile.
+pub async fn refresh_search_words(pool: &PgPool) -> DomainResult<()> {
+    repo::refresh_search_words(pool).await?;
+    Ok(())
 }
 
 /// Rows arrive sorted by position; top-level ones keep that order and each child goes

@@ -1,6 +1,9 @@
 use sqlx::PgExecutor;
+use uuid::Uuid;
 
 use super::Category;
+use super::listing::{Audience, Criteria, Facet, FacetValue, ProductCard, Sort};
+use crate::money::Money;
 
 /// All categories, named in `locale` where a translation exists and in the default
 /// language otherwise; parents before children, each level in the owner's order.
@@ -24,4 +27,225 @@ pub async fn categories(
     )
     .fetch_all(db)
     .await
+}
+
+pub async fn refresh_search_words(db: impl PgExecutor<'_>) -> sqlx::Result<()> {
+    sqlx::query!("REFRESH MATERIALIZED VIEW CONCURRENTLY search_words")
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// The words of a query as the search index sees them (see `search_normalize`).
+pub async fn normalized_words(db: impl PgExecutor<'_>, query: &str) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar!(
+        r#"SELECT w AS "word!"
+           FROM regexp_split_to_table(search_normalize($1), '[[:space:][:punct:]]+') AS w
+           WHERE w <> ''"#,
+        query
+    )
+    .fetch_all(db)
+    .await
+}
+
+pub async fn is_known_word(
+    db: impl PgExecutor<'_>,
+    locale: &str,
+    word: &str,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM search_words WHERE locale = $1 AND word = $2) AS "known!""#,
+        locale,
+        word
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// The catalog word closest to `word`, with its edit distance: candidates share enough
+/// trigrams, and the fewest edits wins.
+pub async fn closest_word(
+    db: impl PgExecutor<'_>,
+    locale: &str,
+    word: &str,
+) -> sqlx::Result<Option<(String, i32)>> {
+    let row = sqlx::query!(
+        r#"SELECT word AS "word!", levenshtein(word, $2) AS "distance!"
+           FROM search_words
+           WHERE locale = $1 AND similarity(word, $2) > 0.2
+           ORDER BY levenshtein(word, $2), similarity(word, $2) DESC, word
+           LIMIT 1"#,
+        locale,
+        word
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| (r.word, r.distance)))
+}
+
+/// The category with this slug (in `locale`, or the default language) and its
+/// subcategories; `None` if no category has that slug.
+pub async fn category_and_children(
+    db: impl PgExecutor<'_>,
+    locale: &str,
+    default_locale: &str,
+    slug: &str,
+) -> sqlx::Result<Option<Vec<Uuid>>> {
+    let ids = sqlx::query_scalar!(
+        r#"WITH found AS (
+               SELECT category_id FROM category_translations
+               WHERE slug = $3 AND locale IN ($1, $2)
+               ORDER BY locale = $1 DESC LIMIT 1)
+           SELECT c.id AS "id!" FROM categories c, found
+           WHERE c.id = found.category_id OR c.parent_id = found.category_id"#,
+        locale,
+        default_locale,
+        slug
+    )
+    .fetch_all(db)
+    .await?;
+    Ok((!ids.is_empty()).then_some(ids))
+}
+
+pub async fn listing_count(
+    db: impl PgExecutor<'_>,
+    audience: Audience<'_>,
+    c: &Criteria,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!"
+           FROM catalog_listing($1, $2, $3, $4::uuid[],
+                CASE WHEN $5::text[] IS NULL THEN NULL ELSE search_tsquery($1, $5::text[]) END,
+                $6, $7, $8, $9, $10::text[], $11::text[], NULL)"#,
+        audience.locale,
+        audience.default_locale,
+        audience.currency.code(),
+        c.categories.as_deref(),
+        c.terms.as_deref(),
+        c.substring.as_deref(),
+        c.min_price,
+        c.max_price,
+        c.in_stock_only,
+        &c.attributes,
+        &c.values
+    )
+    .fetch_one(db)
+    .await
+}
+
+pub async fn listing_page(
+    db: impl PgExecutor<'_>,
+    audience: Audience<'_>,
+    c: &Criteria,
+    sort: Sort,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<ProductCard>> {
+    let rows = sqlx::query!(
+        r#"SELECT l.product_id AS "id!", l.price AS "price!", l.in_stock AS "in_stock!",
+                  l.name AS "name!", COALESCE(t.slug, d.slug) AS "slug!",
+                  (SELECT url FROM product_images i WHERE i.product_id = l.product_id
+                   ORDER BY i.position LIMIT 1) AS image_url
+           FROM catalog_listing($1, $2, $3, $4::uuid[],
+                CASE WHEN $5::text[] IS NULL THEN NULL ELSE search_tsquery($1, $5::text[]) END,
+                $6, $7, $8, $9, $10::text[], $11::text[], NULL) AS l
+           JOIN products p ON p.id = l.product_id
+           LEFT JOIN product_translations t ON t.product_id = l.product_id AND t.locale = $1
+           LEFT JOIN product_translations d ON d.product_id = l.product_id AND d.locale = $2
+           ORDER BY
+               CASE WHEN $12 = 'price-asc' THEN l.price END ASC,
+               CASE WHEN $12 = 'price-desc' THEN l.price END DESC,
+               CASE WHEN $12 = 'name' THEN l.name END ASC,
+               CASE WHEN $12 = 'newest' THEN l.created_at END DESC,
+               l.rank DESC, p.featured DESC, l.created_at DESC, l.product_id
+           LIMIT $13 OFFSET $14"#,
+        audience.locale,
+        audience.default_locale,
+        audience.currency.code(),
+        c.categories.as_deref(),
+        c.terms.as_deref(),
+        c.substring.as_deref(),
+        c.min_price,
+        c.max_price,
+        c.in_stock_only,
+        &c.attributes,
+        &c.values,
+        sort.param(),
+        limit,
+        offset
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ProductCard {
+            id: r.id,
+            name: r.name,
+            slug: r.slug,
+            price: Money::new(r.price, audience.currency).rounded(),
+            in_stock: r.in_stock,
+            image_url: r.image_url,
+        })
+        .collect())
+}
+
+/// Each attribute's values with how many products each would show, counting every
+/// filter except the attribute's own (so choosing "wool" still shows how many are
+/// leather).
+pub async fn facets(
+    db: impl PgExecutor<'_>,
+    audience: Audience<'_>,
+    c: &Criteria,
+) -> sqlx::Result<Vec<Facet>> {
+    let rows = sqlx::query!(
+        r#"SELECT a.code AS "attribute!", COALESCE(at.name, ad.name, a.code) AS "attribute_name!",
+                  av.code AS "value!", COALESCE(vt.name, vd.name, av.code) AS "value_name!",
+                  count(*) AS "count!"
+           FROM attributes a
+           CROSS JOIN LATERAL catalog_listing($1, $2, $3, $4::uuid[],
+                CASE WHEN $5::text[] IS NULL THEN NULL ELSE search_tsquery($1, $5::text[]) END,
+                $6, $7, $8, $9, $10::text[], $11::text[], a.code) AS l
+           JOIN product_attribute_values pav ON pav.product_id = l.product_id
+           JOIN attribute_values av ON av.id = pav.attribute_value_id AND av.attribute_id = a.id
+           LEFT JOIN attribute_translations at ON at.attribute_id = a.id AND at.locale = $1
+           LEFT JOIN attribute_translations ad ON ad.attribute_id = a.id AND ad.locale = $2
+           LEFT JOIN attribute_value_translations vt
+                  ON vt.attribute_value_id = av.id AND vt.locale = $1
+           LEFT JOIN attribute_value_translations vd
+                  ON vd.attribute_value_id = av.id AND vd.locale = $2
+           GROUP BY a.code, a.position, at.name, ad.name, av.code, av.position, vt.name, vd.name
+           ORDER BY a.position, av.position"#,
+        audience.locale,
+        audience.default_locale,
+        audience.currency.code(),
+        c.categories.as_deref(),
+        c.terms.as_deref(),
+        c.substring.as_deref(),
+        c.min_price,
+        c.max_price,
+        c.in_stock_only,
+        &c.attributes,
+        &c.values
+    )
+    .fetch_all(db)
+    .await?;
+    let mut facets: Vec<Facet> = Vec::new();
+    for row in rows {
+        if facets.last().is_none_or(|f| f.code != row.attribute) {
+            facets.push(Facet {
+                code: row.attribute.clone(),
+                name: row.attribute_name.clone(),
+                values: Vec::new(),
+            });
+        }
+        if let Some(facet) = facets.last_mut() {
+            facet.values.push(FacetValue {
+                code: row.value,
+                name: row.value_name,
+                count: row.count,
+                selected: false,
+            });
+        }
+    }
+    Ok(facets)
 }

@@ -1,14 +1,9 @@
-//! The demo shop created on first start, so a new install has something to show.
-//!
-//! Seeding runs once: it does nothing when the catalog already has categories, and it
-//! takes an advisory lock so replicas starting together seed once between them.
+//! The demo category tree: three departments with subcategories, in four languages.
 
-use sqlx::PgPool;
+use std::collections::HashMap;
 
-use crate::DomainResult;
-
-/// Arbitrary constant naming the "seeding the demo shop" advisory lock.
-const SEED_LOCK: i64 = 0x5649_5452_494e_4501;
+use sqlx::PgConnection;
+use uuid::Uuid;
 
 struct DemoCategory {
     parent: Option<&'static str>,
@@ -105,28 +100,9 @@ const CATEGORIES: &[DemoCategory] = &[
     },
 ];
 
-/// What seeding did, for the start-up log.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Seeded {
-    Created { categories: usize },
-    AlreadyPresent,
-}
-
-pub async fn seed(pool: &PgPool) -> DomainResult<Seeded> {
-    let mut tx = pool.begin().await?;
-    sqlx::query!("SELECT pg_advisory_xact_lock($1)", SEED_LOCK)
-        .execute(&mut *tx)
-        .await?;
-    let existing = sqlx::query_scalar!(r#"SELECT count(*) AS "count!" FROM categories"#)
-        .fetch_one(&mut *tx)
-        .await?;
-    if existing > 0 {
-        return Ok(Seeded::AlreadyPresent);
-    }
-    sqlx::query!("UPDATE shop_settings SET name = 'Vitrine Demo Shop', updated_at = now()")
-        .execute(&mut *tx)
-        .await?;
-    let mut ids = std::collections::HashMap::new();
+/// Inserts the demo category tree; returns each category's id by its English slug.
+pub async fn insert(tx: &mut PgConnection) -> sqlx::Result<HashMap<&'static str, Uuid>> {
+    let mut ids = HashMap::new();
     for (position, category) in CATEGORIES.iter().enumerate() {
         let parent_id = category.parent.map(|slug| ids[slug]);
         let id = sqlx::query_scalar!(
@@ -150,8 +126,19 @@ pub async fn seed(pool: &PgPool) -> DomainResult<Seeded> {
         }
         ids.insert(category.names[0].2, id);
     }
-    tx.commit().await?;
-    Ok(Seeded::Created {
-        categories: CATEGORIES.len(),
-    })
+    Ok(ids)
+}
+
+/// The ids of existing categories by English slug (for seeding products into a shop whose
+/// categories were seeded by an earlier version).
+pub async fn existing(tx: &mut PgConnection) -> sqlx::Result<HashMap<String, Uuid>> {
+    let rows =
+        sqlx::query!("SELECT category_id, slug FROM category_translations WHERE locale = 'en'")
+            .fetch_all(&mut *tx)
+            .await?;
+    Ok(rows.into_iter().map(|r| (r.slug, r.category_id)).collect())
+}
+
+pub fn count() -> usize {
+    CATEGORIES.len()
 }
