@@ -206,6 +206,14 @@ CREATE MATERIALIZED VIEW search_words AS
 CREATE UNIQUE INDEX search_words_key ON search_words (locale, word);
 CREATE INDEX search_words_trgm ON search_words USING gin (word gin_trgm_ops);
 
+-- What a variant costs in a currency: its fixed price there if it has one, otherwise
+-- its base price converted and rounded half away from zero to the currency's minor
+-- units. The one definition of a shopper's price; listings and product pages use it.
+CREATE FUNCTION price_in(base numeric, fixed numeric, rate numeric, minor_units smallint)
+    RETURNS numeric
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT COALESCE(fixed, round(base * rate, minor_units)) $$;
+
 -- A search as a tsquery: every term must match, each in any of its spellings (what the
 -- shopper typed, and the catalog word it was corrected to). Terms are space-separated
 -- alternatives, e.g. {'tshrit tshirt', 'red'}.
@@ -238,8 +246,7 @@ END $$;
 --   p_attributes/p_values  filters: a product needs, for every attribute named, one of
 --                      the values given for it
 --   p_except_attribute ignore the filter on this attribute (facet counts)
--- The price is the cheapest variant's: its fixed price in p_currency if it has one,
--- otherwise the base price converted and rounded half away from zero.
+-- The price is the cheapest variant's (see price_in).
 CREATE FUNCTION catalog_listing(
     p_locale text, p_default_locale text, p_currency text,
     p_categories uuid[], p_query tsquery, p_substring text,
@@ -249,7 +256,7 @@ CREATE FUNCTION catalog_listing(
                  rank real, name text)
     LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT p.id,
-           min(COALESCE(vp.amount, round(v.price * c.rate, c.minor_units))),
+           min(price_in(v.price, vp.amount, c.rate, c.minor_units)),
            bool_or(v.stock > 0),
            p.created_at,
            CASE WHEN p_query IS NULL THEN 0
@@ -282,7 +289,7 @@ CREATE FUNCTION catalog_listing(
                      ON chosen.attribute = a.code AND chosen.value = av.code
                 WHERE pav.product_id = p.id AND a.code = wanted.attribute))
     GROUP BY p.id, p.created_at, t.search, d.search, t.name, d.name
-    HAVING (p_min IS NULL OR min(COALESCE(vp.amount, round(v.price * c.rate, c.minor_units))) >= p_min)
-       AND (p_max IS NULL OR min(COALESCE(vp.amount, round(v.price * c.rate, c.minor_units))) <= p_max)
+    HAVING (p_min IS NULL OR min(price_in(v.price, vp.amount, c.rate, c.minor_units)) >= p_min)
+       AND (p_max IS NULL OR min(price_in(v.price, vp.amount, c.rate, c.minor_units)) <= p_max)
        AND (NOT p_in_stock OR bool_or(v.stock > 0))
 $$;

@@ -1,6 +1,8 @@
-//! The catalog: categories now; products, variants and search as the shop grows.
+//! The catalog: categories, products and their variants, listings and search.
 
 pub mod listing;
+pub mod product;
+mod product_repo;
 mod repo;
 pub mod search;
 
