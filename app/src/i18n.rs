@@ -26,6 +26,45 @@ impl Locale {
         }
     }
 
+    /// The first segment of the language's addresses: `/pt-br/c/camisetas`.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::PtBr => "pt-br",
+            Locale::Es => "es",
+            Locale::ZhCn => "zh-cn",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Locale> {
+        Locale::ALL.into_iter().find(|l| l.slug() == slug)
+    }
+
+    /// The language an address is in, from its first segment.
+    pub fn from_path(path: &str) -> Option<Locale> {
+        let first = path.trim_start_matches('/').split(['/', '?']).next()?;
+        Locale::from_slug(first)
+    }
+
+    /// An address in this language: `Locale::PtBr.path("/c/camisetas")`.
+    pub fn path(self, rest: &str) -> String {
+        match rest {
+            // The home page is `/pt-br`, without a trailing slash.
+            "" | "/" => format!("/{}", self.slug()),
+            _ => format!("/{}{rest}", self.slug()),
+        }
+    }
+
+    /// The currency shoppers reading this language most likely pay in, until they pick one.
+    pub fn default_currency(self) -> &'static str {
+        match self {
+            Locale::En => "USD",
+            Locale::PtBr => "BRL",
+            Locale::Es => "EUR",
+            Locale::ZhCn => "CNY",
+        }
+    }
+
     /// The language's own name for itself, for the language switcher.
     pub fn native_name(self) -> &'static str {
         match self {
@@ -40,6 +79,11 @@ impl Locale {
 /// The current request's language (the default outside a request).
 pub fn use_locale() -> Locale {
     leptos::prelude::use_context::<Locale>().unwrap_or_default()
+}
+
+/// Translates a key built at run time (`sort.price-asc`) into the current language.
+pub fn translate(key: &str) -> String {
+    rust_i18n::t!(key, locale = use_locale().tag()).to_string()
 }
 
 /// Translates `key` into the current request's language.
@@ -62,16 +106,30 @@ mod tests {
     fn every_language_has_every_layout_string() {
         for locale in Locale::ALL {
             for key in [
-                "layout.tagline",
                 "layout.menu",
                 "home.categories",
                 "not_found.title",
+                "search.results_for",
+                "listing.page_of",
+                "sort.price-asc",
+                "product.only_left",
+                "error.body",
             ] {
                 let text = rust_i18n::t!(key, locale = locale.tag());
                 assert_ne!(text, key, "{key} is missing in {}", locale.tag());
                 assert!(!text.contains(key), "{key} is missing in {}", locale.tag());
             }
         }
+    }
+
+    #[test]
+    fn addresses_name_their_language() {
+        assert_eq!(Locale::from_path("/pt-br/c/camisetas"), Some(Locale::PtBr));
+        assert_eq!(Locale::from_path("/zh-cn"), Some(Locale::ZhCn));
+        assert_eq!(Locale::from_path("/es?q=x"), Some(Locale::Es));
+        assert_eq!(Locale::from_path("/"), None);
+        assert_eq!(Locale::from_path("/fr/c/x"), None);
+        assert_eq!(Locale::PtBr.path("/search"), "/pt-br/search");
     }
 
     #[test]

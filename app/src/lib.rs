@@ -13,6 +13,7 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod security;
 pub mod server;
+pub mod url;
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};
@@ -21,13 +22,16 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::layout::Layout;
 use crate::i18n::Locale;
-use crate::pages::{home::HomePage, not_found::NotFound};
+use crate::pages::home::HomePage;
+use crate::pages::listing::{CategoryPage, SearchPage};
+use crate::pages::not_found::NotFound;
+use crate::pages::product::ProductPage;
 
 /// The HTML document around the app. Rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    security::send_content_security_policy();
-    let locale = Locale::default();
+    security::send_page_headers();
+    let locale = request_locale();
     view! {
         <!DOCTYPE html>
         <html lang=locale.tag()>
@@ -49,23 +53,47 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The language of the address being rendered (server side; the shell is not hydrated).
+fn request_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    if let Some(parts) = use_context::<axum::http::request::Parts>() {
+        return Locale::from_path(parts.uri.path()).unwrap_or_default();
+    }
+    Locale::default()
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    provide_context(Locale::default());
     mark_hydrated();
     // Pages wait for their data before the first byte (SsrMode::Async): the HTML is
     // complete for crawlers and for shoppers without JavaScript, and the status code
     // and <title> are known before anything is sent.
     view! {
         <Router>
-            <Layout>
-                <Routes fallback=|| view! { <NotFound /> }>
-                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
-                </Routes>
-            </Layout>
+            <Localized>
+                <Layout>
+                    <Routes fallback=|| view! { <NotFound /> }>
+                        <Route path=path!("/:lang") view=HomePage ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/c/:slug") view=CategoryPage ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/p/:slug") view=ProductPage ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/search") view=SearchPage ssr=SsrMode::Async />
+                    </Routes>
+                </Layout>
+            </Localized>
         </Router>
     }
+}
+
+/// Provides the address's language to everything inside. Switching language is a full
+/// page load (see the language links), so it is read once.
+#[component]
+fn Localized(children: Children) -> impl IntoView {
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    provide_context(Locale::from_path(&path).unwrap_or_default());
+    children()
 }
 
 /// Sets `data-hydrated="true"` on `<body>` once the wasm has taken over the page, so

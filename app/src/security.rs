@@ -27,16 +27,22 @@ pub fn content_security_policy(nonce: Option<&str>) -> String {
     )
 }
 
-/// Sets the page's policy on the response being rendered.
-pub fn send_content_security_policy() {
+/// Sets the page's policy on the response being rendered, and keeps shared caches from
+/// storing pages: prices on them depend on the shopper's currency cookie.
+pub fn send_page_headers() {
+    use axum::http::{HeaderValue, header};
     let Some(response) = use_context::<ResponseOptions>() else {
         return;
     };
     let nonce = use_nonce();
     let policy = content_security_policy(nonce.as_deref());
     if let Ok(value) = policy.parse() {
-        response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
+    response.insert_header(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ const hydrated = (name: string) => name === "hydrated";
 test("the home page shows the shop and its categories from the database", async ({ page }) => {
   const response = await page.goto("/");
   expect(response?.status()).toBe(200);
+  await expect(page).toHaveURL("/en");
   await expect(page).toHaveTitle("Shop by category");
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
   await expect(page.getByTestId("shop-name")).toHaveText("Vitrine Demo Shop");
@@ -16,7 +17,7 @@ test("the home page shows the shop and its categories from the database", async 
 });
 
 test("the page is styled by the hashed, long-cached stylesheet", async ({ page, request }) => {
-  await page.goto("/");
+  await page.goto("/en");
   const href = await page.locator('link[rel="stylesheet"]').getAttribute("href");
   expect(href).toMatch(/^\/pkg\/vitrine\.[\w-]+\.css$/);
   const css = await request.get(href!);
@@ -28,18 +29,18 @@ test("the page is styled by the hashed, long-cached stylesheet", async ({ page, 
 });
 
 test("an unknown address shows the 404 page with status 404", async ({ page }) => {
-  const response = await page.goto("/this/page/does-not-exist");
+  const response = await page.goto("/en/this/page/does-not-exist");
   expect(response?.status()).toBe(404);
   await expect(page.getByTestId("not-found")).toBeVisible();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page not found");
   await expect(page).toHaveTitle("Page not found");
   await page.getByRole("link", { name: "Back to the shop" }).click();
-  await expect(page).toHaveURL("/");
+  await expect(page).toHaveURL("/en");
   await expect(page.getByTestId("category-list")).toBeVisible();
 });
 
 test("the menu button works once the page has hydrated", async ({ page }, testInfo) => {
-  await page.goto("/");
+  await page.goto("/en");
   const toggle = page.getByTestId("menu-toggle");
   const menu = page.locator("#site-menu");
   await expect(toggle).toHaveAttribute("aria-expanded", "false");
@@ -63,7 +64,7 @@ test("the menu button works once the page has hydrated", async ({ page }, testIn
 });
 
 test("pages are sent with the security headers", async ({ request }) => {
-  const response = await request.get("/");
+  const response = await request.get("/en");
   const headers = response.headers();
   expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
   expect(headers["content-security-policy"]).toMatch(/script-src 'nonce-[\w-]+'/);

@@ -9,7 +9,7 @@ use axum::routing::Router;
 use leptos::prelude::LeptosOptions;
 use tower::ServiceExt;
 use tower::util::BoxCloneSyncService;
-use tower_http::services::ServeDir;
+use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// A year, immutable: file names in `pkg/` change whenever their content does.
@@ -22,7 +22,7 @@ const PUBLIC: &str = "public, max-age=3600";
 pub type NotFound = BoxCloneSyncService<Request<Body>, Response<Body>, Infallible>;
 
 /// `/pkg/*` from the site's package folder, anything else from the site root, and
-/// `not_found` (the app's 404 page) when no file matches.
+/// `not_found` (the app's 404 page) when no file or page matches.
 pub fn router<S: Clone + Send + Sync + 'static>(
     options: &LeptosOptions,
     not_found: NotFound,
@@ -33,12 +33,23 @@ pub fn router<S: Clone + Send + Sync + 'static>(
     } else {
         REVALIDATE
     };
+    // A missing bundle file is a plain 404: nobody reads an HTML page for a .wasm.
     let pkg = ServeDir::new(site_root.join(options.site_pkg_dir.as_ref()))
         .precompressed_br()
-        .precompressed_gzip()
-        .not_found_service(not_found.clone());
+        .precompressed_gzip();
     let public = ServeDir::new(site_root).not_found_service(not_found);
-    Router::new()
+    let mut router = Router::new();
+    // Each top-level file (favicon, manifest...) gets its own route: the storefront's
+    // `/{lang}` route would otherwise claim `/favicon.svg` before the fallback sees it.
+    for file in top_level_files(site_root) {
+        router = router.route_service(
+            &format!("/{file}"),
+            tower::ServiceBuilder::new()
+                .layer(cache_control(PUBLIC))
+                .service(ServeFile::new(site_root.join(&file))),
+        );
+    }
+    router
         .nest_service(
             &format!("/{}", options.site_pkg_dir),
             tower::ServiceBuilder::new()
@@ -50,6 +61,19 @@ pub fn router<S: Clone + Send + Sync + 'static>(
                 .layer(cache_control(PUBLIC))
                 .service(public),
         )
+}
+
+fn top_level_files(site_root: &std::path::Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(site_root) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        // Names that are not plain path segments cannot be routes.
+        .filter(|name| !name.contains(['{', '}', '*', '/']))
+        .collect()
 }
 
 fn cache_control(value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {

@@ -10,6 +10,7 @@
 //! | `VITRINE_DEMO_DATA`  | `true`           | seed the demo shop on first start             |
 //! | `VITRINE_SITE_ROOT`  | `target/site`    | built assets (`pkg/`, files from `public/`)    |
 //! | `VITRINE_DB_POOL`    | `16`             | database connections per server process        |
+//! | `VITRINE_PUBLIC_URL` | (Host header)    | the shop's address, for canonical links        |
 //! | `RUST_LOG`           | `info`           | log filter; `VITRINE_LOG_FORMAT=json` for JSON |
 //!
 //! The secret key: with the private database (one server), a random key is made on first
@@ -44,6 +45,7 @@ pub struct Config {
     pub demo_data: bool,
     pub site_root: PathBuf,
     pub db_pool_size: u32,
+    pub public_url: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -111,6 +113,7 @@ pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, Co
         demo_data,
         site_root: site_root.into(),
         db_pool_size,
+        public_url: get("VITRINE_PUBLIC_URL"),
     })
 }
 

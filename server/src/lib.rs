@@ -7,6 +7,7 @@ pub mod assets;
 pub mod config;
 pub mod database;
 pub mod headers;
+pub mod storefront;
 
 use std::net::SocketAddr;
 
@@ -16,7 +17,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use leptos::prelude::{LeptosOptions, provide_context};
-use leptos_axum::{LeptosRoutes, generate_route_list, render_app_to_stream_with_context};
+use leptos_axum::{LeptosRoutes, generate_route_list, render_app_async_with_context};
 use sqlx::PgPool;
 use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
@@ -30,6 +31,9 @@ use crate::config::Config;
 pub struct AppState {
     pub pool: PgPool,
     pub leptos: LeptosOptions,
+    /// `VITRINE_PUBLIC_URL`: the shop's address for canonical links and the sitemap;
+    /// taken from the Host header when unset.
+    pub public_url: Option<String>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -74,10 +78,15 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 
 pub fn router(state: AppState) -> Router {
     let pool = state.pool.clone();
-    let context = move || provide_context(pool.clone());
+    let public_url = app::server::ssr::PublicUrl(state.public_url.clone());
+    let context = move || {
+        provide_context(pool.clone());
+        provide_context(public_url.clone());
+    };
     let shell_options = state.leptos.clone();
     let shell = move || app::shell(shell_options.clone());
-    let not_found = assets::not_found_service(render_app_to_stream_with_context(
+    // Rendered whole (not streamed) like every page, so it reads without JavaScript.
+    let not_found = assets::not_found_service(render_app_async_with_context(
         context.clone(),
         shell.clone(),
     ));
@@ -86,8 +95,15 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/media/demo/{file}", get(demo_image))
+        .route("/language", get(storefront::switch_language))
+        .route("/currency", get(storefront::switch_currency))
+        .route("/sitemap.xml", get(storefront::sitemap))
+        .route("/robots.txt", get(storefront::robots))
         .leptos_routes_with_context(&state, routes, context, shell)
         .merge(assets::router(&state.leptos, not_found))
+        .layer(axum::middleware::from_fn(
+            storefront::redirect_to_a_language,
+        ))
         .layer(axum::middleware::map_response(
             headers::add_security_headers,
         ))
@@ -179,6 +195,7 @@ async fn serve(
     let state = AppState {
         pool: pool.clone(),
         leptos: leptos_options(config),
+        public_url: config.public_url.clone(),
     };
     let listener = tokio::net::TcpListener::from_std(listener).map_err(StartError::Serve)?;
     let url = format!(

@@ -1,23 +1,27 @@
-//! The frame around every page: header, navigation and footer.
+//! The frame around every page: header with search and switchers, navigation, footer.
+//!
+//! Everything here works without JavaScript: switching language or currency is a link
+//! or a GET form handled by the server, which redirects back to the same page.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 
 use crate::error::AppError;
 use crate::i18n::{Locale, use_locale};
-use crate::server::{ShopInfo, get_shop_info};
+use crate::server::{CategoryGroup, ShopInfo, get_category_groups, get_shop_info};
 use crate::tr;
-
-/// The currencies the switcher will offer once prices are multi-currency.
-const CURRENCIES: [&str; 6] = ["USD", "EUR", "BRL", "GBP", "JPY", "CNY"];
+use crate::url::encode;
 
 type Shop = OnceResource<Result<ShopInfo, AppError>>;
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
-    let shop: Shop = OnceResource::new(get_shop_info());
+    let lang = use_locale().slug().to_string();
+    let shop: Shop = OnceResource::new(get_shop_info(lang.clone()));
+    let categories = OnceResource::new(get_category_groups(lang));
     view! {
         <div class="flex min-h-screen flex-col">
-            <Header shop />
+            <Header shop categories />
             <main class="mx-auto w-full max-w-6xl flex-1 px-4 py-8">{children()}</main>
             <Footer shop />
         </div>
@@ -29,23 +33,55 @@ async fn shop_name(shop: Shop) -> String {
     shop.await.map(|info| info.name).unwrap_or_default()
 }
 
+/// This page's address (path and query), for switchers to come back to.
+fn here() -> String {
+    let location = use_location();
+    format!(
+        "{}{}",
+        location.pathname.get_untracked(),
+        location.search.get_untracked()
+    )
+}
+
 #[component]
-fn Header(shop: Shop) -> impl IntoView {
+fn Header(
+    shop: Shop,
+    categories: OnceResource<Result<Vec<CategoryGroup>, AppError>>,
+) -> impl IntoView {
+    let locale = use_locale();
     // The menu button only works once the page has hydrated; without JavaScript the
     // categories are reachable from the home page instead.
     let (menu_open, set_menu_open) = signal(false);
     view! {
         <header class="border-b border-stone-200 bg-white">
-            <div class="mx-auto flex max-w-6xl items-center gap-4 px-4 py-4">
-                <a href="/" class="text-xl font-semibold tracking-tight" data-testid="shop-name">
-                    <Suspense fallback=|| ()>
-                        {move || Suspend::new(shop_name(shop))}
-                    </Suspense>
+            <div class="mx-auto flex max-w-6xl flex-wrap items-center gap-4 px-4 py-4">
+                <a
+                    href=locale.path("/")
+                    class="text-xl font-semibold tracking-tight"
+                    data-testid="shop-name"
+                >
+                    <Suspense fallback=|| ()>{move || Suspend::new(shop_name(shop))}</Suspense>
                 </a>
-                <span class="hidden text-sm text-stone-500 sm:inline">{tr!("layout.tagline")}</span>
-                <div class="ml-auto flex items-center gap-3">
-                    <LanguagePicker />
-                    <CurrencyPicker />
+                <form method="get" action=locale.path("/search") role="search" class="flex flex-1 gap-2">
+                    <input
+                        type="search"
+                        name="q"
+                        maxlength="200"
+                        placeholder=tr!("search.placeholder")
+                        aria-label=tr!("search.placeholder")
+                        class="min-w-0 flex-1 rounded-md border border-stone-300 px-3 py-1.5 text-sm"
+                    />
+                    <button type="submit" class="rounded-md bg-stone-900 px-3 py-1.5 text-sm text-white">
+                        {tr!("search.button")}
+                    </button>
+                </form>
+                <div class="flex items-center gap-3">
+                    <LanguageLinks />
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            shop.await.ok().map(|info| view! { <CurrencyForm info /> })
+                        })}
+                    </Suspense>
                     <button
                         type="button"
                         class="rounded-md border border-stone-300 px-3 py-1.5 text-sm hover:bg-stone-100"
@@ -64,57 +100,90 @@ fn Header(shop: Shop) -> impl IntoView {
                 class:hidden=move || !menu_open.get()
                 aria-label=tr!("layout.menu")
             >
-                <a href="/" class="text-sm underline">{tr!("layout.home")}</a>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let groups = categories.await.unwrap_or_default();
+                        view! {
+                            <ul class="flex flex-wrap gap-4 text-sm">
+                                {groups
+                                    .into_iter()
+                                    .map(|group| {
+                                        let href = locale.path(&format!("/c/{}", group.category.slug));
+                                        view! {
+                                            <li>
+                                                <a href=href class="underline">{group.category.name}</a>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                    })}
+                </Suspense>
             </nav>
         </header>
     }
 }
 
-/// Shows the languages the shop will speak. Switching arrives with the storefront's
-/// per-request language (URL, cookie, Accept-Language); until then it is disabled.
+/// The same page in each language, through the server (which knows each language's
+/// slugs). `rel="external"`: a full page load, since the whole page changes language.
 #[component]
-fn LanguagePicker() -> impl IntoView {
+fn LanguageLinks() -> impl IntoView {
     let current = use_locale();
+    let from = encode(&here());
     view! {
-        <label class="text-sm">
-            <span class="sr-only">{tr!("layout.language")}</span>
-            <select
-                disabled
-                title=tr!("layout.coming_soon")
-                class="rounded-md border border-stone-300 bg-white px-2 py-1"
-            >
-                {Locale::ALL
-                    .into_iter()
-                    .map(|locale| {
-                        view! {
-                            <option value=locale.tag() selected=locale == current>
+        <ul class="flex gap-2 text-sm" aria-label=tr!("layout.language") data-testid="languages">
+            {Locale::ALL
+                .into_iter()
+                .map(|locale| {
+                    let href = format!("/language?to={}&from={from}", locale.slug());
+                    view! {
+                        <li>
+                            <a
+                                href=href
+                                rel="external"
+                                hreflang=locale.tag()
+                                lang=locale.tag()
+                                aria-current=(locale == current).then_some("true")
+                                class=if locale == current { "font-semibold" } else { "text-stone-500 hover:underline" }
+                            >
                                 {locale.native_name()}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
-        </label>
+                            </a>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
     }
 }
 
-/// Shows the currencies prices will be shown in; disabled until conversion exists.
+/// Picks the currency prices are shown in; the server keeps the choice in a cookie.
 #[component]
-fn CurrencyPicker() -> impl IntoView {
+fn CurrencyForm(info: ShopInfo) -> impl IntoView {
     view! {
-        <label class="text-sm">
-            <span class="sr-only">{tr!("layout.currency")}</span>
-            <select
-                disabled
-                title=tr!("layout.coming_soon")
-                class="rounded-md border border-stone-300 bg-white px-2 py-1"
-            >
-                {CURRENCIES
-                    .into_iter()
-                    .map(|code| view! { <option value=code selected=code == "USD">{code}</option> })
-                    .collect_view()}
-            </select>
-        </label>
+        <form method="get" action="/currency" class="flex items-center gap-1 text-sm">
+            <input type="hidden" name="back" value=here() />
+            <label>
+                <span class="sr-only">{tr!("layout.currency")}</span>
+                <select
+                    name="code"
+                    data-testid="currency"
+                    class="rounded-md border border-stone-300 bg-white px-2 py-1"
+                >
+                    {info
+                        .currencies
+                        .into_iter()
+                        .map(|code| {
+                            let selected = code == info.currency;
+                            view! { <option value=code.clone() selected=selected>{code.clone()}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <button type="submit" class="rounded-md border border-stone-300 px-2 py-1">
+                {tr!("layout.apply")}
+            </button>
+        </form>
     }
 }
 

@@ -1,2 +1,70 @@
 pub mod home;
+pub mod listing;
 pub mod not_found;
+pub mod product;
+
+use leptos::prelude::*;
+use leptos_meta::Link;
+use leptos_router::hooks::{use_location, use_params_map};
+
+/// A route parameter (`lang`, `slug`), empty when absent.
+pub fn param(name: &'static str) -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| p.get(name).unwrap_or_default()))
+}
+
+/// The address's query string, `?` included.
+pub fn query_string() -> Memo<String> {
+    let location = use_location();
+    Memo::new(move |_| location.search.get())
+}
+
+/// `<link rel="canonical">` and one `hreflang` alternate per language.
+#[component]
+pub fn PageLinks(canonical: String, alternates: Vec<(String, String)>) -> impl IntoView {
+    let site = canonical.split('/').take(3).collect::<Vec<_>>().join("/");
+    view! {
+        <Link rel="canonical" href=canonical />
+        {alternates
+            .into_iter()
+            .map(|(tag, path)| view! { <Link rel="alternate" hreflang=tag href=format!("{site}{path}") /> })
+            .collect_view()}
+    }
+}
+
+/// The page's `<title>`. leptos_meta 0.8 writes the title into the server's HTML without
+/// escaping it, so a search for `</title><img …>` would inject markup; escaping here,
+/// on the server only, closes that (the browser decodes the entities back, and the client
+/// sets `document.title`, which needs no escaping).
+#[component]
+pub fn PageTitle(#[prop(into)] text: String) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let text = escape_html(&text);
+    view! { <leptos_meta::Title text /> }
+}
+
+#[cfg(feature = "ssr")]
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    #[test]
+    fn markup_in_titles_is_escaped() {
+        assert_eq!(
+            super::escape_html(r#"</title><img src=x onerror="a()"> & co"#),
+            "&lt;/title&gt;&lt;img src=x onerror=&quot;a()&quot;&gt; &amp; co"
+        );
+    }
+}

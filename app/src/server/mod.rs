@@ -1,6 +1,9 @@
 //! Server functions: thin adapters from a request to a `domain` call and back to a DTO.
 //!
-//! The DTOs here are what crosses to the browser; they never carry secrets.
+//! The DTOs here are what crosses to the browser; they never carry secrets, and prices
+//! arrive already formatted for the shopper's language, so the wasm needs no decimals.
+
+pub mod catalog;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -11,6 +14,9 @@ use crate::error::AppError;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShopInfo {
     pub name: String,
+    /// The currency prices are shown in for this shopper.
+    pub currency: String,
+    pub currencies: Vec<String>,
 }
 
 /// A category link.
@@ -28,18 +34,24 @@ pub struct CategoryGroup {
 }
 
 #[server]
-pub async fn get_shop_info() -> Result<ShopInfo, AppError> {
+pub async fn get_shop_info(lang: String) -> Result<ShopInfo, AppError> {
+    let locale = ssr::locale(&lang)?;
     let pool = ssr::pool()?;
     let settings = domain::shop::settings(&pool).await?;
     Ok(ShopInfo {
         name: settings.name,
+        currency: ssr::currency(locale).code().to_string(),
+        currencies: domain::money::Currency::ALL
+            .iter()
+            .map(|c| c.code().to_string())
+            .collect(),
     })
 }
 
 #[server]
-pub async fn get_category_groups() -> Result<Vec<CategoryGroup>, AppError> {
+pub async fn get_category_groups(lang: String) -> Result<Vec<CategoryGroup>, AppError> {
+    let locale = ssr::locale(&lang)?;
     let pool = ssr::pool()?;
-    let locale = crate::i18n::use_locale();
     let settings = domain::shop::settings(&pool).await?;
     let tree =
         domain::catalog::category_tree(&pool, locale.tag(), &settings.default_locale).await?;
@@ -60,10 +72,17 @@ pub async fn get_category_groups() -> Result<Vec<CategoryGroup>, AppError> {
 pub mod ssr {
     //! Reading what the server put into the request's context.
 
+    use axum::http::request::Parts;
+    use domain::money::Currency;
     use leptos::prelude::use_context;
     use sqlx::PgPool;
 
     use crate::error::AppError;
+    use crate::i18n::Locale;
+
+    /// The shop's public address when set (`VITRINE_PUBLIC_URL`), for canonical links.
+    #[derive(Clone, Debug, Default)]
+    pub struct PublicUrl(pub Option<String>);
 
     /// The database pool, provided by the server for every request.
     pub fn pool() -> Result<PgPool, AppError> {
@@ -71,5 +90,42 @@ pub mod ssr {
             tracing::error!("no database pool in the request context");
             AppError::Internal
         })
+    }
+
+    /// The language named by an address segment; anything else is a page that does
+    /// not exist.
+    pub fn locale(slug: &str) -> Result<Locale, AppError> {
+        Locale::from_slug(slug).ok_or_else(|| AppError::NotFound("page".into()))
+    }
+
+    fn header(name: &str) -> Option<String> {
+        let parts = use_context::<Parts>()?;
+        parts.headers.get(name)?.to_str().ok().map(str::to_string)
+    }
+
+    /// A cookie sent with this request.
+    pub fn cookie(name: &str) -> Option<String> {
+        header("cookie")?.split(';').find_map(|pair| {
+            let (key, value) = pair.trim().split_once('=')?;
+            (key == name).then(|| value.to_string())
+        })
+    }
+
+    /// The shopper's currency: the one they picked (cookie), else their language's.
+    pub fn currency(locale: Locale) -> Currency {
+        cookie("currency")
+            .and_then(|code| Currency::from_code(&code))
+            .or_else(|| Currency::from_code(locale.default_currency()))
+            .unwrap_or(Currency::Usd)
+    }
+
+    /// The address shoppers reach the shop at, without a trailing slash.
+    pub fn site_url() -> String {
+        if let Some(PublicUrl(Some(url))) = use_context::<PublicUrl>() {
+            return url.trim_end_matches('/').to_string();
+        }
+        let host = header("host").unwrap_or_else(|| "localhost".into());
+        let scheme = header("x-forwarded-proto").unwrap_or_else(|| "http".into());
+        format!("{scheme}://{host}")
     }
 }

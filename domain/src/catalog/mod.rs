@@ -45,6 +45,29 @@ pub async fn refresh_search_words(pool: &PgPool) -> DomainResult<()> {
     Ok(())
 }
 
+/// What a slug in a storefront address names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SlugKind {
+    Category,
+    Product,
+}
+
+/// The same category or product's slug in another language (for the language switcher).
+pub async fn translate_slug(
+    pool: &PgPool,
+    kind: SlugKind,
+    slug: &str,
+    to_locale: &str,
+) -> DomainResult<Option<String>> {
+    Ok(repo::translate_slug(pool, kind, slug, to_locale).await?)
+}
+
+/// (kind, locale, slug) for every category and active product: the sitemap's entries.
+/// Kind is `c` for categories and `p` for products, as in storefront addresses.
+pub async fn sitemap_entries(pool: &PgPool) -> DomainResult<Vec<(String, String, String)>> {
+    Ok(repo::sitemap_slugs(pool).await?)
+}
+
 /// Rows arrive sorted by position; top-level ones keep that order and each child goes
 /// under its parent in that order too.
 fn build_tree(rows: Vec<Category>) -> Vec<CategoryBranch> {

@@ -249,3 +249,55 @@ pub async fn facets(
     }
     Ok(facets)
 }
+
+/// The slug in `to` of the category or product that has `slug` in any language.
+pub async fn translate_slug(
+    db: impl PgExecutor<'_>,
+    kind: super::SlugKind,
+    slug: &str,
+    to: &str,
+) -> sqlx::Result<Option<String>> {
+    match kind {
+        super::SlugKind::Category => {
+            sqlx::query_scalar!(
+                "SELECT target.slug FROM category_translations source
+                 JOIN category_translations target ON target.category_id = source.category_id
+                 WHERE source.slug = $1 AND target.locale = $2 LIMIT 1",
+                slug,
+                to
+            )
+            .fetch_optional(db)
+            .await
+        }
+        super::SlugKind::Product => {
+            sqlx::query_scalar!(
+                "SELECT target.slug FROM product_translations source
+                 JOIN product_translations target ON target.product_id = source.product_id
+                 WHERE source.slug = $1 AND target.locale = $2 LIMIT 1",
+                slug,
+                to
+            )
+            .fetch_optional(db)
+            .await
+        }
+    }
+}
+
+/// Every active product's slug per language, and every category's, for the sitemap.
+pub async fn sitemap_slugs(
+    db: impl PgExecutor<'_> + Copy,
+) -> sqlx::Result<Vec<(String, String, String)>> {
+    let rows = sqlx::query!(
+        r#"SELECT 'c' AS "kind!", locale AS "locale!", slug AS "slug!" FROM category_translations
+           UNION ALL
+           SELECT 'p', t.locale, t.slug FROM product_translations t
+           JOIN products p ON p.id = t.product_id AND p.status = 'active'
+           ORDER BY 1, 2, 3"#
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.kind, r.locale, r.slug))
+        .collect())
+}

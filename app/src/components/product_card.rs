@@ -1,0 +1,45 @@
+//! A product in a grid: picture, name, price, and whether it can be bought.
+
+use leptos::prelude::*;
+
+use crate::i18n::use_locale;
+use crate::server::catalog::ProductCardDto;
+use crate::tr;
+
+#[component]
+pub fn ProductGrid(products: Vec<ProductCardDto>) -> impl IntoView {
+    view! {
+        <ul class="grid grid-cols-2 gap-4 md:grid-cols-3 lg:grid-cols-4" data-testid="product-grid">
+            {products.into_iter().map(|product| view! { <ProductCard product /> }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+pub fn ProductCard(product: ProductCardDto) -> impl IntoView {
+    let href = use_locale().path(&format!("/p/{}", product.slug));
+    view! {
+        <li class="group rounded-lg border border-stone-200 bg-white p-3" data-testid="product-card">
+            <a href=href class="block">
+                {product
+                    .image
+                    .map(|src| {
+                        view! {
+                            <img
+                                src=src
+                                alt=product.name.clone()
+                                width="400"
+                                height="400"
+                                loading="lazy"
+                                class="aspect-square w-full rounded-md object-cover"
+                            />
+                        }
+                    })}
+                <h3 class="mt-2 text-sm font-medium group-hover:underline">{product.name.clone()}</h3>
+            </a>
+            <p class="mt-1 text-sm" data-testid="price">{product.price}</p>
+            {(!product.in_stock)
+                .then(|| view! { <p class="text-xs text-red-700">{tr!("product.out_of_stock")}</p> })}
+        </li>
+    }
+}
