@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Prints numbers, asserts nothing: a release build of the shop under load from wrk, and
-# the size of what a shopper's browser downloads. Record results in docs/BENCHMARKS.md.
+# Prints numbers, asserts nothing: a release build on a large generated catalog under
+# load from wrk, and the size of what a shopper's browser downloads. Record results in
+# docs/BENCHMARKS.md.
 #
-#   make bench                      # 32 connections, 10 s per page
-#   BENCH_SECONDS=30 make bench
+#   make bench                                   # 100,000 products, 32 connections, 10 s a page
+#   BENCH_PRODUCTS=10000 BENCH_SECONDS=30 make bench
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+products=${BENCH_PRODUCTS:-100000}
 seconds=${BENCH_SECONDS:-10}
 connections=${BENCH_CONNECTIONS:-32}
 port=${BENCH_PORT:-3500}
@@ -23,33 +25,57 @@ cargo leptos build --release
 
 data=$(mktemp -d /tmp/vitrine-bench.XXXXXX)
 chmod 755 "$data"
-VITRINE_DATA_DIR="$data" VITRINE_ADDR="127.0.0.1:$port" RUST_LOG=warn target/release/vitrine &
+export VITRINE_DATA_DIR="$data" VITRINE_ADDR="127.0.0.1:$port" RUST_LOG=warn
+server=
+cleanup() {
+  [ -n "$server" ] && kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  rm -rf "$data"
+}
+trap cleanup EXIT
+
+echo "## Seeding $products products"
+SECONDS=0
+target/release/vitrine seed --products "$products"
+echo "seeded in ${SECONDS} s"
+
+target/release/vitrine &
 server=$!
-trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 600); do
   curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
   sleep 0.1
 done
 
+pages=(
+  "home|/en"
+  "category|/en/c/t-shirts"
+  "category p.50|/en/c/clothing?page=50&sort=price-asc"
+  "filtered|/en/c/t-shirts?f=material%3Acotton&min_price=20&max_price=30"
+  "product|/en/p/aurora-classic-t-shirt"
+  "search|/en/search?q=jacket"
+  "search typo|/en/search?q=tshrit"
+  "healthz|/healthz"
+)
+
 echo
-echo "## Pages: $connections connections, ${seconds}s each, wrk on the same machine"
-printf '%-12s %10s %9s %9s %9s\n' page 'req/s' p50 p90 p99
-for path in / /healthz /no-such-page; do
-  out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency "http://127.0.0.1:$port$path")
-  rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
-  p90=$(awk '$1 == "90%" {print $2}' <<<"$out")
-  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-  printf '%-12s %10s %9s %9s %9s\n' "$path" "$rps" "$p50" "$p90" "$p99"
+echo "## Pages: $connections connections, ${seconds}s each, wrk on the same 2 cores"
+printf '%-14s %8s %8s %8s %8s %7s\n' page 'req/s' 'p50 ms' 'p95 ms' 'p99 ms' errors
+for entry in "${pages[@]}"; do
+  name=${entry%%|*}
+  path=${entry#*|}
+  curl -fs -o /dev/null "http://127.0.0.1:$port$path"   # warm-up, and fail loudly on a 4xx/5xx
+  read -r _ rps p50 p95 p99 errors < <(
+    wrk -t2 -c"$connections" -d"${seconds}s" -s scripts/bench.lua "http://127.0.0.1:$port$path" | grep '^RESULT'
+  )
+  printf '%-14s %8s %8s %8s %8s %7s\n' "$name" "$rps" "$p50" "$p95" "$p99" "$errors"
 done
 
 echo
 echo "## What the browser downloads (release build)"
-printf '%-8s %10s %10s %10s\n' file raw gzip brotli
+printf '%-6s %10s %10s %10s\n' file raw gzip brotli
 for file in target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css; do
   ext=${file##*.}
   raw=$(stat -c %s "$file")
   gz=$(gzip -9c "$file" | wc -c)
   br=$(brotli -q 11 -c "$file" | wc -c)
-  printf '%-8s %10s %10s %10s\n' "$ext" "$raw" "$gz" "$br"
+  printf '%-6s %10s %10s %10s\n' "$ext" "$raw" "$gz" "$br"
 done

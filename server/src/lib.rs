@@ -160,6 +160,42 @@ pub fn run(config: Config) -> Result<(), StartError> {
     served
 }
 
+/// Seeds the demo shop with `products` generated products (categories too, if none),
+/// for trying the shop at scale and for benchmarks. Does nothing to a catalog that
+/// already has products.
+pub fn seed(config: &Config, products: usize) -> Result<domain::demo::Seeded, StartError> {
+    with_database(config, |pool| async move {
+        domain::demo::seed_with(&pool, products)
+            .await
+            .map_err(StartError::Seed)
+    })
+}
+
+/// Runs `work` on the shop's database (starting the private cluster if there is no
+/// `DATABASE_URL`, migrating), then stops the cluster: for one-off commands.
+fn with_database<T, F, Fut>(config: &Config, work: F) -> Result<T, StartError>
+where
+    F: FnOnce(PgPool) -> Fut,
+    Fut: std::future::Future<Output = Result<T, StartError>>,
+{
+    let database = database::start(config)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(StartError::Serve)?;
+    let result = runtime.block_on(async {
+        let pool = database::connect(&database, 4).await?;
+        let result = work(pool.clone()).await;
+        pool.close().await;
+        result
+    });
+    drop(runtime);
+    if let Some(cluster) = database.cluster {
+        cluster.stop()?;
+    }
+    result
+}
+
 fn bind(addr: SocketAddr) -> Result<std::net::TcpListener, StartError> {
     let listener = std::net::TcpListener::bind(addr).map_err(|e| StartError::Listen {
         addr,

@@ -3,9 +3,12 @@
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: vitrine [serve]
+       vitrine seed --products N
 
-Runs the Vitrine shop. With no DATABASE_URL it starts its own PostgreSQL in
-VITRINE_DATA_DIR (default ./data). See the README for every setting.";
+serve  runs the Vitrine shop (the default). With no DATABASE_URL it starts its own
+       PostgreSQL in VITRINE_DATA_DIR (default ./data). See the README for settings.
+seed   fills an empty catalog with N generated demo products (e.g. 100000 for
+       benchmarks), then exits.";
 
 fn main() -> ExitCode {
     // A missing .env is normal; a broken one is worth saying.
@@ -15,20 +18,31 @@ fn main() -> ExitCode {
         eprintln!("vitrine: ignoring .env: {e}");
     }
     init_logging();
-    match std::env::args().nth(1).as_deref() {
-        None | Some("serve") => {}
-        Some("-h" | "--help" | "help") => {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        [] | ["serve"] => server::config::from_env()
+            .map_err(server::StartError::from)
+            .and_then(server::run),
+        ["seed", "--products", count] => match count.parse::<usize>() {
+            Ok(products) if (1..=10_000_000).contains(&products) => server::config::from_env()
+                .map_err(server::StartError::from)
+                .and_then(|config| server::seed(&config, products))
+                .map(|seeded| println!("{seeded:?}")),
+            _ => {
+                eprintln!("vitrine: --products takes a number from 1 to 10000000, not `{count}`");
+                return ExitCode::from(2);
+            }
+        },
+        ["-h" | "--help" | "help"] => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
         }
-        Some(other) => {
-            eprintln!("vitrine: unknown command `{other}`\n\n{USAGE}");
+        _ => {
+            eprintln!("vitrine: unknown command `{}`\n\n{USAGE}", args.join(" "));
             return ExitCode::from(2);
         }
-    }
-    let result = server::config::from_env()
-        .map_err(server::StartError::from)
-        .and_then(server::run);
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -301,6 +301,31 @@ fn missing_postgresql_programs_say_what_to_install() {
 }
 
 #[test]
+fn seed_fills_an_empty_catalog_and_leaves_a_full_one_alone() {
+    let dir = data_dir();
+    let seed = |count: &str| {
+        let mut command = command(dir.path());
+        command.args(["seed", "--products", count]);
+        command.output().unwrap()
+    };
+    let output = seed("300");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("products: 300"));
+    let again = seed("300");
+    assert!(again.status.success());
+    assert!(String::from_utf8_lossy(&again.stdout).contains("AlreadyPresent"));
+    // The cluster was stopped after each run.
+    assert_eq!(postmaster_pid(dir.path()), None);
+    let bad = seed("lots");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--products takes a number"));
+}
+
+#[test]
 fn help_and_unknown_commands() {
     let output = Command::new(BINARY).arg("--help").output().unwrap();
     assert!(output.status.success());
