@@ -194,10 +194,13 @@ async fn get_with(
     (Response::from_parts(parts, Body::empty()), text)
 }
 
+/// Request headers as (name, value) pairs.
+type Headers<'a> = &'a [(&'a str, &'a str)];
+
 #[tokio::test]
 async fn addresses_without_a_language_go_to_the_shoppers_language() {
     let app = app().await;
-    let cases: [(&str, &[(&str, &str)], &str); 6] = [
+    let cases: [(&str, Headers, &str); 6] = [
         ("/fr", &[], "/en/fr"),
         ("/", &[], "/en"),
         (

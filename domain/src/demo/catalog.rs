@@ -455,7 +455,7 @@ impl Batch {
         // A few drafts, which shoppers must never see.
         let status = if i % 41 == 40 { "draft" } else { "active" };
         self.product_statuses.push(status.into());
-        self.product_featured.push(i % 11 == 0);
+        self.product_featured.push(i.is_multiple_of(11));
         self.product_age_minutes.push(i as i32);
 
         for (l, locale) in LOCALES.iter().enumerate() {

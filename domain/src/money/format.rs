@@ -108,7 +108,7 @@ fn group(whole: &str, separator: char, min_grouping: usize) -> String {
     }
     let mut out = String::with_capacity(whole.len() + whole.len() / 3);
     for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             out.push(separator);
         }
         out.push(digit);
