@@ -83,6 +83,29 @@ pub struct ProductCard {
     pub image_url: Option<String>,
 }
 
+/// A product card as SQL returns it, before its price gets a currency.
+pub(super) struct CardRow {
+    pub id: Uuid,
+    pub name: String,
+    pub slug: String,
+    pub price: Decimal,
+    pub in_stock: bool,
+    pub image_url: Option<String>,
+}
+
+impl CardRow {
+    pub fn into_card(self, currency: Currency) -> ProductCard {
+        ProductCard {
+            id: self.id,
+            name: self.name,
+            slug: self.slug,
+            price: Money::new(self.price, currency).rounded(),
+            in_stock: self.in_stock,
+            image_url: self.image_url,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FacetValue {
     pub code: String,

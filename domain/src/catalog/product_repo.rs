@@ -3,7 +3,7 @@
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
-use super::listing::{Audience, ProductCard};
+use super::listing::{Audience, CardRow, ProductCard};
 use super::product::{Crumb, Image, OptionChoice, Variant};
 use crate::money::Money;
 
@@ -200,7 +200,8 @@ pub async fn related(
     except: Uuid,
     limit: i64,
 ) -> sqlx::Result<Vec<ProductCard>> {
-    let rows = sqlx::query!(
+    let rows = sqlx::query_as!(
+        CardRow,
         r#"SELECT l.product_id AS "id!", l.price AS "price!", l.in_stock AS "in_stock!",
                   l.name AS "name!", COALESCE(t.slug, d.slug) AS "slug!",
                   (SELECT url FROM product_images i WHERE i.product_id = l.product_id
@@ -223,13 +224,6 @@ pub async fn related(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|r| ProductCard {
-            id: r.id,
-            name: r.name,
-            slug: r.slug,
-            price: Money::new(r.price, audience.currency).rounded(),
-            in_stock: r.in_stock,
-            image_url: r.image_url,
-        })
+        .map(|row| row.into_card(audience.currency))
         .collect())
 }

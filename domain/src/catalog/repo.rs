@@ -2,8 +2,7 @@ use sqlx::PgExecutor;
 use uuid::Uuid;
 
 use super::Category;
-use super::listing::{Audience, Criteria, Facet, FacetValue, ProductCard, Sort};
-use crate::money::Money;
+use super::listing::{Audience, CardRow, Criteria, Facet, FacetValue, ProductCard, Sort};
 
 /// All categories, named in `locale` where a translation exists and in the default
 /// language otherwise; parents before children, each level in the owner's order.
@@ -141,7 +140,8 @@ pub async fn listing_page(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<ProductCard>> {
-    let rows = sqlx::query!(
+    let rows = sqlx::query_as!(
+        CardRow,
         r#"SELECT l.product_id AS "id!", l.price AS "price!", l.in_stock AS "in_stock!",
                   l.name AS "name!", COALESCE(t.slug, d.slug) AS "slug!",
                   (SELECT url FROM product_images i WHERE i.product_id = l.product_id
@@ -178,14 +178,7 @@ pub async fn listing_page(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|r| ProductCard {
-            id: r.id,
-            name: r.name,
-            slug: r.slug,
-            price: Money::new(r.price, audience.currency).rounded(),
-            in_stock: r.in_stock,
-            image_url: r.image_url,
-        })
+        .map(|row| row.into_card(audience.currency))
         .collect())
 }
 
