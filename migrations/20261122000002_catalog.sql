@@ -58,6 +58,7 @@ CREATE TABLE products (
 
 CREATE INDEX products_active_category ON products (category_id, created_at DESC) WHERE status = 'active';
 CREATE INDEX products_active_created ON products (created_at DESC) WHERE status = 'active';
+CREATE INDEX products_featured ON products (created_at DESC) WHERE status = 'active' AND featured;
 
 CREATE TABLE product_translations (
     product_id      uuid NOT NULL REFERENCES products (id) ON DELETE CASCADE,
@@ -255,26 +256,34 @@ CREATE FUNCTION catalog_listing(
 ) RETURNS TABLE (product_id uuid, price numeric, in_stock boolean, created_at timestamptz,
                  rank real, name text)
     LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT p.id,
-           min(price_in(v.price, vp.amount, c.rate, c.minor_units)),
-           bool_or(v.stock > 0),
-           p.created_at,
+    SELECT p.id, offer.price, offer.in_stock, p.created_at,
            CASE WHEN p_query IS NULL THEN 0
                 ELSE ts_rank(COALESCE(t.search, d.search), p_query) END,
            COALESCE(t.name, d.name)
     FROM products p
-    JOIN currencies c ON c.code = p_currency
-    JOIN variants v ON v.product_id = p.id
-    LEFT JOIN variant_prices vp ON vp.variant_id = v.id AND vp.currency = p_currency
+    -- Each product's cheapest variant and whether any is in stock, from its own few
+    -- variants (an index lookup), rather than one GROUP BY over every variant.
+    CROSS JOIN LATERAL (
+        SELECT min(price_in(v.price, vp.amount, c.rate, c.minor_units)) AS price,
+               bool_or(v.stock > 0) AS in_stock
+        FROM variants v
+        JOIN currencies c ON c.code = p_currency
+        LEFT JOIN variant_prices vp ON vp.variant_id = v.id AND vp.currency = p_currency
+        WHERE v.product_id = p.id
+    ) AS offer
     LEFT JOIN product_translations t ON t.product_id = p.id AND t.locale = p_locale
     LEFT JOIN product_translations d ON d.product_id = p.id AND d.locale = p_default_locale
     WHERE p.status = 'active'
+      AND offer.price IS NOT NULL
       AND (t.name IS NOT NULL OR d.name IS NOT NULL)
       AND (p_categories IS NULL OR p.category_id = ANY (p_categories))
       AND (p_query IS NULL OR COALESCE(t.search, d.search) @@ p_query)
       AND (p_substring IS NULL
            OR search_normalize(COALESCE(t.name, d.name)) LIKE '%' || p_substring || '%'
            OR search_normalize(COALESCE(t.description, d.description)) LIKE '%' || p_substring || '%')
+      AND (p_min IS NULL OR offer.price >= p_min)
+      AND (p_max IS NULL OR offer.price <= p_max)
+      AND (NOT p_in_stock OR offer.in_stock)
       AND NOT EXISTS (
           -- an attribute filtered on for which the product has none of the chosen values
           SELECT 1
@@ -288,8 +297,4 @@ CREATE FUNCTION catalog_listing(
                 JOIN unnest(p_attributes, p_values) AS chosen(attribute, value)
                      ON chosen.attribute = a.code AND chosen.value = av.code
                 WHERE pav.product_id = p.id AND a.code = wanted.attribute))
-    GROUP BY p.id, p.created_at, t.search, d.search, t.name, d.name
-    HAVING (p_min IS NULL OR min(price_in(v.price, vp.amount, c.rate, c.minor_units)) >= p_min)
-       AND (p_max IS NULL OR min(price_in(v.price, vp.amount, c.rate, c.minor_units)) <= p_max)
-       AND (NOT p_in_stock OR bool_or(v.stock > 0))
 $$;

@@ -372,3 +372,48 @@ async fn listings_in_an_untranslated_language_fall_back_to_the_default() {
     assert!(listing.total > 0);
     assert!(listing.products.iter().all(|p| p.name.ends_with("Mug")));
 }
+
+#[tokio::test]
+async fn showcases_hold_a_few_products_in_stock_newest_first() {
+    use domain::catalog::listing::{Showcase, showcase};
+    let pool = shop().await;
+    let newest = showcase(&pool, EN_USD, Showcase::NewArrivals, 8)
+        .await
+        .unwrap();
+    assert_eq!(newest.len(), 8);
+    assert!(newest.iter().all(|p| p.in_stock));
+    let by_newest = list(
+        &pool,
+        EN_USD,
+        &ListingRequest {
+            in_stock_only: true,
+            sort: Sort::Newest,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let expected: Vec<_> = by_newest
+        .products
+        .iter()
+        .take(8)
+        .map(|p| (&p.name, p.price))
+        .collect();
+    let got: Vec<_> = newest.iter().map(|p| (&p.name, p.price)).collect();
+    assert_eq!(got, expected, "same products, same prices as the listing");
+
+    let featured = showcase(&pool, EN_USD, Showcase::Featured, 8)
+        .await
+        .unwrap();
+    assert!(!featured.is_empty());
+    let featured_ids: Vec<uuid::Uuid> =
+        sqlx::query_scalar("SELECT id FROM products WHERE featured")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert!(
+        featured
+            .iter()
+            .all(|p| featured_ids.contains(&p.id) && p.in_stock)
+    );
+}

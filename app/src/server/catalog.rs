@@ -112,26 +112,15 @@ pub struct ProductPageDto {
 
 #[server]
 pub async fn get_home_page(lang: String) -> Result<HomePageDto, AppError> {
-    use domain::catalog::listing::{ListingRequest, Sort, list};
+    use domain::catalog::listing::{Showcase, showcase};
     let (locale, pool, audience_parts) = ssr::context(&lang).await?;
     let audience = audience_parts.audience();
-    let mut request = ListingRequest {
-        in_stock_only: true,
-        ..Default::default()
-    };
-    let featured = list(&pool, audience, &request).await?;
-    request.sort = Sort::Newest;
-    let newest = list(&pool, audience, &request).await?;
-    let take = |products: Vec<_>| {
-        products
-            .into_iter()
-            .take(8)
-            .map(|p| ssr::card(p, locale))
-            .collect()
-    };
+    let featured = showcase(&pool, audience, Showcase::Featured, 8).await?;
+    let newest = showcase(&pool, audience, Showcase::NewArrivals, 8).await?;
+    let cards = |products: Vec<_>| products.into_iter().map(|p| ssr::card(p, locale)).collect();
     Ok(HomePageDto {
-        featured: take(featured.products),
-        new_arrivals: take(newest.products),
+        featured: cards(featured),
+        new_arrivals: cards(newest),
         alternates: crate::i18n::Locale::ALL
             .iter()
             .map(|l| (l.tag().to_string(), l.path("/")))

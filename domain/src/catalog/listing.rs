@@ -218,6 +218,31 @@ pub async fn list(
     })
 }
 
+/// Which products a showcase shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Showcase {
+    Featured,
+    NewArrivals,
+}
+
+/// A few products in stock, newest first (featured ones only, for `Featured`), for the
+/// home page. Bounded by an index, however large the catalog: unlike `list`, it never
+/// counts or prices the whole catalog.
+pub async fn showcase(
+    pool: &PgPool,
+    audience: Audience<'_>,
+    which: Showcase,
+    limit: i64,
+) -> DomainResult<Vec<ProductCard>> {
+    Ok(super::repo::showcase(
+        pool,
+        audience,
+        which == Showcase::Featured,
+        limit.clamp(1, 48),
+    )
+    .await?)
+}
+
 fn empty(page: u32) -> Listing {
     Listing {
         products: Vec::new(),

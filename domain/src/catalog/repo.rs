@@ -294,3 +294,44 @@ pub async fn sitemap_slugs(
         .map(|r| (r.kind, r.locale, r.slug))
         .collect())
 }
+
+pub async fn showcase(
+    db: impl PgExecutor<'_>,
+    audience: Audience<'_>,
+    featured_only: bool,
+    limit: i64,
+) -> sqlx::Result<Vec<ProductCard>> {
+    let rows = sqlx::query_as!(
+        CardRow,
+        r#"WITH chosen AS (
+               SELECT p.id, p.created_at FROM products p
+               WHERE p.status = 'active' AND (NOT $4 OR p.featured)
+                 AND EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND v.stock > 0)
+               ORDER BY p.created_at DESC
+               LIMIT $5)
+           SELECT c.id AS "id!", COALESCE(t.name, d.name) AS "name!", COALESCE(t.slug, d.slug) AS "slug!",
+                  min(price_in(v.price, vp.amount, cur.rate, cur.minor_units)) AS "price!",
+                  bool_or(v.stock > 0) AS "in_stock!",
+                  (SELECT url FROM product_images i WHERE i.product_id = c.id
+                   ORDER BY i.position LIMIT 1) AS image_url
+           FROM chosen c
+           JOIN currencies cur ON cur.code = $3
+           JOIN variants v ON v.product_id = c.id
+           LEFT JOIN variant_prices vp ON vp.variant_id = v.id AND vp.currency = $3
+           LEFT JOIN product_translations t ON t.product_id = c.id AND t.locale = $1
+           LEFT JOIN product_translations d ON d.product_id = c.id AND d.locale = $2
+           GROUP BY c.id, c.created_at, t.name, d.name, t.slug, d.slug
+           ORDER BY c.created_at DESC, c.id"#,
+        audience.locale,
+        audience.default_locale,
+        audience.currency.code(),
+        featured_only,
+        limit
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| row.into_card(audience.currency))
+        .collect())
+}

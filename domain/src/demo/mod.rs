@@ -57,6 +57,9 @@ pub async fn seed_with(pool: &PgPool, products: usize) -> DomainResult<Seeded> {
     let created_products = catalog::insert(&mut tx, &leaves, products).await?;
     tx.commit().await?;
     crate::catalog::refresh_search_words(pool).await?;
+    // A bulk load leaves the planner without statistics; without them, listings on a
+    // large catalog pick poor plans until autovacuum gets round to it.
+    sqlx::query!("ANALYZE").execute(pool).await?;
     Ok(Seeded::Created {
         categories: created_categories,
         products: created_products,
