@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use app::i18n::Locale;
+use app::server::ssr::{cookie_in, site_url_for};
 
 /// A year: how long the language and currency choices are remembered.
 const REMEMBER: &str = "Max-Age=31536000; Path=/; SameSite=Lax; HttpOnly";
@@ -30,22 +31,10 @@ fn is_outside_the_storefront(path: &str) -> bool {
         || path.rsplit('/').next().is_some_and(|last| last.contains('.'))
 }
 
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let (key, value) = pair.trim().split_once('=')?;
-            (key == name).then(|| value.to_string())
-        })
-}
-
 /// The language for a shopper arriving at an address without one: their earlier choice
 /// (cookie), else their browser's preference, else English.
 pub fn negotiated_locale(headers: &HeaderMap) -> Locale {
-    cookie(headers, "lang")
+    cookie_in(headers, "lang")
         .and_then(|slug| Locale::from_slug(&slug))
         .or_else(|| {
             let accept = headers.get(header::ACCEPT_LANGUAGE)?.to_str().ok()?;
@@ -183,16 +172,8 @@ pub async fn switch_currency(Query(switch): Query<CurrencySwitch>) -> Response {
     see_other(&back, format!("currency={}; {REMEMBER}", currency.code()))
 }
 
-/// The address the shop is reached at, for absolute links.
 fn site_url(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(url) = &state.public_url {
-        return url.trim_end_matches('/').to_string();
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    format!("http://{host}")
+    site_url_for(state.public_url.as_deref(), headers)
 }
 
 /// Every category and product page in every language.

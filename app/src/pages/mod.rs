@@ -19,10 +19,15 @@ pub fn query_string() -> Memo<String> {
     Memo::new(move |_| location.search.get())
 }
 
+/// `https://shop.example` from `https://shop.example/en/p/…`.
+pub fn site_of(url: &str) -> String {
+    url.split('/').take(3).collect::<Vec<_>>().join("/")
+}
+
 /// `<link rel="canonical">` and one `hreflang` alternate per language.
 #[component]
 pub fn PageLinks(canonical: String, alternates: Vec<(String, String)>) -> impl IntoView {
-    let site = canonical.split('/').take(3).collect::<Vec<_>>().join("/");
+    let site = site_of(&canonical);
     view! {
         <Link rel="canonical" href=canonical />
         {alternates

@@ -48,12 +48,7 @@ fn Product(product: ProductPageDto) -> impl IntoView {
         _ => tr!("product.in_stock"),
     };
     let first_image = product.images.first().map(|i| i.url.clone());
-    let site = product
-        .canonical
-        .split('/')
-        .take(3)
-        .collect::<Vec<_>>()
-        .join("/");
+    let site = super::site_of(&product.canonical);
     view! {
         <PageTitle text=product.title.clone() />
         <Meta name="description" content=product.meta_description.clone() />

@@ -59,7 +59,6 @@ pub struct ListingPageDto {
     pub corrected: Option<String>,
     /// The request as understood (invalid values dropped), for building links.
     pub query: ListingQuery,
-    pub currency: String,
     /// (hreflang, path) of this page in every language.
     pub alternates: Vec<(String, String)>,
     pub canonical: String,
@@ -187,7 +186,6 @@ pub async fn get_listing_page(
             .collect(),
         corrected: listing.corrected_search,
         query,
-        currency: audience.currency.code().to_string(),
         alternates,
         canonical: format!("{}{path}", super::ssr::site_url()),
         path,
@@ -354,10 +352,13 @@ pub mod ssr {
         audience: &AudienceParts,
         slug: &str,
     ) -> Result<(String, Vec<CrumbDto>, Vec<(String, String)>, String), AppError> {
-        use domain::catalog::{SlugKind, category_tree, translate_slug};
-        let own_slug = translate_slug(pool, SlugKind::Category, slug, locale.tag())
-            .await?
-            .unwrap_or_else(|| slug.to_string());
+        use domain::catalog::{category_slugs, category_tree};
+        // The category's slug in every language, in one query.
+        let slugs = category_slugs(pool, slug).await?;
+        let own_slug = slugs
+            .iter()
+            .find(|(tag, _)| tag == locale.tag())
+            .map_or_else(|| slug.to_string(), |(_, own)| own.clone());
         let tree = category_tree(pool, locale.tag(), &audience.default_locale).await?;
         let mut crumbs = Vec::new();
         for branch in &tree {
@@ -373,17 +374,13 @@ pub mod ssr {
             }
         }
         let title = crumbs.last().map(|c| c.name.clone()).unwrap_or_default();
-        let mut alternates = Vec::new();
-        for other in Locale::ALL {
-            if let Some(other_slug) =
-                translate_slug(pool, SlugKind::Category, slug, other.tag()).await?
-            {
-                alternates.push((
-                    other.tag().to_string(),
-                    other.path(&format!("/c/{other_slug}")),
-                ));
-            }
-        }
+        let alternates = slugs
+            .into_iter()
+            .filter_map(|(tag, other_slug)| {
+                let other = Locale::ALL.into_iter().find(|l| l.tag() == tag)?;
+                Some((tag, other.path(&format!("/c/{other_slug}"))))
+            })
+            .collect();
         Ok((
             title,
             crumbs,

@@ -73,6 +73,7 @@ pub mod ssr {
     //! Reading what the server put into the request's context.
 
     use axum::http::request::Parts;
+    use axum::http::{HeaderMap, header};
     use domain::money::Currency;
     use leptos::prelude::use_context;
     use sqlx::PgPool;
@@ -98,17 +99,22 @@ pub mod ssr {
         Locale::from_slug(slug).ok_or_else(|| AppError::NotFound("page".into()))
     }
 
-    fn header(name: &str) -> Option<String> {
-        let parts = use_context::<Parts>()?;
-        parts.headers.get(name)?.to_str().ok().map(str::to_string)
+    /// A cookie among request headers (also used by the server's own endpoints).
+    pub fn cookie_in(headers: &HeaderMap, name: &str) -> Option<String> {
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .find_map(|pair| {
+                let (key, value) = pair.trim().split_once('=')?;
+                (key == name).then(|| value.to_string())
+            })
     }
 
-    /// A cookie sent with this request.
+    /// A cookie sent with the request being rendered.
     pub fn cookie(name: &str) -> Option<String> {
-        header("cookie")?.split(';').find_map(|pair| {
-            let (key, value) = pair.trim().split_once('=')?;
-            (key == name).then(|| value.to_string())
-        })
+        cookie_in(&use_context::<Parts>()?.headers, name)
     }
 
     /// The shopper's currency: the one they picked (cookie), else their language's.
@@ -119,13 +125,25 @@ pub mod ssr {
             .unwrap_or(Currency::Usd)
     }
 
-    /// The address shoppers reach the shop at, without a trailing slash.
-    pub fn site_url() -> String {
-        if let Some(PublicUrl(Some(url))) = use_context::<PublicUrl>() {
+    /// The address shoppers reach the shop at, without a trailing slash: the configured
+    /// public address, else the one the request came to (scheme from a proxy's
+    /// X-Forwarded-Proto).
+    pub fn site_url_for(public_url: Option<&str>, headers: &HeaderMap) -> String {
+        if let Some(url) = public_url {
             return url.trim_end_matches('/').to_string();
         }
-        let host = header("host").unwrap_or_else(|| "localhost".into());
-        let scheme = header("x-forwarded-proto").unwrap_or_else(|| "http".into());
+        let text = |name| headers.get(name).and_then(|v| v.to_str().ok());
+        let host = text(header::HOST).unwrap_or("localhost");
+        let scheme = text(header::HeaderName::from_static("x-forwarded-proto")).unwrap_or("http");
         format!("{scheme}://{host}")
+    }
+
+    /// The address of the shop for the request being rendered.
+    pub fn site_url() -> String {
+        let public = use_context::<PublicUrl>().and_then(|PublicUrl(url)| url);
+        let headers = use_context::<Parts>()
+            .map(|p| p.headers)
+            .unwrap_or_default();
+        site_url_for(public.as_deref(), &headers)
     }
 }

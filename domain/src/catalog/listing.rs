@@ -194,11 +194,13 @@ pub async fn list(
         attributes,
         values,
     };
-    let total = super::repo::listing_count(pool, audience, &criteria).await?;
     let offset = i64::from(page - 1) * PAGE_SIZE;
-    let products =
+    let (products, mut total) =
         super::repo::listing_page(pool, audience, &criteria, request.sort, PAGE_SIZE, offset)
             .await?;
+    if products.is_empty() && page > 1 {
+        total = super::repo::listing_count(pool, audience, &criteria).await?;
+    }
     let mut facets = super::repo::facets(pool, audience, &criteria).await?;
     for facet in &mut facets {
         for value in &mut facet.values {

@@ -62,6 +62,12 @@ pub async fn translate_slug(
     Ok(repo::translate_slug(pool, kind, slug, to_locale).await?)
 }
 
+/// (locale, slug) of every translation of the category that has `slug` in any language:
+/// the category page's addresses in each language.
+pub async fn category_slugs(pool: &PgPool, slug: &str) -> DomainResult<Vec<(String, String)>> {
+    Ok(repo::category_slugs(pool, slug).await?)
+}
+
 /// (kind, locale, slug) for every category and active product: the sitemap's entries.
 /// Kind is `c` for categories and `p` for products, as in storefront addresses.
 pub async fn sitemap_entries(pool: &PgPool) -> DomainResult<Vec<(String, String, String)>> {

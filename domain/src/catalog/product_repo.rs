@@ -3,7 +3,7 @@
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
-use super::listing::{Audience, CardRow, ProductCard};
+use super::listing::{Audience, Criteria, ProductCard, Sort};
 use super::product::{Crumb, Image, OptionChoice, Variant};
 use crate::money::Money;
 
@@ -192,7 +192,8 @@ pub async fn slugs(db: impl PgExecutor<'_>, product: Uuid) -> sqlx::Result<Vec<(
     Ok(rows.into_iter().map(|r| (r.locale, r.slug)).collect())
 }
 
-/// Other products from the same category, best sellers to come; newest for now.
+/// Other products in stock from the same category, newest first: a listing of the
+/// category, so they are priced exactly as the category page prices them.
 pub async fn related(
     db: impl PgExecutor<'_>,
     audience: Audience<'_>,
@@ -200,30 +201,21 @@ pub async fn related(
     except: Uuid,
     limit: i64,
 ) -> sqlx::Result<Vec<ProductCard>> {
-    let rows = sqlx::query_as!(
-        CardRow,
-        r#"SELECT l.product_id AS "id!", l.price AS "price!", l.in_stock AS "in_stock!",
-                  l.name AS "name!", COALESCE(t.slug, d.slug) AS "slug!",
-                  (SELECT url FROM product_images i WHERE i.product_id = l.product_id
-                   ORDER BY i.position LIMIT 1) AS image_url
-           FROM catalog_listing($1, $2, $3, ARRAY[$4::uuid], NULL, NULL, NULL, NULL, true,
-                                '{}', '{}', NULL) AS l
-           LEFT JOIN product_translations t ON t.product_id = l.product_id AND t.locale = $1
-           LEFT JOIN product_translations d ON d.product_id = l.product_id AND d.locale = $2
-           WHERE l.product_id <> $5
-           ORDER BY l.created_at DESC, l.product_id
-           LIMIT $6"#,
-        audience.locale,
-        audience.default_locale,
-        audience.currency.code(),
-        category,
-        except,
-        limit
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows
+    let criteria = Criteria {
+        categories: Some(vec![category]),
+        terms: None,
+        substring: None,
+        min_price: None,
+        max_price: None,
+        in_stock_only: true,
+        attributes: Vec::new(),
+        values: Vec::new(),
+    };
+    let (cards, _) =
+        super::repo::listing_page(db, audience, &criteria, Sort::Newest, limit + 1, 0).await?;
+    Ok(cards
         .into_iter()
-        .map(|row| row.into_card(audience.currency))
+        .filter(|card| card.id != except)
+        .take(limit as usize)
         .collect())
 }

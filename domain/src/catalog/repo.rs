@@ -35,51 +35,59 @@ pub async fn refresh_search_words(db: impl PgExecutor<'_>) -> sqlx::Result<()> {
     Ok(())
 }
 
-/// The words of a query as the search index sees them (see `search_normalize`).
-pub async fn normalized_words(db: impl PgExecutor<'_>, query: &str) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar!(
-        r#"SELECT w AS "word!"
-           FROM regexp_split_to_table(search_normalize($1), '[[:space:][:punct:]]+') AS w
-           WHERE w <> ''"#,
-        query
+/// A word of a search, as the search index sees it (see `search_normalize`).
+pub struct CheckedWord {
+    pub word: String,
+    /// The catalog uses this word as it is.
+    pub known: bool,
+    /// The catalog word closest to it and the edit distance: candidates share enough
+    /// trigrams, and the fewest edits wins.
+    pub closest: Option<(String, i32)>,
+}
+
+/// The first `max_words` words of `query`, each checked against the catalog's
+/// vocabulary in `locale`: one round trip for the whole query.
+pub async fn check_words(
+    db: impl PgExecutor<'_>,
+    locale: &str,
+    query: &str,
+    max_words: i64,
+) -> sqlx::Result<Vec<CheckedWord>> {
+    let rows = sqlx::query!(
+        r#"WITH words AS (
+               SELECT w AS word, n
+               FROM regexp_split_to_table(search_normalize($2), '[[:space:][:punct:]]+')
+                    WITH ORDINALITY AS t(w, n)
+               WHERE w <> ''
+               ORDER BY n
+               LIMIT $3)
+           SELECT words.word AS "word!",
+                  EXISTS (SELECT 1 FROM search_words s
+                          WHERE s.locale = $1 AND s.word = words.word) AS "known!",
+                  best.word AS "closest?", best.distance AS "distance?"
+           FROM words
+           LEFT JOIN LATERAL (
+               SELECT s.word, levenshtein(s.word, words.word) AS distance
+               FROM search_words s
+               WHERE s.locale = $1 AND length(words.word) >= 3
+                 AND similarity(s.word, words.word) > 0.2
+               ORDER BY levenshtein(s.word, words.word), similarity(s.word, words.word) DESC, s.word
+               LIMIT 1) AS best ON true
+           ORDER BY words.n"#,
+        locale,
+        query,
+        max_words
     )
     .fetch_all(db)
-    .await
-}
-
-pub async fn is_known_word(
-    db: impl PgExecutor<'_>,
-    locale: &str,
-    word: &str,
-) -> sqlx::Result<bool> {
-    sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM search_words WHERE locale = $1 AND word = $2) AS "known!""#,
-        locale,
-        word
-    )
-    .fetch_one(db)
-    .await
-}
-
-/// The catalog word closest to `word`, with its edit distance: candidates share enough
-/// trigrams, and the fewest edits wins.
-pub async fn closest_word(
-    db: impl PgExecutor<'_>,
-    locale: &str,
-    word: &str,
-) -> sqlx::Result<Option<(String, i32)>> {
-    let row = sqlx::query!(
-        r#"SELECT word AS "word!", levenshtein(word, $2) AS "distance!"
-           FROM search_words
-           WHERE locale = $1 AND similarity(word, $2) > 0.2
-           ORDER BY levenshtein(word, $2), similarity(word, $2) DESC, word
-           LIMIT 1"#,
-        locale,
-        word
-    )
-    .fetch_optional(db)
     .await?;
-    Ok(row.map(|r| (r.word, r.distance)))
+    Ok(rows
+        .into_iter()
+        .map(|r| CheckedWord {
+            word: r.word,
+            known: r.known,
+            closest: r.closest.zip(r.distance),
+        })
+        .collect())
 }
 
 /// The category with this slug (in `locale`, or the default language) and its
@@ -139,13 +147,15 @@ pub async fn listing_page(
     sort: Sort,
     limit: i64,
     offset: i64,
-) -> sqlx::Result<Vec<ProductCard>> {
-    let rows = sqlx::query_as!(
-        CardRow,
+) -> sqlx::Result<(Vec<ProductCard>, i64)> {
+    // The total comes with the page (one pass over the listing, not two); it is only
+    // missing when the page is past the end, which the caller counts separately.
+    let rows = sqlx::query!(
         r#"SELECT l.product_id AS "id!", l.price AS "price!", l.in_stock AS "in_stock!",
                   l.name AS "name!", COALESCE(t.slug, d.slug) AS "slug!",
                   (SELECT url FROM product_images i WHERE i.product_id = l.product_id
-                   ORDER BY i.position LIMIT 1) AS image_url
+                   ORDER BY i.position LIMIT 1) AS image_url,
+                  count(*) OVER () AS "total!"
            FROM catalog_listing($1, $2, $3, $4::uuid[],
                 CASE WHEN $5::text[] IS NULL THEN NULL ELSE search_tsquery($1, $5::text[]) END,
                 $6, $7, $8, $9, $10::text[], $11::text[], NULL) AS l
@@ -176,10 +186,22 @@ pub async fn listing_page(
     )
     .fetch_all(db)
     .await?;
-    Ok(rows
+    let total = rows.first().map_or(0, |r| r.total);
+    let cards = rows
         .into_iter()
-        .map(|row| row.into_card(audience.currency))
-        .collect())
+        .map(|r| {
+            CardRow {
+                id: r.id,
+                name: r.name,
+                slug: r.slug,
+                price: r.price,
+                in_stock: r.in_stock,
+                image_url: r.image_url,
+            }
+            .into_card(audience.currency)
+        })
+        .collect();
+    Ok((cards, total))
 }
 
 /// Each attribute's values with how many products each would show, counting every
@@ -194,12 +216,18 @@ pub async fn facets(
         r#"SELECT a.code AS "attribute!", COALESCE(at.name, ad.name, a.code) AS "attribute_name!",
                   av.code AS "value!", COALESCE(vt.name, vd.name, av.code) AS "value_name!",
                   count(*) AS "count!"
-           FROM attributes a
+           -- One pass over the listing for all attributes without a filter, and one per
+           -- filtered attribute (which must ignore its own filter).
+           FROM (SELECT DISTINCT CASE WHEN code = ANY ($10::text[]) THEN code END AS ignoring
+                 FROM attributes) AS pass
            CROSS JOIN LATERAL catalog_listing($1, $2, $3, $4::uuid[],
                 CASE WHEN $5::text[] IS NULL THEN NULL ELSE search_tsquery($1, $5::text[]) END,
-                $6, $7, $8, $9, $10::text[], $11::text[], a.code) AS l
+                $6, $7, $8, $9, $10::text[], $11::text[], pass.ignoring) AS l
            JOIN product_attribute_values pav ON pav.product_id = l.product_id
-           JOIN attribute_values av ON av.id = pav.attribute_value_id AND av.attribute_id = a.id
+           JOIN attribute_values av ON av.id = pav.attribute_value_id
+           JOIN attributes a ON a.id = av.attribute_id
+                AND CASE WHEN pass.ignoring IS NULL THEN a.code <> ALL ($10::text[])
+                         ELSE a.code = pass.ignoring END
            LEFT JOIN attribute_translations at ON at.attribute_id = a.id AND at.locale = $1
            LEFT JOIN attribute_translations ad ON ad.attribute_id = a.id AND ad.locale = $2
            LEFT JOIN attribute_value_translations vt
@@ -334,4 +362,19 @@ pub async fn showcase(
         .into_iter()
         .map(|row| row.into_card(audience.currency))
         .collect())
+}
+
+pub async fn category_slugs(
+    db: impl PgExecutor<'_>,
+    slug: &str,
+) -> sqlx::Result<Vec<(String, String)>> {
+    let rows = sqlx::query!(
+        "SELECT DISTINCT target.locale, target.slug FROM category_translations source
+         JOIN category_translations target ON target.category_id = source.category_id
+         WHERE source.slug = $1 ORDER BY target.locale",
+        slug
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.locale, r.slug)).collect())
 }

@@ -33,26 +33,27 @@ fn without_word_boundaries(locale: &str) -> bool {
 
 pub async fn terms(pool: &PgPool, locale: &str, query: &str) -> DomainResult<SearchTerms> {
     let query: String = query.chars().take(MAX_QUERY_CHARS).collect();
-    let words = super::repo::normalized_words(pool, &query).await?;
+    let words = super::repo::check_words(pool, locale, &query, MAX_TERMS as i64).await?;
     if words.is_empty() {
         return Ok(SearchTerms::Nothing);
     }
     if without_word_boundaries(locale) {
-        return Ok(SearchTerms::Substring(words.join(" ")));
+        let text: Vec<String> = words.into_iter().map(|w| w.word).collect();
+        return Ok(SearchTerms::Substring(text.join(" ")));
     }
     let mut terms = Vec::new();
     let mut corrected_words = Vec::new();
     let mut changed = false;
-    for word in words.into_iter().take(MAX_TERMS) {
-        let correction =
-            if word.chars().count() < 3 || super::repo::is_known_word(pool, locale, &word).await? {
-                None
-            } else {
-                super::repo::closest_word(pool, locale, &word)
-                    .await?
-                    .filter(|(_, distance)| *distance <= max_edits(&word))
-                    .map(|(candidate, _)| candidate)
-            };
+    for checked in words {
+        let word = checked.word;
+        let correction = if checked.known || word.chars().count() < 3 {
+            None
+        } else {
+            checked
+                .closest
+                .filter(|(_, distance)| *distance <= max_edits(&word))
+                .map(|(candidate, _)| candidate)
+        };
         match correction {
             Some(candidate) => {
                 terms.push(format!("{word} {candidate}"));

@@ -5,11 +5,13 @@
 
 mod catalog;
 mod categories;
+mod data;
 pub mod images;
+mod vocabulary;
 
 use sqlx::PgPool;
 
-pub use catalog::DEMO_PRODUCTS;
+pub use data::DEMO_PRODUCTS;
 
 use crate::DomainResult;
 
