@@ -19,6 +19,9 @@ pub enum AppError {
     Unauthorized,
     #[error("something went wrong on our side; please try again")]
     Internal,
+    /// Overloaded: answered 503 with Retry-After.
+    #[error("the shop is busy; please try again in a moment")]
+    Busy,
     /// The request never reached our code (network, encoding).
     #[error("the request failed: {0}")]
     Transport(String),
@@ -45,6 +48,10 @@ impl From<domain::DomainError> for AppError {
             D::Conflict(message) => AppError::Conflict(message),
             D::Forbidden => AppError::Forbidden,
             D::Unauthorized => AppError::Unauthorized,
+            D::Busy => {
+                tracing::warn!("database pool exhausted; answering 503");
+                AppError::Busy
+            }
             D::Internal(source) => {
                 // The details stay in the log; the browser gets a generic message.
                 tracing::error!(error = %source, "internal error in a server function");

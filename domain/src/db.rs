@@ -21,9 +21,13 @@ pub async fn connect(
         .await?
         .close()
         .await?;
+    // Listing queries switch whole branches on their parameters (no search, no price
+    // filter...); planning each call with its values lets those branches fold away,
+    // where a cached generic plan would keep them all.
+    let options = options.options([("plan_cache_mode", "force_custom_plan")]);
     PgPoolOptions::new()
         .max_connections(max_connections)
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(5))
         .connect_with(options)
         .await
 }

@@ -17,6 +17,10 @@ pub enum DomainError {
     Forbidden,
     #[error("please sign in")]
     Unauthorized,
+    /// Every database connection stayed busy for the pool's whole wait: the shop is
+    /// overloaded, and the request may simply be tried again.
+    #[error("the shop is busy; please try again in a moment")]
+    Busy,
     #[error("something went wrong on our side")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -25,6 +29,7 @@ impl From<sqlx::Error> for DomainError {
     fn from(error: sqlx::Error) -> Self {
         match &error {
             sqlx::Error::RowNotFound => DomainError::NotFound("record"),
+            sqlx::Error::PoolTimedOut => DomainError::Busy,
             sqlx::Error::Database(db) => match db.constraint() {
                 // Constraint names, not message text, decide the mapping.
                 Some("category_translations_locale_slug_key") => {

@@ -4,6 +4,7 @@
 //! functions. Each context has a `mod.rs` with the service functions (which own
 //! transactions) and a `repo.rs` with the SQL (which runs inside the caller's executor).
 
+pub mod cache;
 pub mod catalog;
 pub mod db;
 pub mod demo;

@@ -26,10 +26,12 @@ use tower_http::trace::TraceLayer;
 use crate::config::Config;
 
 /// What every request handler can reach. Nothing in it is per-process state that a
-/// second replica would lack: everything that changes lives in PostgreSQL.
+/// second replica would lack: everything that changes lives in PostgreSQL, and the
+/// cache only holds what PostgreSQL says is current (see `domain::cache`).
 #[derive(Clone)]
 pub struct AppState {
     pub pool: PgPool,
+    pub cache: domain::cache::Cache,
     pub leptos: LeptosOptions,
     /// `VITRINE_PUBLIC_URL`: the shop's address for canonical links and the sitemap;
     /// taken from the Host header when unset.
@@ -78,9 +80,11 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 
 pub fn router(state: AppState) -> Router {
     let pool = state.pool.clone();
+    let cache = state.cache.clone();
     let public_url = app::server::ssr::PublicUrl(state.public_url.clone());
     let context = move || {
         provide_context(pool.clone());
+        provide_context(cache.clone());
         provide_context(public_url.clone());
     };
     let shell_options = state.leptos.clone();
@@ -196,6 +200,11 @@ where
     result
 }
 
+/// Storefront values kept per process: a few thousand listings and trees, at most a
+/// few megabytes. The age limit only bounds the damage of a missed notification.
+const CACHE_ENTRIES: usize = 4_000;
+const CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(300);
+
 fn bind(addr: SocketAddr) -> Result<std::net::TcpListener, StartError> {
     let listener = std::net::TcpListener::bind(addr).map_err(|e| StartError::Listen {
         addr,
@@ -228,8 +237,11 @@ async fn serve(
         let seeded = domain::demo::seed(&pool).await.map_err(StartError::Seed)?;
         tracing::info!(?seeded, "demo shop");
     }
+    let cache = domain::cache::Cache::new(CACHE_ENTRIES, CACHE_TTL);
+    let follower = tokio::spawn(cache.clone().follow_changes(pool.clone()));
     let state = AppState {
         pool: pool.clone(),
+        cache,
         leptos: leptos_options(config),
         public_url: config.public_url.clone(),
     };
@@ -245,6 +257,7 @@ async fn serve(
         .await
         .map_err(StartError::Serve)?;
     tracing::info!("stopped accepting requests; in-flight requests finished");
+    follower.abort();
     pool.close().await;
     Ok(())
 }

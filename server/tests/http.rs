@@ -11,6 +11,7 @@ async fn app() -> axum::Router {
     domain::demo::seed(&pool).await.unwrap();
     let config = server::config::from_lookup(|_| None).unwrap();
     server::router(server::AppState {
+        cache: domain::cache::Cache::new(100, std::time::Duration::from_secs(60)),
         pool,
         leptos: server::leptos_options(&config),
         public_url: None,
@@ -140,6 +141,7 @@ async fn readiness_fails_when_the_database_is_gone() {
     domain::db::migrate(&pool).await.unwrap();
     let config = server::config::from_lookup(|_| None).unwrap();
     let app = server::router(server::AppState {
+        cache: domain::cache::Cache::new(100, std::time::Duration::from_secs(60)),
         pool: pool.clone(),
         leptos: server::leptos_options(&config),
         public_url: None,
@@ -407,6 +409,7 @@ async fn files_at_the_top_of_the_site_are_served_not_taken_for_a_language() {
     })
     .unwrap();
     let app = server::router(server::AppState {
+        cache: domain::cache::Cache::new(100, std::time::Duration::from_secs(60)),
         pool,
         leptos: server::leptos_options(&config),
         public_url: None,

@@ -14,6 +14,12 @@ fn set_status(status: u16) {
         && let Ok(status) = axum::http::StatusCode::from_u16(status)
     {
         response.set_status(status);
+        if status == axum::http::StatusCode::SERVICE_UNAVAILABLE {
+            response.insert_header(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("2"),
+            );
+        }
     }
 }
 
@@ -47,6 +53,12 @@ pub fn error_page(error: AppError) -> AnyView {
             #[cfg(feature = "ssr")]
             set_status(400);
             view! { <ErrorMessage title=tr!("error.bad_request") detail=message /> }.into_any()
+        }
+        AppError::Busy => {
+            #[cfg(feature = "ssr")]
+            set_status(503);
+            view! { <ErrorMessage title=tr!("error.busy_title") detail=tr!("error.busy_body") /> }
+                .into_any()
         }
         _ => {
             #[cfg(feature = "ssr")]

@@ -114,8 +114,18 @@ pub async fn get_home_page(lang: String) -> Result<HomePageDto, AppError> {
     use domain::catalog::listing::{Showcase, showcase};
     let (locale, pool, audience_parts) = ssr::context(&lang).await?;
     let audience = audience_parts.audience();
-    let featured = showcase(&pool, audience, Showcase::Featured, 8).await?;
-    let newest = showcase(&pool, audience, Showcase::NewArrivals, 8).await?;
+    let cache = super::ssr::cache();
+    let key = |which| format!("showcase|{which:?}|{:?}", audience);
+    let featured = cache
+        .get_or_load(key(Showcase::Featured), || {
+            showcase(&pool, audience, Showcase::Featured, 8)
+        })
+        .await?;
+    let newest = cache
+        .get_or_load(key(Showcase::NewArrivals), || {
+            showcase(&pool, audience, Showcase::NewArrivals, 8)
+        })
+        .await?;
     let cards = |products: Vec<_>| products.into_iter().map(|p| ssr::card(p, locale)).collect();
     Ok(HomePageDto {
         featured: cards(featured),
@@ -142,7 +152,11 @@ pub async fn get_listing_page(
     let category = Some(category).filter(|c| !c.is_empty());
     let mut request = ssr::listing_request(&query);
     request.category_slug = category.clone();
-    let listing = domain::catalog::listing::list(&pool, audience, &request).await?;
+    let listing = super::ssr::cache()
+        .get_or_load(format!("listing|{audience:?}|{request:?}"), || {
+            domain::catalog::listing::list(&pool, audience, &request)
+        })
+        .await?;
     let (title, breadcrumbs, alternates, path) = match &category {
         Some(slug) => ssr::category_context(&pool, locale, &audience_parts, slug).await?,
         None => (
@@ -245,7 +259,7 @@ pub mod ssr {
     pub async fn context(lang: &str) -> Result<(Locale, PgPool, AudienceParts), AppError> {
         let locale = parse_locale(lang)?;
         let pool = pool()?;
-        let settings = domain::shop::settings(&pool).await?;
+        let settings = crate::server::ssr::settings(&pool).await?;
         let parts = AudienceParts {
             locale,
             default_locale: settings.default_locale,
@@ -352,9 +366,13 @@ pub mod ssr {
         audience: &AudienceParts,
         slug: &str,
     ) -> Result<(String, Vec<CrumbDto>, Vec<(String, String)>, String), AppError> {
-        use domain::catalog::{category_slugs, category_tree};
+        use crate::server::ssr::{cache, category_tree};
         // The category's slug in every language, in one query.
-        let slugs = category_slugs(pool, slug).await?;
+        let slugs = cache()
+            .get_or_load(format!("category-slugs|{slug}"), || {
+                domain::catalog::category_slugs(pool, slug)
+            })
+            .await?;
         let own_slug = slugs
             .iter()
             .find(|(tag, _)| tag == locale.tag())

@@ -37,7 +37,7 @@ pub struct CategoryGroup {
 pub async fn get_shop_info(lang: String) -> Result<ShopInfo, AppError> {
     let locale = ssr::locale(&lang)?;
     let pool = ssr::pool()?;
-    let settings = domain::shop::settings(&pool).await?;
+    let settings = ssr::settings(&pool).await?;
     Ok(ShopInfo {
         name: settings.name,
         currency: ssr::currency(locale).code().to_string(),
@@ -52,9 +52,8 @@ pub async fn get_shop_info(lang: String) -> Result<ShopInfo, AppError> {
 pub async fn get_category_groups(lang: String) -> Result<Vec<CategoryGroup>, AppError> {
     let locale = ssr::locale(&lang)?;
     let pool = ssr::pool()?;
-    let settings = domain::shop::settings(&pool).await?;
-    let tree =
-        domain::catalog::category_tree(&pool, locale.tag(), &settings.default_locale).await?;
+    let settings = ssr::settings(&pool).await?;
+    let tree = ssr::category_tree(&pool, locale.tag(), &settings.default_locale).await?;
     let link = |c: domain::catalog::Category| CategoryLink {
         name: c.name,
         slug: c.slug,
@@ -91,6 +90,32 @@ pub mod ssr {
             tracing::error!("no database pool in the request context");
             AppError::Internal
         })
+    }
+
+    /// The storefront cache, provided by the server; without one (never in the real
+    /// server) every value is loaded afresh.
+    pub fn cache() -> domain::cache::Cache {
+        use_context::<domain::cache::Cache>()
+            .unwrap_or_else(|| domain::cache::Cache::new(1, std::time::Duration::ZERO))
+    }
+
+    pub async fn settings(pool: &PgPool) -> Result<domain::shop::ShopSettings, AppError> {
+        Ok(cache()
+            .get_or_load("settings".into(), || domain::shop::settings(pool))
+            .await?)
+    }
+
+    pub async fn category_tree(
+        pool: &PgPool,
+        locale: &str,
+        default_locale: &str,
+    ) -> Result<Vec<domain::catalog::CategoryBranch>, AppError> {
+        let key = format!("tree|{locale}|{default_locale}");
+        Ok(cache()
+            .get_or_load(key, || {
+                domain::catalog::category_tree(pool, locale, default_locale)
+            })
+            .await?)
     }
 
     /// The language named by an address segment; anything else is a page that does

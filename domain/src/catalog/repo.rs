@@ -150,25 +150,39 @@ pub async fn listing_page(
 ) -> sqlx::Result<(Vec<ProductCard>, i64)> {
     // The total comes with the page (one pass over the listing, not two); it is only
     // missing when the page is past the end, which the caller counts separately.
+    // Names and pictures are fetched for the page's rows only; a name is looked up for
+    // every row only when sorting by name.
     let rows = sqlx::query!(
-        r#"SELECT l.product_id AS "id!", l.price AS "price!", l.in_stock AS "in_stock!",
-                  l.name AS "name!", COALESCE(t.slug, d.slug) AS "slug!",
-                  (SELECT url FROM product_images i WHERE i.product_id = l.product_id
+        r#"SELECT page.product_id AS "id!", page.price AS "price!", page.in_stock AS "in_stock!",
+                  COALESCE(t.name, d.name) AS "name!", COALESCE(t.slug, d.slug) AS "slug!",
+                  (SELECT url FROM product_images i WHERE i.product_id = page.product_id
                    ORDER BY i.position LIMIT 1) AS image_url,
-                  count(*) OVER () AS "total!"
-           FROM catalog_listing($1, $2, $3, $4::uuid[],
-                CASE WHEN $5::text[] IS NULL THEN NULL ELSE search_tsquery($1, $5::text[]) END,
-                $6, $7, $8, $9, $10::text[], $11::text[], NULL) AS l
-           JOIN products p ON p.id = l.product_id
-           LEFT JOIN product_translations t ON t.product_id = l.product_id AND t.locale = $1
-           LEFT JOIN product_translations d ON d.product_id = l.product_id AND d.locale = $2
+                  page.total AS "total!"
+           FROM (SELECT l.*, p.featured, count(*) OVER () AS total
+                 FROM catalog_listing($1, $2, $3, $4::uuid[],
+                      CASE WHEN $5::text[] IS NULL THEN NULL ELSE search_tsquery($1, $5::text[]) END,
+                      $6, $7, $8, $9, $10::text[], $11::text[], NULL) AS l
+                 JOIN products p ON p.id = l.product_id
+                 ORDER BY
+                     CASE WHEN $12 = 'price-asc' THEN l.price END ASC,
+                     CASE WHEN $12 = 'price-desc' THEN l.price END DESC,
+                     CASE WHEN $12 = 'name' THEN
+                         (SELECT COALESCE(t.name, d.name)
+                          FROM products n
+                          LEFT JOIN product_translations t ON t.product_id = n.id AND t.locale = $1
+                          LEFT JOIN product_translations d ON d.product_id = n.id AND d.locale = $2
+                          WHERE n.id = l.product_id) END ASC,
+                     CASE WHEN $12 = 'newest' THEN l.created_at END DESC,
+                     l.rank DESC, p.featured DESC, l.created_at DESC, l.product_id
+                 LIMIT $13 OFFSET $14) AS page
+           LEFT JOIN product_translations t ON t.product_id = page.product_id AND t.locale = $1
+           LEFT JOIN product_translations d ON d.product_id = page.product_id AND d.locale = $2
            ORDER BY
-               CASE WHEN $12 = 'price-asc' THEN l.price END ASC,
-               CASE WHEN $12 = 'price-desc' THEN l.price END DESC,
-               CASE WHEN $12 = 'name' THEN l.name END ASC,
-               CASE WHEN $12 = 'newest' THEN l.created_at END DESC,
-               l.rank DESC, p.featured DESC, l.created_at DESC, l.product_id
-           LIMIT $13 OFFSET $14"#,
+               CASE WHEN $12 = 'price-asc' THEN page.price END ASC,
+               CASE WHEN $12 = 'price-desc' THEN page.price END DESC,
+               CASE WHEN $12 = 'name' THEN COALESCE(t.name, d.name) END ASC,
+               CASE WHEN $12 = 'newest' THEN page.created_at END DESC,
+               page.rank DESC, page.featured DESC, page.created_at DESC, page.product_id"#,
         audience.locale,
         audience.default_locale,
         audience.currency.code(),
@@ -332,23 +346,17 @@ pub async fn showcase(
     let rows = sqlx::query_as!(
         CardRow,
         r#"WITH chosen AS (
-               SELECT p.id, p.created_at FROM products p
-               WHERE p.status = 'active' AND (NOT $4 OR p.featured)
-                 AND EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND v.stock > 0)
-               ORDER BY p.created_at DESC
+               SELECT o.product_id AS id, o.price, o.created_at FROM product_offers o
+               WHERE o.currency = $3 AND o.in_stock AND (NOT $4 OR o.featured)
+               ORDER BY o.created_at DESC
                LIMIT $5)
            SELECT c.id AS "id!", COALESCE(t.name, d.name) AS "name!", COALESCE(t.slug, d.slug) AS "slug!",
-                  min(price_in(v.price, vp.amount, cur.rate, cur.minor_units)) AS "price!",
-                  bool_or(v.stock > 0) AS "in_stock!",
+                  c.price AS "price!", true AS "in_stock!",
                   (SELECT url FROM product_images i WHERE i.product_id = c.id
                    ORDER BY i.position LIMIT 1) AS image_url
            FROM chosen c
-           JOIN currencies cur ON cur.code = $3
-           JOIN variants v ON v.product_id = c.id
-           LEFT JOIN variant_prices vp ON vp.variant_id = v.id AND vp.currency = $3
            LEFT JOIN product_translations t ON t.product_id = c.id AND t.locale = $1
            LEFT JOIN product_translations d ON d.product_id = c.id AND d.locale = $2
-           GROUP BY c.id, c.created_at, t.name, d.name, t.slug, d.slug
            ORDER BY c.created_at DESC, c.id"#,
         audience.locale,
         audience.default_locale,
