@@ -16,6 +16,8 @@ CREATE TABLE product_offers (
 
 CREATE INDEX product_offers_category ON product_offers (currency, category_id, price);
 CREATE INDEX product_offers_new ON product_offers (currency, created_at DESC) WHERE in_stock;
+CREATE INDEX product_offers_category_new ON product_offers (currency, category_id, created_at DESC)
+    WHERE in_stock;
 CREATE INDEX product_offers_featured ON product_offers (currency, created_at DESC)
     WHERE in_stock AND featured;
 

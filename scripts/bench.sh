@@ -45,27 +45,33 @@ for _ in $(seq 1 600); do
   sleep 0.1
 done
 
+# name|path|script: bench.lua repeats the address (served from the storefront cache
+# after the first request); bench-uncached.lua varies a filter so that every request
+# is computed by the database.
 pages=(
-  "home|/en"
-  "category|/en/c/t-shirts"
-  "category p.50|/en/c/clothing?page=50&sort=price-asc"
-  "filtered|/en/c/t-shirts?f=material%3Acotton&min_price=20&max_price=30"
-  "product|/en/p/aurora-classic-t-shirt"
-  "search|/en/search?q=jacket"
-  "search typo|/en/search?q=tshrit"
-  "healthz|/healthz"
+  "home|/en|bench"
+  "category|/en/c/t-shirts|bench"
+  "category p.50|/en/c/clothing?page=50&sort=price-asc|bench"
+  "filtered|/en/c/t-shirts?f=material%3Acotton&min_price=20&max_price=30|bench"
+  "product|/en/p/aurora-classic-t-shirt|bench"
+  "search|/en/search?q=jacket|bench"
+  "search typo|/en/search?q=tshrit|bench"
+  "category*|/en/c/t-shirts|bench-uncached"
+  "filtered*|/en/c/t-shirts?f=material%3Acotton&max_price=30|bench-uncached"
+  "search*|/en/search?q=jacket|bench-uncached"
+  "healthz|/healthz|bench"
 )
 
 echo
 echo "## Pages: $connections connections, ${seconds}s each, wrk on the same 2 cores"
+echo "(* = uncached: every request asks for a different price floor)"
 printf '%-14s %8s %8s %8s %8s %7s\n' page 'req/s' 'p50 ms' 'p95 ms' 'p99 ms' errors
 for entry in "${pages[@]}"; do
-  name=${entry%%|*}
-  path=${entry#*|}
+  IFS='|' read -r name path script <<<"$entry"
   status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 120 "http://127.0.0.1:$port$path" || true)  # warm-up
   [ "$status" = 200 ] || echo "warning: $path answered $status"
   read -r _ rps p50 p95 p99 errors < <(
-    wrk -t2 -c"$connections" -d"${seconds}s" --timeout 60s -s scripts/bench.lua "http://127.0.0.1:$port$path" | grep '^RESULT'
+    wrk -t2 -c"$connections" -d"${seconds}s" --timeout 60s -s "scripts/$script.lua" "http://127.0.0.1:$port$path" | grep '^RESULT'
   ) || true
   printf '%-14s %8s %8s %8s %8s %7s\n' "$name" "$rps" "$p50" "$p95" "$p99" "$errors"
 done

@@ -240,6 +240,8 @@ pub async fn showcase(
         pool,
         audience,
         which == Showcase::Featured,
+        None,
+        None,
         limit.clamp(1, 48),
     )
     .await?)

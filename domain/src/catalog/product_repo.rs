@@ -3,7 +3,7 @@
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
-use super::listing::{Audience, Criteria, ProductCard, Sort};
+use super::listing::{Audience, ProductCard};
 use super::product::{Crumb, Image, OptionChoice, Variant};
 use crate::money::Money;
 
@@ -192,8 +192,8 @@ pub async fn slugs(db: impl PgExecutor<'_>, product: Uuid) -> sqlx::Result<Vec<(
     Ok(rows.into_iter().map(|r| (r.locale, r.slug)).collect())
 }
 
-/// Other products in stock from the same category, newest first: a listing of the
-/// category, so they are priced exactly as the category page prices them.
+/// Other products in stock from the same category, newest first, priced as the
+/// category page prices them (both read `product_offers`).
 pub async fn related(
     db: impl PgExecutor<'_>,
     audience: Audience<'_>,
@@ -201,21 +201,5 @@ pub async fn related(
     except: Uuid,
     limit: i64,
 ) -> sqlx::Result<Vec<ProductCard>> {
-    let criteria = Criteria {
-        categories: Some(vec![category]),
-        terms: None,
-        substring: None,
-        min_price: None,
-        max_price: None,
-        in_stock_only: true,
-        attributes: Vec::new(),
-        values: Vec::new(),
-    };
-    let (cards, _) =
-        super::repo::listing_page(db, audience, &criteria, Sort::Newest, limit + 1, 0).await?;
-    Ok(cards
-        .into_iter()
-        .filter(|card| card.id != except)
-        .take(limit as usize)
-        .collect())
+    super::repo::showcase(db, audience, false, Some(category), Some(except), limit).await
 }

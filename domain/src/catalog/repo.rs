@@ -337,10 +337,14 @@ pub async fn sitemap_slugs(
         .collect())
 }
 
+/// Products in stock, newest first, from the offers' indexes: featured ones only, or
+/// one category's, or all; never `except`.
 pub async fn showcase(
     db: impl PgExecutor<'_>,
     audience: Audience<'_>,
     featured_only: bool,
+    category: Option<Uuid>,
+    except: Option<Uuid>,
     limit: i64,
 ) -> sqlx::Result<Vec<ProductCard>> {
     let rows = sqlx::query_as!(
@@ -348,6 +352,8 @@ pub async fn showcase(
         r#"WITH chosen AS (
                SELECT o.product_id AS id, o.price, o.created_at FROM product_offers o
                WHERE o.currency = $3 AND o.in_stock AND (NOT $4 OR o.featured)
+                 AND ($6::uuid IS NULL OR o.category_id = $6)
+                 AND ($7::uuid IS NULL OR o.product_id <> $7)
                ORDER BY o.created_at DESC
                LIMIT $5)
            SELECT c.id AS "id!", COALESCE(t.name, d.name) AS "name!", COALESCE(t.slug, d.slug) AS "slug!",
@@ -362,7 +368,9 @@ pub async fn showcase(
         audience.default_locale,
         audience.currency.code(),
         featured_only,
-        limit
+        limit,
+        category,
+        except
     )
     .fetch_all(db)
     .await?;
