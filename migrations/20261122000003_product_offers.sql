@@ -52,7 +52,7 @@ BEGIN
     removed AS (
         DELETE FROM product_offers o
         WHERE (p_products IS NULL OR o.product_id = ANY (p_products))
-          AND (p_currency IS NULL OR o.currency = p_currency)
+          AND (p_currency IS NULL OR o.currency = p_currency::char(3))
           AND NOT EXISTS (SELECT 1 FROM fresh f
                           WHERE f.product_id = o.product_id AND f.currency = o.currency)
         RETURNING 1),
@@ -290,7 +290,9 @@ CREATE FUNCTION catalog_listing(
                OR search_normalize(t.description) LIKE '%' || p_substring || '%')
         GROUP BY t.product_id
     ) AS m ON m.product_id = o.product_id
-    WHERE o.currency = p_currency
+    -- char(3) like the column: compared as text, the column would be cast and its
+    -- indexes ignored.
+    WHERE o.currency = p_currency::char(3)
       AND ((p_query IS NULL AND p_substring IS NULL) OR m.product_id IS NOT NULL)
       AND (p_categories IS NULL OR o.category_id = ANY (p_categories))
       AND (p_min IS NULL OR o.price >= p_min)
@@ -313,3 +315,4 @@ $$;
 
 -- Offers for the catalog as it stands.
 DO $$ BEGIN PERFORM refresh_product_offers(NULL, NULL); END $$;
+ANALYZE product_offers;

@@ -23,8 +23,9 @@ pub async fn connect(
         .await?;
     // Listing queries switch whole branches on their parameters (no search, no price
     // filter...); planning each call with its values lets those branches fold away,
-    // where a cached generic plan would keep them all.
-    let options = options.options([("plan_cache_mode", "force_custom_plan")]);
+    // where a cached generic plan would keep them all. JIT compilation costs tens of
+    // milliseconds up front, more than any storefront query takes to run.
+    let options = options.options([("plan_cache_mode", "force_custom_plan"), ("jit", "off")]);
     PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(5))

@@ -227,28 +227,34 @@ pub async fn facets(
     c: &Criteria,
 ) -> sqlx::Result<Vec<Facet>> {
     let rows = sqlx::query!(
-        r#"SELECT a.code AS "attribute!", COALESCE(at.name, ad.name, a.code) AS "attribute_name!",
+        r#"WITH pass AS (
+               -- One pass over the listing for all attributes without a filter, and one
+               -- per filtered attribute (which must ignore its own filter).
+               SELECT DISTINCT CASE WHEN code = ANY ($10::text[]) THEN code END AS ignoring
+               FROM attributes),
+           counts AS (
+               -- Counted per value id first; names are joined to the few rows left.
+               SELECT pass.ignoring, pav.attribute_value_id, count(*) AS n
+               FROM pass
+               CROSS JOIN LATERAL catalog_listing($1, $2, $3, $4::uuid[],
+                    CASE WHEN $5::text[] IS NULL THEN NULL ELSE search_tsquery($1, $5::text[]) END,
+                    $6, $7, $8, $9, $10::text[], $11::text[], pass.ignoring) AS l
+               JOIN product_attribute_values pav ON pav.product_id = l.product_id
+               GROUP BY pass.ignoring, pav.attribute_value_id)
+           SELECT a.code AS "attribute!", COALESCE(at.name, ad.name, a.code) AS "attribute_name!",
                   av.code AS "value!", COALESCE(vt.name, vd.name, av.code) AS "value_name!",
-                  count(*) AS "count!"
-           -- One pass over the listing for all attributes without a filter, and one per
-           -- filtered attribute (which must ignore its own filter).
-           FROM (SELECT DISTINCT CASE WHEN code = ANY ($10::text[]) THEN code END AS ignoring
-                 FROM attributes) AS pass
-           CROSS JOIN LATERAL catalog_listing($1, $2, $3, $4::uuid[],
-                CASE WHEN $5::text[] IS NULL THEN NULL ELSE search_tsquery($1, $5::text[]) END,
-                $6, $7, $8, $9, $10::text[], $11::text[], pass.ignoring) AS l
-           JOIN product_attribute_values pav ON pav.product_id = l.product_id
-           JOIN attribute_values av ON av.id = pav.attribute_value_id
+                  counts.n AS "count!"
+           FROM counts
+           JOIN attribute_values av ON av.id = counts.attribute_value_id
            JOIN attributes a ON a.id = av.attribute_id
-                AND CASE WHEN pass.ignoring IS NULL THEN a.code <> ALL ($10::text[])
-                         ELSE a.code = pass.ignoring END
+                AND CASE WHEN counts.ignoring IS NULL THEN a.code <> ALL ($10::text[])
+                         ELSE a.code = counts.ignoring END
            LEFT JOIN attribute_translations at ON at.attribute_id = a.id AND at.locale = $1
            LEFT JOIN attribute_translations ad ON ad.attribute_id = a.id AND ad.locale = $2
            LEFT JOIN attribute_value_translations vt
                   ON vt.attribute_value_id = av.id AND vt.locale = $1
            LEFT JOIN attribute_value_translations vd
                   ON vd.attribute_value_id = av.id AND vd.locale = $2
-           GROUP BY a.code, a.position, at.name, ad.name, av.code, av.position, vt.name, vd.name
            ORDER BY a.position, av.position"#,
         audience.locale,
         audience.default_locale,
@@ -351,7 +357,7 @@ pub async fn showcase(
         CardRow,
         r#"WITH chosen AS (
                SELECT o.product_id AS id, o.price, o.created_at FROM product_offers o
-               WHERE o.currency = $3 AND o.in_stock AND (NOT $4 OR o.featured)
+               WHERE o.currency = $3::char(3) AND o.in_stock AND (NOT $4 OR o.featured)
                  AND ($6::uuid IS NULL OR o.category_id = $6)
                  AND ($7::uuid IS NULL OR o.product_id <> $7)
                ORDER BY o.created_at DESC

@@ -59,8 +59,12 @@ pub async fn seed_with(pool: &PgPool, products: usize) -> DomainResult<Seeded> {
     let created_products = catalog::insert(&mut tx, &leaves, products).await?;
     tx.commit().await?;
     crate::catalog::refresh_search_words(pool).await?;
-    // A bulk load leaves the planner without statistics; without them, listings on a
-    // large catalog pick poor plans until autovacuum gets round to it.
+    // A bulk load leaves the planner without statistics and the visibility map unset;
+    // until autovacuum gets round to it, listings on a large catalog pick poor plans and
+    // cannot answer from their indexes alone.
+    sqlx::query!("VACUUM (ANALYZE) product_offers, product_attribute_values, products")
+        .execute(pool)
+        .await?;
     sqlx::query!("ANALYZE").execute(pool).await?;
     Ok(Seeded::Created {
         categories: created_categories,
