@@ -215,7 +215,15 @@ pub async fn get_product_page(
     let (locale, pool, audience_parts) = ssr::context(&lang).await?;
     let audience = audience_parts.audience();
     let sku = ssr::query_param(&query_string, "variant");
-    let product = domain::catalog::product::page(&pool, audience, &slug, sku.as_deref()).await?;
+    use domain::catalog::product;
+    // Cached without its stock levels, which are read afresh for every view.
+    let data = super::ssr::cache()
+        .get_or_load(format!("product|{audience:?}|{slug}"), || {
+            product::load(&pool, audience, &slug)
+        })
+        .await?;
+    let data = product::with_live_stock(&pool, data).await?;
+    let product = product::show(data, sku.as_deref());
     Ok(ssr::product_page(product, locale))
 }
 

@@ -90,6 +90,25 @@ impl ProductDetail {
     }
 }
 
+/// Everything a product page shows before a variant is chosen. It may be cached (see
+/// `domain::cache`): stock levels, which change without notice, are read afresh by
+/// [`with_live_stock`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProductData {
+    pub id: Uuid,
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+    pub seo_title: Option<String>,
+    pub seo_description: Option<String>,
+    pub breadcrumbs: Vec<Crumb>,
+    pub variants: Vec<Variant>,
+    pub images: Vec<Image>,
+    pub attributes: Vec<(String, String)>,
+    pub slugs: Vec<(String, String)>,
+    pub related: Vec<ProductCard>,
+}
+
 /// The active product with `slug` in the shopper's language or the shop's default one.
 /// `sku` picks a variant; otherwise the first in stock is shown.
 pub async fn page(
@@ -98,6 +117,11 @@ pub async fn page(
     slug: &str,
     sku: Option<&str>,
 ) -> DomainResult<ProductDetail> {
+    Ok(show(load(pool, audience, slug).await?, sku))
+}
+
+/// What the product page for `slug` shows, whichever variant is chosen.
+pub async fn load(pool: &PgPool, audience: Audience<'_>, slug: &str) -> DomainResult<ProductData> {
     let id = repo::id_by_slug(pool, audience, slug)
         .await?
         .ok_or(DomainError::NotFound("product"))?;
@@ -106,12 +130,7 @@ pub async fn page(
     if variants.is_empty() {
         return Err(DomainError::NotFound("product"));
     }
-    let selected = choose_variant(&variants, sku);
-    let picker = picker(&variants, selected);
-    let mut images = repo::images(pool, id).await?;
-    sort_for_variant(&mut images, &variants, selected);
-    let related = repo::related(pool, audience, content.category_id, id, 4).await?;
-    Ok(ProductDetail {
+    Ok(ProductData {
         id,
         name: content.name,
         slug: content.slug,
@@ -120,13 +139,47 @@ pub async fn page(
         seo_description: content.seo_description,
         breadcrumbs: repo::breadcrumbs(pool, audience, content.category_id).await?,
         variants,
+        images: repo::images(pool, id).await?,
+        attributes: repo::attributes(pool, audience, id).await?,
+        slugs: repo::slugs(pool, id).await?,
+        related: repo::related(pool, audience, content.category_id, id, 4).await?,
+    })
+}
+
+/// `product` with every variant's stock as it is now: one indexed query.
+pub async fn with_live_stock(pool: &PgPool, mut product: ProductData) -> DomainResult<ProductData> {
+    let stock = repo::stock(pool, product.id).await?;
+    for variant in &mut product.variants {
+        variant.stock = stock
+            .iter()
+            .find(|(id, _)| *id == variant.id)
+            .map_or(0, |(_, stock)| *stock);
+    }
+    Ok(product)
+}
+
+/// The page with a variant chosen: by `sku`, else the first in stock.
+pub fn show(product: ProductData, sku: Option<&str>) -> ProductDetail {
+    let selected = choose_variant(&product.variants, sku);
+    let picker = picker(&product.variants, selected);
+    let mut images = product.images;
+    sort_for_variant(&mut images, &product.variants, selected);
+    ProductDetail {
+        id: product.id,
+        name: product.name,
+        slug: product.slug,
+        description: product.description,
+        seo_title: product.seo_title,
+        seo_description: product.seo_description,
+        breadcrumbs: product.breadcrumbs,
+        variants: product.variants,
         selected,
         picker,
         images,
-        attributes: repo::attributes(pool, audience, id).await?,
-        slugs: repo::slugs(pool, id).await?,
-        related,
-    })
+        attributes: product.attributes,
+        slugs: product.slugs,
+        related: product.related,
+    }
 }
 
 /// Pictures of the variants most like the selected one first (same colour, any size),

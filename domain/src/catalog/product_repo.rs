@@ -119,6 +119,17 @@ pub async fn variants(
         .collect())
 }
 
+/// Each variant's stock now.
+pub async fn stock(db: impl PgExecutor<'_>, product: Uuid) -> sqlx::Result<Vec<(Uuid, i32)>> {
+    let rows = sqlx::query!(
+        "SELECT id, stock FROM variants WHERE product_id = $1",
+        product
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.stock)).collect())
+}
+
 pub async fn images(db: impl PgExecutor<'_>, product: Uuid) -> sqlx::Result<Vec<Image>> {
     sqlx::query_as!(
         Image,
