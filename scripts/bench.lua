@@ -1,7 +1,5 @@
 -- wrk report hook: one machine-readable line per run (latencies in milliseconds).
-local M = {}
-
-M.done = function(summary, latency, requests)
+done = function(summary, latency, requests)
   local seconds = summary.duration / 1e6
   io.write(string.format("RESULT %.0f %.1f %.1f %.1f %d\n",
     summary.requests / seconds,
@@ -10,6 +8,3 @@ M.done = function(summary, latency, requests)
     latency:percentile(99) / 1000,
     summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
 end
-
-done = M.done
-return M
