@@ -5,10 +5,15 @@ use axum::http::{Request, Response, StatusCode, header};
 use tower::ServiceExt;
 
 async fn app() -> axum::Router {
-    let options = localpg::testing::fresh_database().await;
-    let pool = domain::db::connect(options, 4).await.unwrap();
-    domain::db::migrate(&pool).await.unwrap();
-    domain::demo::seed(&pool).await.unwrap();
+    let pool = tokio::time::timeout(std::time::Duration::from_secs(120), async {
+        let options = localpg::testing::fresh_database().await;
+        let pool = domain::db::connect(options, 4).await.unwrap();
+        domain::db::migrate(&pool).await.unwrap();
+        domain::demo::seed(&pool).await.unwrap();
+        pool
+    })
+    .await
+    .expect("setting up the demo shop took over 120 s");
     let config = server::config::from_lookup(|_| None).unwrap();
     server::router(server::AppState {
         cache: domain::cache::Cache::new(100, std::time::Duration::from_secs(60)),
@@ -20,9 +25,17 @@ async fn app() -> axum::Router {
 
 async fn get(app: &axum::Router, path: &str) -> (Response<Body>, String) {
     let request = Request::get(path).body(Body::empty()).unwrap();
-    let response = app.clone().oneshot(request).await.unwrap();
+    // A page that never finishes fails here, naming itself, instead of stalling the run.
+    let limit = std::time::Duration::from_secs(60);
+    let response = tokio::time::timeout(limit, app.clone().oneshot(request))
+        .await
+        .unwrap_or_else(|_| panic!("answering {path} took over 60 s"))
+        .unwrap();
     let (parts, body) = response.into_parts();
-    let bytes = to_bytes(body, 10 << 20).await.unwrap();
+    let bytes = tokio::time::timeout(limit, to_bytes(body, 10 << 20))
+        .await
+        .unwrap_or_else(|_| panic!("reading {path} took over 60 s"))
+        .unwrap();
     let text = String::from_utf8_lossy(&bytes).into_owned();
     (Response::from_parts(parts, Body::empty()), text)
 }
