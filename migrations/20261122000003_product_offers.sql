@@ -134,23 +134,17 @@ CREATE FUNCTION product_offers_follow_currencies() RETURNS trigger
 DECLARE
     code text;
 BEGIN
-    FOR code IN SELECT n.code FROM new_rows n
-                LEFT JOIN old_rows o ON o.code = n.code
-                WHERE o.code IS NULL OR (o.rate, o.minor_units) IS DISTINCT FROM (n.rate, n.minor_units)
-    LOOP
-        PERFORM refresh_product_offers(NULL, code);
-    END LOOP;
-    RETURN NULL;
-END $$;
-
-CREATE FUNCTION product_offers_follow_new_currencies() RETURNS trigger
-    LANGUAGE plpgsql AS $$
-DECLARE
-    code text;
-BEGIN
-    FOR code IN SELECT n.code FROM new_rows n LOOP
-        PERFORM refresh_product_offers(NULL, code);
-    END LOOP;
+    IF TG_OP = 'INSERT' THEN
+        FOR code IN SELECT n.code FROM new_rows n LOOP
+            PERFORM refresh_product_offers(NULL, code);
+        END LOOP;
+    ELSE
+        FOR code IN SELECT n.code FROM new_rows n JOIN old_rows o ON o.code = n.code
+                    WHERE (o.rate, o.minor_units) IS DISTINCT FROM (n.rate, n.minor_units)
+        LOOP
+            PERFORM refresh_product_offers(NULL, code);
+        END LOOP;
+    END IF;
     RETURN NULL;
 END $$;
 
@@ -230,7 +224,7 @@ CREATE TRIGGER product_offers_on_update AFTER UPDATE ON currencies
     FOR EACH STATEMENT EXECUTE FUNCTION product_offers_follow_currencies();
 CREATE TRIGGER product_offers_on_insert AFTER INSERT ON currencies
     REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION product_offers_follow_new_currencies();
+    FOR EACH STATEMENT EXECUTE FUNCTION product_offers_follow_currencies();
 
 -- Everything else a storefront page shows from the catalog only needs the caches told.
 CREATE FUNCTION catalog_changed() RETURNS trigger

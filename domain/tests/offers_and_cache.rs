@@ -136,6 +136,24 @@ async fn listings_follow_prices_fixed_prices_rates_stock_and_status() {
 }
 
 #[tokio::test]
+async fn a_new_currency_gets_offers_for_every_listed_product() {
+    let pool = shop().await;
+    sqlx::query("INSERT INTO currencies (code, minor_units, rate) VALUES ('CHF', 2, 0.88)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let counts: (i64, i64) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE currency = 'CHF'), count(*) FILTER (WHERE currency = 'USD')
+         FROM product_offers",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(counts.1 > 100, "{counts:?}");
+    assert_eq!(counts.0, counts.1);
+}
+
+#[tokio::test]
 async fn a_sale_that_leaves_a_product_in_stock_does_not_rewrite_its_offers() {
     let pool = shop().await;
     let (product, variant, _) = a_shirt(&pool).await;

@@ -50,6 +50,33 @@ fn header<'a>(response: &'a Response<Body>, name: &str) -> &'a str {
 }
 
 #[tokio::test]
+async fn an_exhausted_database_pool_answers_503_with_retry_after() {
+    let options = localpg::testing::fresh_database().await;
+    let setup = domain::db::connect(options.clone(), 2).await.unwrap();
+    domain::db::migrate(&setup).await.unwrap();
+    domain::demo::seed(&setup).await.unwrap();
+    // One connection, held by someone else for the whole request.
+    let busy = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(std::time::Duration::from_millis(300))
+        .connect_with(options)
+        .await
+        .unwrap();
+    let _held = busy.acquire().await.unwrap();
+    let config = server::config::from_lookup(|_| None).unwrap();
+    let app = server::router(server::AppState {
+        cache: domain::cache::Cache::new(100, std::time::Duration::from_secs(60)),
+        pool: busy.clone(),
+        leptos: server::leptos_options(&config),
+        public_url: None,
+    });
+    let (response, html) = get(&app, "/en/c/t-shirts").await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(header(&response, "retry-after"), "2");
+    assert!(html.contains("The shop is very busy"), "{html}");
+}
+
+#[tokio::test]
 async fn the_home_page_is_rendered_on_the_server_from_the_database() {
     let app = app().await;
     let (response, html) = get(&app, "/en").await;
