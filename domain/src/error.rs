@@ -13,6 +13,15 @@ pub enum DomainError {
         field: &'static str,
         message: String,
     },
+    /// Several fields wrong at once: (field, message key) pairs for the form.
+    #[error("some fields are not valid: {0:?}")]
+    Invalid(Vec<(&'static str, &'static str)>),
+    /// A wrong e-mail or password (never saying which).
+    #[error("the e-mail or password is wrong")]
+    BadCredentials,
+    /// Too many failed attempts: try again after the wait.
+    #[error("too many attempts; try again in {retry_after_secs} seconds")]
+    TooManyAttempts { retry_after_secs: u64 },
     #[error("you are not allowed to do this")]
     Forbidden,
     #[error("please sign in")]

@@ -4,13 +4,19 @@
 //! functions. Each context has a `mod.rs` with the service functions (which own
 //! transactions) and a `repo.rs` with the SQL (which runs inside the caller's executor).
 
+pub mod accounts;
+pub mod addresses;
 pub mod cache;
 pub mod catalog;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod locale;
+pub mod mail;
 pub mod money;
 pub mod shop;
+
+// E-mails are written in the recipient's language from the same files as the UI.
+rust_i18n::i18n!("../locales", fallback = "en");
 
 pub use error::{DomainError, DomainResult};

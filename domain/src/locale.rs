@@ -10,6 +10,11 @@ pub fn supported(tag: &str) -> Option<&'static str> {
         .find(|known| known.eq_ignore_ascii_case(tag))
 }
 
+/// `tag` if supported, else the first supported language (English).
+pub fn supported_or_default(tag: &str) -> &'static str {
+    supported(tag).unwrap_or(SUPPORTED[0])
+}
+
 /// The supported language a browser prefers most, from its `Accept-Language` header:
 /// highest `q` first, an exact tag before a language-only match (`pt` → `pt-BR`,
 /// `en-GB` → `en`).

@@ -1,0 +1,180 @@
+//! Turning two-factor sign-in on and off, and using its codes.
+
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::{recovery, secret, two_factor};
+use crate::{DomainError, DomainResult};
+
+/// How many recovery codes an account gets at a time.
+pub const RECOVERY_CODES: usize = 10;
+
+fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Starts (or continues) setting up an authenticator: a new secret is kept aside until
+/// a code from it is confirmed.
+pub async fn start_two_factor(
+    pool: &PgPool,
+    account_id: Uuid,
+    issuer: &str,
+) -> DomainResult<two_factor::Enrolment> {
+    let fresh = secret::new_totp_secret();
+    let row = sqlx::query!(
+        "UPDATE accounts SET totp_pending_secret = coalesce(totp_pending_secret, $2)
+         WHERE id = $1 AND totp_enabled_at IS NULL
+         RETURNING email, totp_pending_secret AS \"secret!\"",
+        account_id,
+        fresh
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| DomainError::Conflict("account.errors.two_factor_on".into()))?;
+    two_factor::enrolment(&row.secret, issuer, &row.email)
+}
+
+/// Turns two-factor sign-in on once a code from the new secret checks out; returns the
+/// recovery codes, shown this once.
+pub async fn confirm_two_factor(
+    pool: &PgPool,
+    account_id: Uuid,
+    code: &str,
+) -> DomainResult<Vec<String>> {
+    let pending = sqlx::query_scalar!(
+        "SELECT totp_pending_secret FROM accounts WHERE id = $1 AND totp_enabled_at IS NULL",
+        account_id
+    )
+    .fetch_optional(pool)
+    .await?
+    .flatten()
+    .ok_or_else(|| DomainError::Conflict("account.errors.two_factor_start".into()))?;
+    let Some(step) = two_factor::matching_step(&pending, code, now_secs()) else {
+        return Err(DomainError::Validation {
+            field: "code",
+            message: "account.errors.code".into(),
+        });
+    };
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "UPDATE accounts SET totp_secret = totp_pending_secret, totp_pending_secret = NULL,
+                totp_enabled_at = now(), totp_last_step = $2
+         WHERE id = $1",
+        account_id,
+        step as i64
+    )
+    .execute(&mut *tx)
+    .await?;
+    let codes = replace_recovery_codes(&mut tx, account_id).await?;
+    tx.commit().await?;
+    Ok(codes)
+}
+
+/// New recovery codes, voiding the old ones.
+pub async fn new_recovery_codes(pool: &PgPool, account_id: Uuid) -> DomainResult<Vec<String>> {
+    let mut tx = pool.begin().await?;
+    let codes = replace_recovery_codes(&mut tx, account_id).await?;
+    tx.commit().await?;
+    Ok(codes)
+}
+
+async fn replace_recovery_codes(
+    tx: &mut sqlx::PgConnection,
+    account_id: Uuid,
+) -> DomainResult<Vec<String>> {
+    sqlx::query!(
+        "DELETE FROM account_recovery_codes WHERE account_id = $1",
+        account_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    let codes: Vec<String> = (0..RECOVERY_CODES)
+        .map(|_| secret::new_recovery_code())
+        .collect();
+    let hashes: Vec<Vec<u8>> = codes
+        .iter()
+        .map(|c| secret::digest(&secret::normalize_recovery_code(c)))
+        .collect();
+    sqlx::query!(
+        "INSERT INTO account_recovery_codes (account_id, code_hash)
+         SELECT $1, h FROM unnest($2::bytea[]) AS h",
+        account_id,
+        &hashes
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(codes)
+}
+
+/// Turns two-factor sign-in off (the password is asked for).
+pub async fn disable_two_factor(pool: &PgPool, account_id: Uuid, password: &str) -> DomainResult<()> {
+    recovery::confirm_password(pool, account_id, password).await?;
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "UPDATE accounts SET totp_secret = NULL, totp_enabled_at = NULL,
+                totp_pending_secret = NULL WHERE id = $1",
+        account_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "DELETE FROM account_recovery_codes WHERE account_id = $1",
+        account_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// True when `code` is the authenticator's current code (never used before) or an
+/// unused recovery code; either is then used up.
+pub(crate) async fn use_code(pool: &PgPool, account_id: Uuid, code: &str) -> DomainResult<bool> {
+    let Some(secret) = sqlx::query_scalar!(
+        "SELECT totp_secret FROM accounts WHERE id = $1",
+        account_id
+    )
+    .fetch_optional(pool)
+    .await?
+    .flatten() else {
+        return Ok(false);
+    };
+    if let Some(step) = two_factor::matching_step(&secret, code, now_secs()) {
+        // Conditional on the step being newer: a replayed code (or the same code sent
+        // twice at once) is accepted once.
+        let accepted = sqlx::query!(
+            "UPDATE accounts SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2",
+            account_id,
+            step as i64
+        )
+        .execute(pool)
+        .await?;
+        return Ok(accepted.rows_affected() == 1);
+    }
+    let normalized = secret::normalize_recovery_code(code);
+    if normalized.len() != 10 {
+        return Ok(false);
+    }
+    let used = sqlx::query!(
+        "UPDATE account_recovery_codes SET used_at = now()
+         WHERE account_id = $1 AND code_hash = $2 AND used_at IS NULL",
+        account_id,
+        secret::digest(&normalized)
+    )
+    .execute(pool)
+    .await?;
+    Ok(used.rows_affected() == 1)
+}
+
+/// How many unused recovery codes an account has left.
+pub async fn recovery_codes_left(pool: &PgPool, account_id: Uuid) -> DomainResult<i64> {
+    Ok(sqlx::query_scalar!(
+        "SELECT count(*) AS \"n!\" FROM account_recovery_codes
+         WHERE account_id = $1 AND used_at IS NULL",
+        account_id
+    )
+    .fetch_one(pool)
+    .await?)
+}

@@ -1,0 +1,155 @@
+//! Delivering the outbox: over SMTP when the shop has a server configured, otherwise
+//! into files in the data directory (every message readable without any mail server).
+//!
+//! Any number of server processes may run [`deliver_due`] at once: each claims messages
+//! with `FOR UPDATE SKIP LOCKED` and a lease, so a message goes out once, and one that
+//! fails is retried later with a growing delay.
+
+use std::path::PathBuf;
+
+use lettre::message::{Mailbox, MultiPart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use sqlx::PgPool;
+
+use crate::{DomainError, DomainResult};
+
+/// After this many failed attempts a message is marked failed and left for staff.
+pub const MAX_ATTEMPTS: i32 = 8;
+
+#[derive(Clone)]
+pub enum Transport {
+    /// Writes `<id>.eml` (the full message) and `<id>.txt` (headers and text) per message.
+    Files(PathBuf),
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+}
+
+impl Transport {
+    /// An SMTP transport from a URL: `smtps://user:pass@host:465`,
+    /// `smtp://host:587?tls=required`, or `smtp://localhost:25` (no TLS: local relays only).
+    pub fn smtp(url: &str) -> Result<Transport, String> {
+        AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map(|builder| Transport::Smtp(builder.build()))
+            .map_err(|e| e.to_string())
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Transport::Files(dir) => format!("files in {}", dir.display()),
+            Transport::Smtp(_) => "SMTP".into(),
+        }
+    }
+}
+
+/// The sender every message shows, e.g. `Vitrine <shop@example.com>`.
+pub fn parse_sender(text: &str) -> Result<Mailbox, String> {
+    text.parse::<Mailbox>().map_err(|e| format!("`{text}`: {e}"))
+}
+
+struct Claimed {
+    id: i64,
+    to_address: String,
+    subject: String,
+    text_body: String,
+    html_body: String,
+    attempts: i32,
+}
+
+/// Sends what is due; returns how many went out.
+pub async fn deliver_due(pool: &PgPool, transport: &Transport, from: &Mailbox) -> DomainResult<usize> {
+    let claimed = sqlx::query_as!(
+        Claimed,
+        "UPDATE outbox_emails SET attempts = attempts + 1,
+                next_attempt_at = now() + interval '5 minutes'
+         WHERE id IN (SELECT id FROM outbox_emails
+                      WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
+                      ORDER BY next_attempt_at LIMIT 20 FOR UPDATE SKIP LOCKED)
+         RETURNING id, to_address, subject, text_body, html_body, attempts"
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut sent = 0;
+    for mail in claimed {
+        match send(transport, from, &mail).await {
+            Ok(()) => {
+                sqlx::query!(
+                    "UPDATE outbox_emails SET sent_at = now(), last_error = NULL WHERE id = $1",
+                    mail.id
+                )
+                .execute(pool)
+                .await?;
+                sent += 1;
+            }
+            Err(error) => {
+                tracing::warn!(id = mail.id, attempt = mail.attempts, %error, "e-mail not delivered");
+                let give_up = mail.attempts >= MAX_ATTEMPTS || error.starts_with("permanent:");
+                sqlx::query!(
+                    "UPDATE outbox_emails SET last_error = $2,
+                            failed_at = CASE WHEN $3 THEN now() END,
+                            next_attempt_at = now() + make_interval(secs =>
+                              least(21600, 30 * power(2, $4::int - 1)))
+                     WHERE id = $1",
+                    mail.id,
+                    error,
+                    give_up,
+                    mail.attempts
+                )
+                .execute(pool)
+                .await?;
+            }
+        }
+    }
+    Ok(sent)
+}
+
+async fn send(transport: &Transport, from: &Mailbox, mail: &Claimed) -> Result<(), String> {
+    let to: Mailbox = mail
+        .to_address
+        .parse()
+        .map_err(|e| format!("permanent: bad recipient: {e}"))?;
+    let message = Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(mail.subject.clone())
+        .multipart(MultiPart::alternative_plain_html(
+            mail.text_body.clone(),
+            mail.html_body.clone(),
+        ))
+        .map_err(|e| format!("permanent: {e}"))?;
+    match transport {
+        Transport::Smtp(smtp) => smtp.send(message).await.map(drop).map_err(|e| {
+            if e.is_permanent() {
+                format!("permanent: {e}")
+            } else {
+                e.to_string()
+            }
+        }),
+        Transport::Files(dir) => {
+            let write = async {
+                tokio::fs::create_dir_all(dir).await?;
+                let stem = dir.join(format!("{:08}", mail.id));
+                tokio::fs::write(stem.with_extension("eml"), message.formatted()).await?;
+                let readable = format!(
+                    "To: {}\nSubject: {}\n\n{}",
+                    mail.to_address, mail.subject, mail.text_body
+                );
+                tokio::fs::write(stem.with_extension("txt"), readable).await
+            };
+            write.await.map_err(|e| e.to_string())
+        }
+    }
+}
+
+/// Runs until the process stops: delivers what is due, then waits a little. Errors
+/// (a database restart, say) are logged and retried; they never stop the worker.
+pub async fn run(pool: PgPool, transport: Transport, from: Mailbox) {
+    loop {
+        match deliver_due(&pool, &transport, &from).await {
+            // A full batch: there may be more waiting.
+            Ok(20) => continue,
+            Ok(_) => {}
+            Err(DomainError::Busy) => {}
+            Err(error) => tracing::warn!(%error, "the e-mail outbox could not be read"),
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    }
+}
