@@ -11,6 +11,13 @@ pub enum AppError {
     NotFound(String),
     #[error("{message}")]
     Validation { field: String, message: String },
+    /// Several fields wrong at once: (field, message key) pairs.
+    #[error("some fields are not valid")]
+    Fields(Vec<(String, String)>),
+    #[error("the e-mail or password is wrong")]
+    BadCredentials,
+    #[error("too many attempts; try again in {minutes} minutes")]
+    TooMany { minutes: u64 },
     #[error("{0}")]
     Conflict(String),
     #[error("you are not allowed to do this")]
@@ -25,6 +32,34 @@ pub enum AppError {
     /// The request never reached our code (network, encoding).
     #[error("the request failed: {0}")]
     Transport(String),
+}
+
+impl AppError {
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotFound(_) => 404,
+            AppError::Validation { .. } | AppError::Fields(_) | AppError::Transport(_) => 400,
+            AppError::BadCredentials | AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::Conflict(_) => 409,
+            AppError::TooMany { .. } => 429,
+            AppError::Busy => 503,
+            AppError::Internal => 500,
+        }
+    }
+
+    /// The message key (or text) for one form field, if this error is about it.
+    pub fn for_field(&self, name: &str) -> Option<String> {
+        match self {
+            AppError::Validation { field, message } if field == name => Some(message.clone()),
+            AppError::Fields(fields) => fields
+                .iter()
+                .find(|(field, _)| field == name)
+                .map(|(_, message)| message.clone()),
+            _ => None,
+        }
+    }
 }
 
 impl FromServerFnError for AppError {
@@ -46,6 +81,16 @@ impl From<domain::DomainError> for AppError {
                 message,
             },
             D::Conflict(message) => AppError::Conflict(message),
+            D::Invalid(fields) => AppError::Fields(
+                fields
+                    .into_iter()
+                    .map(|(field, message)| (field.to_string(), message.to_string()))
+                    .collect(),
+            ),
+            D::BadCredentials => AppError::BadCredentials,
+            D::TooManyAttempts { retry_after_secs } => AppError::TooMany {
+                minutes: retry_after_secs.div_ceil(60).max(1),
+            },
             D::Forbidden => AppError::Forbidden,
             D::Unauthorized => AppError::Unauthorized,
             D::Busy => {

@@ -86,6 +86,11 @@ pub fn translate(key: &str) -> String {
     rust_i18n::t!(key, locale = use_locale().tag()).to_string()
 }
 
+/// Translates a key into a given language (for the server's own responses).
+pub fn translate_in(locale: Locale, key: &str) -> String {
+    rust_i18n::t!(key, locale = locale.tag()).to_string()
+}
+
 /// Translates `key` into the current request's language.
 #[macro_export]
 macro_rules! tr {

@@ -11,6 +11,9 @@
 //! | `VITRINE_SITE_ROOT`  | `target/site`    | built assets (`pkg/`, files from `public/`)    |
 //! | `VITRINE_DB_POOL`    | `16`             | database connections per server process        |
 //! | `VITRINE_PUBLIC_URL` | (Host header)    | the shop's address, for canonical links        |
+//! | `VITRINE_SMTP_URL`   | (unset)          | send e-mail over SMTP, e.g. `smtps://user:pass@host`; unset: files in `<data dir>/mail` |
+//! | `VITRINE_MAIL_FROM`  | `Vitrine <shop@localhost.localdomain>` | the sender of every e-mail |
+//! | `VITRINE_TRUST_PROXY`| `false`          | take the client address from `X-Forwarded-For` (only behind a proxy that sets it) |
 //! | `RUST_LOG`           | `info`           | log filter; `VITRINE_LOG_FORMAT=json` for JSON |
 //!
 //! The secret key: with the private database (one server), a random key is made on first
@@ -46,6 +49,9 @@ pub struct Config {
     pub site_root: PathBuf,
     pub db_pool_size: u32,
     pub public_url: Option<String>,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub trust_proxy: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -57,6 +63,9 @@ impl std::fmt::Debug for Config {
             .field("data_dir", &self.data_dir)
             .field("demo_data", &self.demo_data)
             .field("site_root", &self.site_root)
+            .field("smtp", &self.smtp_url.as_deref().map(redact_url))
+            .field("mail_from", &self.mail_from)
+            .field("trust_proxy", &self.trust_proxy)
             .finish_non_exhaustive()
     }
 }
@@ -78,16 +87,32 @@ pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, Co
             reason: "it must be at least 32 characters".into(),
         });
     }
-    let demo_data = match get("VITRINE_DEMO_DATA").as_deref() {
-        None | Some("1" | "true" | "yes") => true,
-        Some("0" | "false" | "no") => false,
-        Some(other) => {
-            return Err(ConfigError::Invalid {
-                name: "VITRINE_DEMO_DATA",
-                reason: format!("`{other}` is not true or false"),
-            });
-        }
+    let flag = |name: &'static str, default: bool| match get(name).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "yes") => Ok(true),
+        Some("0" | "false" | "no") => Ok(false),
+        Some(other) => Err(ConfigError::Invalid {
+            name,
+            reason: format!("`{other}` is not true or false"),
+        }),
     };
+    let demo_data = flag("VITRINE_DEMO_DATA", true)?;
+    let trust_proxy = flag("VITRINE_TRUST_PROXY", false)?;
+    let mail_from = get("VITRINE_MAIL_FROM")
+        .unwrap_or_else(|| "Vitrine <shop@localhost.localdomain>".into());
+    domain::mail::delivery::parse_sender(&mail_from).map_err(|reason| ConfigError::Invalid {
+        name: "VITRINE_MAIL_FROM",
+        reason,
+    })?;
+    let smtp_url = get("VITRINE_SMTP_URL");
+    if let Some(url) = &smtp_url
+        && let Err(reason) = domain::mail::delivery::Transport::smtp(url)
+    {
+        return Err(ConfigError::Invalid {
+            name: "VITRINE_SMTP_URL",
+            reason,
+        });
+    }
     let db_pool_size = match get("VITRINE_DB_POOL") {
         None => 16,
         Some(n) => {
@@ -114,6 +139,9 @@ pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, Co
         site_root: site_root.into(),
         db_pool_size,
         public_url: get("VITRINE_PUBLIC_URL"),
+        smtp_url,
+        mail_from,
+        trust_proxy,
     })
 }
 

@@ -3,6 +3,7 @@
 //! `main.rs` only reads the command line; [`run`] does the work and [`router`] builds the
 //! HTTP routes, so tests can drive the same router in-process.
 
+pub mod accounts;
 pub mod assets;
 pub mod config;
 pub mod database;
@@ -36,6 +37,8 @@ pub struct AppState {
     /// `VITRINE_PUBLIC_URL`: the shop's address for canonical links and the sitemap;
     /// taken from the Host header when unset.
     pub public_url: Option<String>,
+    /// `VITRINE_TRUST_PROXY`: client addresses come from `X-Forwarded-For`.
+    pub trust_proxy: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -59,8 +62,19 @@ pub enum StartError {
     Migrate(sqlx::migrate::MigrateError),
     #[error("cannot seed the demo shop: {0}")]
     Seed(domain::DomainError),
+    #[error("cannot create the account: {}", account_message(.0))]
+    Account(domain::DomainError),
     #[error("the server failed: {0}")]
     Serve(std::io::Error),
+}
+
+fn account_message(error: &domain::DomainError) -> String {
+    match error {
+        domain::DomainError::Validation { field, message } => {
+            format!("{field}: {}", app::i18n::translate_in(app::i18n::Locale::En, message))
+        }
+        other => other.to_string(),
+    }
 }
 
 /// Leptos settings for this build: the site folder and whether file names are hashed
@@ -95,6 +109,10 @@ pub fn router(state: AppState) -> Router {
         shell.clone(),
     ));
     let routes = generate_route_list(app::App);
+    let secure = state
+        .public_url
+        .as_deref()
+        .is_some_and(|url| url.starts_with("https://"));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -103,10 +121,20 @@ pub fn router(state: AppState) -> Router {
         .route("/currency", get(storefront::switch_currency))
         .route("/sitemap.xml", get(storefront::sitemap))
         .route("/robots.txt", get(storefront::robots))
+        .route("/account/export.json", get(accounts::export))
         .leptos_routes_with_context(&state, routes, context, shell)
         .merge(assets::router(&state.leptos, not_found))
         .layer(axum::middleware::from_fn(
             storefront::redirect_to_a_language,
+        ))
+        .layer(accounts::session_layer(state.pool.clone(), secure))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            accounts::identify_client,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            accounts::refuse_cross_site,
         ))
         .layer(axum::middleware::map_response(
             headers::add_security_headers,
@@ -175,6 +203,17 @@ pub fn seed(config: &Config, products: usize) -> Result<domain::demo::Seeded, St
     })
 }
 
+/// Creates an admin account; without `password`, a random one is made. Returns the
+/// password to show.
+pub fn create_admin(config: &Config, email: &str, password: Option<&str>) -> Result<String, StartError> {
+    with_database(config, |pool| async move {
+        domain::accounts::admin::create_admin(&pool, email, password)
+            .await
+            .map(|(_, password)| password)
+            .map_err(StartError::Account)
+    })
+}
+
 /// Runs `work` on the shop's database (starting the private cluster if there is no
 /// `DATABASE_URL`, migrating), then stops the cluster: for one-off commands.
 fn with_database<T, F, Fut>(config: &Config, work: F) -> Result<T, StartError>
@@ -237,13 +276,25 @@ async fn serve(
         let seeded = domain::demo::seed(&pool).await.map_err(StartError::Seed)?;
         tracing::info!(?seeded, "demo shop");
     }
+    let admin = if config.demo_data {
+        accounts::demo_admin(&pool, &config.data_dir).await
+    } else {
+        None
+    };
     let cache = domain::cache::Cache::new(CACHE_ENTRIES, CACHE_TTL);
     let follower = tokio::spawn(cache.clone().follow_changes(pool.clone()));
+    let transport = accounts::mail_transport(config);
+    tracing::info!(delivery = %transport.describe(), "e-mail");
+    let sender = domain::mail::delivery::parse_sender(&config.mail_from)
+        .map_err(|reason| config::ConfigError::Invalid { name: "VITRINE_MAIL_FROM", reason })?;
+    let mailer = tokio::spawn(domain::mail::delivery::run(pool.clone(), transport, sender));
+    let sweeper = tokio::spawn(domain::accounts::sweep_forever(pool.clone()));
     let state = AppState {
         pool: pool.clone(),
         cache,
         leptos: leptos_options(config),
         public_url: config.public_url.clone(),
+        trust_proxy: config.trust_proxy,
     };
     let listener = tokio::net::TcpListener::from_std(listener).map_err(StartError::Serve)?;
     let url = format!(
@@ -252,12 +303,18 @@ async fn serve(
     );
     tracing::info!(%url, database = %database.description, "Vitrine is running");
     println!("Vitrine is running at {url}");
-    axum::serve(listener, router(state))
+    if let Some((email, password)) = admin {
+        println!("Demo admin: {email} / {password}  (sign in at {url}/en/account/sign-in)");
+    }
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(StartError::Serve)?;
     tracing::info!("stopped accepting requests; in-flight requests finished");
     follower.abort();
+    mailer.abort();
+    sweeper.abort();
     pool.close().await;
     Ok(())
 }

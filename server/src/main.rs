@@ -4,11 +4,15 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: vitrine [serve]
        vitrine seed --products N
+       vitrine create-admin --email E [--password P]
 
 serve  runs the Vitrine shop (the default). With no DATABASE_URL it starts its own
        PostgreSQL in VITRINE_DATA_DIR (default ./data). See the README for settings.
 seed   fills an empty catalog with N generated demo products (e.g. 100000 for
-       benchmarks), then exits.";
+       benchmarks), then exits.
+create-admin
+       creates an admin account with a verified e-mail; without --password a random
+       password is made and printed.";
 
 fn main() -> ExitCode {
     // A missing .env is normal; a broken one is worth saying.
@@ -34,6 +38,20 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
+        ["create-admin", "--email", email, rest @ ..] => {
+            let password = match rest {
+                [] => None,
+                ["--password", password] => Some(*password),
+                _ => {
+                    eprintln!("vitrine: create-admin takes --email E and optionally --password P");
+                    return ExitCode::from(2);
+                }
+            };
+            server::config::from_env()
+                .map_err(server::StartError::from)
+                .and_then(|config| server::create_admin(&config, email, password))
+                .map(|password| println!("Admin created: {email} / {password}"))
+        }
         ["-h" | "--help" | "help"] => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -20,6 +20,7 @@ async fn app() -> axum::Router {
         pool,
         leptos: server::leptos_options(&config),
         public_url: None,
+        trust_proxy: false,
     })
 }
 
@@ -69,6 +70,7 @@ async fn an_exhausted_database_pool_answers_503_with_retry_after() {
         pool: busy.clone(),
         leptos: server::leptos_options(&config),
         public_url: None,
+        trust_proxy: false,
     });
     let (response, html) = get(&app, "/en/c/t-shirts").await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
@@ -185,6 +187,7 @@ async fn readiness_fails_when_the_database_is_gone() {
         pool: pool.clone(),
         leptos: server::leptos_options(&config),
         public_url: None,
+        trust_proxy: false,
     });
     pool.close().await;
     let (response, _) = get(&app, "/readyz").await;
@@ -453,6 +456,7 @@ async fn files_at_the_top_of_the_site_are_served_not_taken_for_a_language() {
         pool,
         leptos: server::leptos_options(&config),
         public_url: None,
+        trust_proxy: false,
     });
     let (response, body) = get(&app, "/favicon.svg").await;
     assert_eq!(response.status(), StatusCode::OK);

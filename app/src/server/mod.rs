@@ -3,6 +3,7 @@
 //! The DTOs here are what crosses to the browser; they never carry secrets, and prices
 //! arrive already formatted for the shopper's language, so the wasm needs no decimals.
 
+pub mod account;
 pub mod catalog;
 
 use leptos::prelude::*;

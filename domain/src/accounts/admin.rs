@@ -63,7 +63,8 @@ pub async fn list(pool: &PgPool, actor: &Account, limit: i64) -> DomainResult<Ve
     Ok(sqlx::query_as!(
         AccountSummary,
         r#"SELECT id, email, name, role AS "role: Role",
-                  email_verified_at IS NOT NULL AS "email_verified!", created_at
+                  email_verified_at IS NOT NULL AS "email_verified!",
+                  created_at AS "created_at: chrono::DateTime<chrono::Utc>"
            FROM accounts ORDER BY created_at DESC LIMIT $1"#,
         limit.clamp(1, 500)
     )

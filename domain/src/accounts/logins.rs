@@ -108,8 +108,9 @@ pub async fn close_own(pool: &PgPool, account_id: Uuid, login_id: Uuid) -> Domai
 pub async fn list(pool: &PgPool, account_id: Uuid) -> DomainResult<Vec<Login>> {
     Ok(sqlx::query_as!(
         Login,
-        "SELECT id, created_at, last_seen_at, user_agent, ip FROM account_sessions
-         WHERE account_id = $1 ORDER BY last_seen_at DESC",
+        r#"SELECT id, created_at AS "created_at: chrono::DateTime<chrono::Utc>",
+                  last_seen_at AS "last_seen_at: chrono::DateTime<chrono::Utc>", user_agent, ip
+           FROM account_sessions WHERE account_id = $1 ORDER BY last_seen_at DESC"#,
         account_id
     )
     .fetch_all(pool)

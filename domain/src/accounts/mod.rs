@@ -299,3 +299,40 @@ fn clean_name(name: &str) -> DomainResult<String> {
     }
     Ok(name.to_string())
 }
+
+/// Deletes what has expired: used or old links, quiet throttles, ended sign-ins and
+/// browser sessions. Safe to run in every server process at once.
+pub async fn sweep(pool: &PgPool) -> DomainResult<()> {
+    sqlx::query!("DELETE FROM account_tokens WHERE expires_at < now() - interval '7 days'")
+        .execute(pool)
+        .await?;
+    sqlx::query!(
+        "DELETE FROM auth_throttles WHERE window_started < now() - interval '1 day'
+           AND (locked_until IS NULL OR locked_until < now())"
+    )
+    .execute(pool)
+    .await?;
+    sqlx::query!(
+        "DELETE FROM account_sessions
+         WHERE last_seen_at < now() - make_interval(secs => $1::float8)
+            OR created_at < now() - make_interval(secs => $2::float8)",
+        logins::IDLE_TIMEOUT_SECS as f64,
+        logins::ABSOLUTE_TIMEOUT_SECS as f64
+    )
+    .execute(pool)
+    .await?;
+    sqlx::query!("DELETE FROM tower_sessions.session WHERE expiry_date < now()")
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Runs [`sweep`] every hour until the process stops.
+pub async fn sweep_forever(pool: PgPool) {
+    loop {
+        if let Err(error) = sweep(&pool).await {
+            tracing::warn!(%error, "could not delete expired account data");
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+    }
+}

@@ -1,0 +1,178 @@
+//! Server-side helpers for account server functions: the session, the signed-in
+//! account, the client, and answering errors with the right status.
+
+use axum::http::request::Parts;
+use domain::accounts::{Account, Client};
+use domain::mail::Links;
+use leptos::prelude::use_context;
+use sqlx::PgPool;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use crate::error::AppError;
+use crate::i18n::Locale;
+use crate::server::ssr as base;
+
+/// Session keys. The session holds ids only; what they mean lives in PostgreSQL.
+const LOGIN: &str = "login";
+const PENDING: &str = "pending_second_factor";
+const FRESH_CODES: &str = "fresh_recovery_codes";
+
+/// How long the second step of signing in waits for its code.
+const PENDING_SECS: i64 = 5 * 60;
+
+pub async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(|error| {
+        tracing::error!(%error, "no session layer in front of a server function");
+        AppError::Internal
+    })
+}
+
+fn store_error(error: tower_sessions::session::Error) -> AppError {
+    tracing::error!(%error, "session store");
+    AppError::Busy
+}
+
+/// The account signed in with `session`, and the sign-in's id. A forged or ended
+/// sign-in is forgotten and reads as signed out.
+pub async fn account_in(pool: &PgPool, session: &Session) -> Result<Option<(Account, Uuid)>, AppError> {
+    let Some(login) = session.get::<Uuid>(LOGIN).await.map_err(store_error)? else {
+        return Ok(None);
+    };
+    match domain::accounts::logins::current(pool, login).await? {
+        Some(account) => Ok(Some((account, login))),
+        None => {
+            session.remove_value(LOGIN).await.map_err(store_error)?;
+            Ok(None)
+        }
+    }
+}
+
+/// The signed-in account, or `Unauthorized`.
+pub async fn signed_in() -> Result<(PgPool, Session, Account, Uuid), AppError> {
+    let pool = base::pool()?;
+    let session = session().await?;
+    match account_in(&pool, &session).await? {
+        Some((account, login)) => Ok((pool, session, account, login)),
+        None => Err(AppError::Unauthorized),
+    }
+}
+
+/// The signed-in account if it has at least `role`.
+pub async fn with_role(role: domain::accounts::Role) -> Result<(PgPool, Account), AppError> {
+    let (pool, _, account, _) = signed_in().await?;
+    domain::accounts::require(&pool, &account, role).await?;
+    Ok((pool, account))
+}
+
+/// Signs `account` in on this browser: a new session id (so an id planted before
+/// sign-in is worth nothing), a new sign-in row, and the account's currency.
+pub async fn start_login(pool: &PgPool, session: &Session, account: &Account) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(store_error)?;
+    session.remove_value(PENDING).await.map_err(store_error)?;
+    let login = domain::accounts::logins::open(pool, account.id, &client()).await?;
+    session.insert(LOGIN, login).await.map_err(store_error)?;
+    if let Some(currency) = &account.currency {
+        set_currency_cookie(currency);
+    }
+    Ok(())
+}
+
+/// Renews the session id after a change of privilege (two factors on).
+pub async fn renew(session: &Session) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(store_error)
+}
+
+pub async fn sign_out(pool: &PgPool, session: &Session) -> Result<(), AppError> {
+    if let Some(login) = session.get::<Uuid>(LOGIN).await.map_err(store_error)? {
+        domain::accounts::logins::close(pool, login).await?;
+    }
+    session.flush().await.map_err(store_error)
+}
+
+/// Remembers an account waiting for its second factor.
+pub async fn await_second_factor(session: &Session, account_id: Uuid) -> Result<(), AppError> {
+    let until = chrono::Utc::now().timestamp() + PENDING_SECS;
+    session
+        .insert(PENDING, (account_id, until))
+        .await
+        .map_err(store_error)
+}
+
+pub async fn pending_second_factor(session: &Session) -> Result<Option<Uuid>, AppError> {
+    let pending = session
+        .get::<(Uuid, i64)>(PENDING)
+        .await
+        .map_err(store_error)?;
+    Ok(pending
+        .filter(|(_, until)| *until > chrono::Utc::now().timestamp())
+        .map(|(id, _)| id))
+}
+
+pub async fn keep_fresh_codes(session: &Session, codes: Vec<String>) -> Result<(), AppError> {
+    session.insert(FRESH_CODES, codes).await.map_err(store_error)
+}
+
+/// The recovery codes just made, once: reading them removes them.
+pub async fn take_fresh_codes(session: &Session) -> Result<Vec<String>, AppError> {
+    Ok(session
+        .remove::<Vec<String>>(FRESH_CODES)
+        .await
+        .map_err(store_error)?
+        .unwrap_or_default())
+}
+
+/// Who is asking (set by the server for every request).
+pub fn client() -> Client {
+    use_context::<Parts>()
+        .and_then(|parts| parts.extensions.get::<Client>().cloned())
+        .unwrap_or_default()
+}
+
+/// What e-mails need: the shop's name and address.
+pub async fn links(pool: &PgPool) -> Result<Links, AppError> {
+    let settings = base::settings(pool).await?;
+    Ok(Links {
+        base_url: base::site_url(),
+        shop_name: settings.name,
+    })
+}
+
+fn set_currency_cookie(code: &str) {
+    use axum::http::{HeaderValue, header};
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(value) = HeaderValue::from_str(&format!(
+            "currency={code}; Path=/; Max-Age=31536000; SameSite=Lax"
+        ))
+    {
+        response.append_header(header::SET_COOKIE, value);
+    }
+}
+
+/// Sends the browser to `path` in `locale` (a 302 for plain forms, a client-side
+/// navigation for the hydrated app).
+pub fn go(locale: Locale, path: &str) {
+    leptos_axum::redirect(&locale.path(path));
+}
+
+/// Finishes a server function: an error gets its HTTP status (4xx for anything the
+/// user can fix). Plain form posts keep the redirect back to the form, which shows the
+/// error; the status is for programs and the hydrated app.
+pub fn answer<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(error) = &result {
+        let wants_html = use_context::<Parts>().is_some_and(|parts| {
+            parts
+                .headers
+                .get(axum::http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"))
+        });
+        if !wants_html
+            && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+            && let Ok(status) = axum::http::StatusCode::from_u16(error.status())
+        {
+            response.set_status(status);
+        }
+    }
+    result
+}

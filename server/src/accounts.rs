@@ -1,0 +1,218 @@
+//! What accounts need from the HTTP layer: the session cookie, the cross-site request
+//! check, who the client is, the data download, and the first admin.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
+
+use crate::AppState;
+
+/// How long a browser's session (a guest's cart, a sign-in) lives without a visit. A
+/// sign-in also has its own, shorter limits (see `domain::accounts::logins`).
+const SESSION_IDLE_DAYS: i64 = 30;
+
+/// Sessions in PostgreSQL (any replica can serve any request, and they survive restarts).
+/// Served over HTTPS the cookie is `Secure` and named with the `__Host-` prefix, which
+/// browsers only accept from a secure page, for the whole site, without a Domain.
+pub fn session_layer(pool: sqlx::PgPool, secure: bool) -> SessionManagerLayer<PostgresStore> {
+    let store = PostgresStore::new(pool);
+    let name = if secure { "__Host-vitrine" } else { "vitrine" };
+    SessionManagerLayer::new(store)
+        .with_name(name)
+        .with_secure(secure)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(SESSION_IDLE_DAYS)))
+}
+
+/// Refuses state-changing requests that a browser says come from another site.
+///
+/// Browsers send `Sec-Fetch-Site` with every request (and `Origin` with every POST); a
+/// form on another site posting here is `cross-site`, or carries a foreign Origin. A
+/// request with neither header comes from a program, not a browser, so it carries no
+/// victim's cookies. `SameSite=Lax` cookies are a second wall behind this one.
+pub async fn refuse_cross_site(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(request).await;
+    }
+    if is_cross_site(request.headers(), state.public_url.as_deref()) {
+        tracing::warn!(path = %request.uri().path(), "refused a cross-site request");
+        let locale = app::i18n::Locale::from_path(
+            request
+                .headers()
+                .get(header::REFERER)
+                .and_then(|r| r.to_str().ok())
+                .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
+                .and_then(|rest| rest.find('/').map(|i| &rest[i..]))
+                .unwrap_or("/"),
+        )
+        .unwrap_or_default();
+        let message = app::i18n::translate_in(locale, "account.errors.cross_site");
+        return (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            message,
+        )
+            .into_response();
+    }
+    next.run(request).await
+}
+
+pub fn is_cross_site(headers: &HeaderMap, public_url: Option<&str>) -> bool {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = text("sec-fetch-site") {
+        return !matches!(site, "same-origin" | "none");
+    }
+    match text("origin") {
+        None => false,
+        Some(origin) => origin != app::server::ssr::site_url_for(public_url, headers),
+    }
+}
+
+/// Puts who the client is (address and browser) into the request, for throttles and
+/// the list of signed-in browsers.
+pub async fn identify_client(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let connected = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string());
+    let forwarded = state
+        .trust_proxy
+        .then(|| {
+            // The proxy appends the address it saw: the last entry is the one to trust.
+            request
+                .headers()
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .next_back()
+                .map(|ip| ip.trim().to_string())
+        })
+        .flatten();
+    let client = domain::accounts::Client {
+        ip: forwarded.or(connected).unwrap_or_else(|| "unknown".into()),
+        user_agent: request
+            .headers()
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .chars()
+            .take(300)
+            .collect(),
+    };
+    request.extensions_mut().insert(client);
+    next.run(request).await
+}
+
+/// `GET /account/export.json`: the signed-in account's data, as a download.
+pub async fn export(State(state): State<AppState>, session: tower_sessions::Session) -> Response {
+    let account = match app::server::account::ssr::account_in(&state.pool, &session).await {
+        Ok(Some((account, _))) => account,
+        Ok(None) => return (StatusCode::UNAUTHORIZED, "please sign in first").into_response(),
+        Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    };
+    match domain::accounts::data::export(&state.pool, account.id).await {
+        Ok(data) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
+                (
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_static("attachment; filename=\"my-data.json\""),
+                ),
+                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            ],
+            serde_json::to_string_pretty(&data).unwrap_or_default(),
+        )
+            .into_response(),
+        Err(error) => {
+            tracing::error!(%error, "exporting an account's data");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
+}
+
+/// The demo shop's admin: created on first start with a random password, which is kept
+/// in the data directory and printed at every start for as long as it still works.
+pub async fn demo_admin(pool: &sqlx::PgPool, data_dir: &std::path::Path) -> Option<(String, String)> {
+    const EMAIL: &str = "admin@vitrine.example";
+    let file = data_dir.join("demo-admin.txt");
+    if let Ok(saved) = std::fs::read_to_string(&file) {
+        let password = saved.trim().to_string();
+        return match domain::accounts::admin::password_still_works(pool, EMAIL, &password).await {
+            Ok(true) => Some((EMAIL.into(), password)),
+            _ => None,
+        };
+    }
+    match domain::accounts::admin::create_admin(pool, EMAIL, None).await {
+        Ok((_, password)) => {
+            if let Err(error) = write_private(&file, &password) {
+                tracing::warn!(%error, "could not keep the demo admin password");
+            }
+            Some((EMAIL.into(), password))
+        }
+        Err(error) => {
+            tracing::info!(%error, "no demo admin created");
+            None
+        }
+    }
+}
+
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::create_dir_all(path.parent().unwrap_or(std::path::Path::new(".")))?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(text.as_bytes())
+}
+
+/// The mail transport the settings ask for.
+pub fn mail_transport(config: &crate::config::Config) -> domain::mail::delivery::Transport {
+    match &config.smtp_url {
+        // Checked when the settings were read.
+        Some(url) => domain::mail::delivery::Transport::smtp(url)
+            .unwrap_or_else(|_| domain::mail::delivery::Transport::Files(config.data_dir.join("mail"))),
+        None => domain::mail::delivery::Transport::Files(config.data_dir.join("mail")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_static(value));
+        }
+        map
+    }
+
+    #[test]
+    fn only_same_site_browser_requests_pass() {
+        let ours = [("host", "shop.example")];
+        assert!(!is_cross_site(&headers(&ours), None), "no browser headers: a program");
+        assert!(!is_cross_site(&headers(&[ours[0], ("sec-fetch-site", "same-origin")]), None));
+        assert!(!is_cross_site(&headers(&[ours[0], ("sec-fetch-site", "none")]), None));
+        assert!(is_cross_site(&headers(&[ours[0], ("sec-fetch-site", "cross-site")]), None));
+        assert!(is_cross_site(&headers(&[ours[0], ("sec-fetch-site", "same-site")]), None));
+        assert!(!is_cross_site(&headers(&[ours[0], ("origin", "http://shop.example")]), None));
+        assert!(is_cross_site(&headers(&[ours[0], ("origin", "https://evil.example")]), None));
+        assert!(is_cross_site(&headers(&[ours[0], ("origin", "null")]), None));
+        let public = Some("https://shop.example");
+        assert!(!is_cross_site(&headers(&[("origin", "https://shop.example")]), public));
+        assert!(is_cross_site(&headers(&[("origin", "http://shop.example")]), public));
+    }
+}
