@@ -76,6 +76,11 @@ fn Header(
                     </button>
                 </form>
                 <div class="flex items-center gap-3">
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            shop.await.ok().map(|info| view! { <AccountLink signed_in=info.signed_in /> })
+                        })}
+                    </Suspense>
                     <LanguageLinks />
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
@@ -123,6 +128,18 @@ fn Header(
             </nav>
         </header>
     }
+}
+
+/// "My account" for the signed-in, "Sign in" for everyone else.
+#[component]
+fn AccountLink(signed_in: bool) -> impl IntoView {
+    let locale = use_locale();
+    let (href, label) = if signed_in {
+        (locale.path("/account"), tr!("account.my_account"))
+    } else {
+        (locale.path("/account/sign-in"), tr!("account.sign_in"))
+    };
+    view! { <a href=href class="text-sm underline" data-testid="account-link">{label}</a> }
 }
 
 /// The same page in each language, through the server (which knows each language's

@@ -18,6 +18,8 @@ pub struct ShopInfo {
     /// The currency prices are shown in for this shopper.
     pub currency: String,
     pub currencies: Vec<String>,
+    /// Whether someone is signed in on this browser (for the header's account link).
+    pub signed_in: bool,
 }
 
 /// A category link.
@@ -39,7 +41,10 @@ pub async fn get_shop_info(lang: String) -> Result<ShopInfo, AppError> {
     let locale = ssr::locale(&lang)?;
     let pool = ssr::pool()?;
     let settings = ssr::settings(&pool).await?;
+    let session = account::ssr::session().await?;
+    let signed_in = account::ssr::account_in(&pool, &session).await?.is_some();
     Ok(ShopInfo {
+        signed_in,
         name: settings.name,
         currency: ssr::currency(locale).code().to_string(),
         currencies: domain::money::Currency::ALL

@@ -23,6 +23,8 @@ pub struct AccountView {
     pub two_factor: bool,
     pub recovery_codes_left: i64,
     pub sessions: Vec<LoginView>,
+    /// The currencies the profile can choose from.
+    pub currencies: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,6 +48,13 @@ pub struct AddressView {
     pub kind: String,
     pub is_default: bool,
     pub lines: Vec<String>,
+}
+
+/// The address book and the countries an address can be in (code, name).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddressBook {
+    pub addresses: Vec<AddressView>,
+    pub countries: Vec<(String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -201,6 +210,10 @@ pub async fn get_account(lang: String) -> Result<AccountView, AppError> {
                     user_agent: s.user_agent,
                     ip: s.ip,
                 })
+                .collect(),
+            currencies: domain::money::Currency::ALL
+                .iter()
+                .map(|c| c.code().to_string())
                 .collect(),
         })
     }.await)
@@ -360,12 +373,12 @@ pub async fn delete_account(lang: String, password: String) -> Result<(), AppErr
 }
 
 #[server]
-pub async fn get_addresses(lang: String) -> Result<Vec<AddressView>, AppError> {
+pub async fn get_addresses(lang: String) -> Result<AddressBook, AppError> {
     ssr::answer(async {
         crate::server::ssr::locale(&lang)?;
         let (pool, _, account, _) = ssr::signed_in().await?;
         let list = domain::addresses::list(&pool, account.id).await?;
-        Ok(list
+        let addresses = list
             .into_iter()
             .map(|a| {
                 let country = domain::addresses::rules::country(&a.country)
@@ -385,7 +398,12 @@ pub async fn get_addresses(lang: String) -> Result<Vec<AddressView>, AppError> {
                     lines: lines.into_iter().filter(|l| !l.is_empty()).collect(),
                 }
             })
-            .collect())
+            .collect();
+        let countries = domain::addresses::rules::COUNTRIES
+            .iter()
+            .map(|c| (c.code.to_string(), c.name.to_string()))
+            .collect();
+        Ok(AddressBook { addresses, countries })
     }.await)
 }
 

@@ -1,0 +1,128 @@
+//! Form pieces for plain HTML forms posted to server functions. They work without
+//! JavaScript: a failed post comes back to the same page with the error in the address
+//! (Leptos puts it there), and each field shows its own message.
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+use crate::error::AppError;
+use crate::i18n::translate;
+use crate::tr;
+
+/// The error the last post of server function `S` came back with, if any.
+pub fn returned_error<S>() -> Option<AppError>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    ServerAction::<S>::new()
+        .value()
+        .with_untracked(|value| value.as_ref().and_then(|r| r.as_ref().err().cloned()))
+}
+
+/// A message key from the server (`account.errors.email`) in the page's language; any
+/// other text is shown as it is.
+pub fn message_text(key: &str) -> String {
+    if key.contains('.') && !key.contains(' ') {
+        translate(key)
+    } else {
+        key.to_string()
+    }
+}
+
+/// What to tell the person about an error that is not about one field.
+pub fn error_text(error: &AppError) -> String {
+    match error {
+        AppError::Validation { message, .. } => message_text(message),
+        AppError::Conflict(message) => message_text(message),
+        AppError::Fields(_) => translate("address.errors.required"),
+        AppError::BadCredentials => tr!("account.errors.credentials"),
+        AppError::TooMany { minutes } => {
+            tr!("account.errors.too_many", minutes = minutes.to_string())
+        }
+        AppError::Unauthorized => tr!("account.errors.sign_in_required"),
+        AppError::Forbidden => tr!("account.errors.forbidden"),
+        AppError::NotFound(_) => tr!("account.errors.not_found"),
+        AppError::Busy => tr!("error.busy_body"),
+        AppError::Internal | AppError::Transport(_) => tr!("error.body"),
+    }
+}
+
+/// The form's own message: shown unless the error belongs to one of `fields`.
+#[component]
+pub fn FormAlert(error: Option<AppError>, fields: &'static [&'static str]) -> impl IntoView {
+    let shown = error.filter(|e| !fields.iter().any(|f| e.for_field(f).is_some()));
+    shown.map(|error| {
+        view! {
+            <p role="alert" class="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="form-error">
+                {error_text(&error)}
+            </p>
+        }
+    })
+}
+
+/// A good-news line ("Saved.").
+#[component]
+pub fn Notice(text: String) -> impl IntoView {
+    view! {
+        <p role="status" class="rounded-md border border-green-300 bg-green-50 px-3 py-2 text-sm text-green-900" data-testid="notice">
+            {text}
+        </p>
+    }
+}
+
+/// A labelled input with its error message underneath (and tied to it for screen readers).
+#[component]
+pub fn Field(
+    name: &'static str,
+    label: String,
+    #[prop(optional)] kind: Option<&'static str>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] value: Option<String>,
+    #[prop(optional)] hint: Option<String>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] maxlength: Option<u32>,
+    error: Option<AppError>,
+) -> impl IntoView {
+    let message = error.as_ref().and_then(|e| e.for_field(name)).map(|m| message_text(&m));
+    let invalid = message.is_some();
+    let described = format!("{name}-message");
+    view! {
+        <div class="flex flex-col gap-1">
+            <label for=name class="text-sm font-medium">{label}</label>
+            <input
+                id=name
+                name=name
+                type=kind.unwrap_or("text")
+                autocomplete=autocomplete
+                value=value
+                required=required
+                maxlength=maxlength.unwrap_or(300)
+                aria-invalid=invalid.then_some("true")
+                aria-describedby=described.clone()
+                class="rounded-md border px-3 py-2"
+                class=("border-red-500", invalid)
+                class=("border-stone-300", !invalid)
+            />
+            {hint.map(|h| view! { <p class="text-xs text-stone-500">{h}</p> })}
+            <p id=described class="text-sm text-red-700" data-testid=format!("error-{name}")>
+                {message}
+            </p>
+        </div>
+    }
+}
+
+/// The hidden `lang` field every account form sends.
+#[component]
+pub fn LangField() -> impl IntoView {
+    view! { <input type="hidden" name="lang" value=crate::i18n::use_locale().slug() /> }
+}
+
+#[component]
+pub fn Submit(label: String) -> impl IntoView {
+    view! {
+        <button type="submit" class="rounded-md bg-stone-900 px-4 py-2 text-white hover:bg-stone-700">
+            {label}
+        </button>
+    }
+}

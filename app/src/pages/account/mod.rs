@@ -1,0 +1,51 @@
+//! Account pages: signing up and in, recovering access, and the signed-in account's
+//! own pages. Every form is a plain HTML form posted to a server function, so all of
+//! them work without JavaScript.
+
+pub mod admin;
+pub mod auth;
+pub mod overview;
+pub mod security;
+
+use leptos::prelude::*;
+use leptos_meta::Meta;
+use leptos_router::hooks::use_query_map;
+
+use super::PageTitle;
+
+/// A query parameter of the current address (`?sent=1`).
+pub fn query(name: &'static str) -> Option<String> {
+    use_query_map().with_untracked(|q| q.get(name))
+}
+
+/// The frame of an account page: title, no indexing, a narrow column.
+#[component]
+pub fn AccountFrame(title: String, children: Children) -> impl IntoView {
+    view! {
+        <PageTitle text=title.clone() />
+        <Meta name="robots" content="noindex" />
+        <section class="mx-auto flex max-w-xl flex-col gap-6">
+            <h1 class="text-2xl font-semibold">{title}</h1>
+            {children()}
+        </section>
+    }
+}
+
+/// Links between the signed-in account's pages.
+#[component]
+pub fn AccountNav() -> impl IntoView {
+    let locale = crate::i18n::use_locale();
+    let link = move |path: &'static str, key: &'static str| {
+        view! { <li><a href=locale.path(path) class="underline">{crate::i18n::translate(key)}</a></li> }
+    };
+    view! {
+        <nav aria-label=crate::tr!("account.my_account")>
+            <ul class="flex flex-wrap gap-4 text-sm">
+                {link("/account", "account.my_account")}
+                {link("/account/profile", "account.profile")}
+                {link("/account/security", "account.security")}
+                {link("/account/addresses", "account.addresses")}
+            </ul>
+        </nav>
+    }
+}
