@@ -4,6 +4,7 @@
 //! HTTP routes, so tests can drive the same router in-process.
 
 pub mod accounts;
+pub mod api;
 pub mod assets;
 pub mod config;
 pub mod database;
@@ -127,6 +128,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(
             storefront::redirect_to_a_language,
         ))
+        .layer(axum::middleware::from_fn(api::unreadable_requests_are_400))
         .layer(accounts::session_layer(state.pool.clone(), secure))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

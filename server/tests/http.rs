@@ -1,54 +1,12 @@
 //! The router in-process against a real PostgreSQL: pages, status codes and headers.
 
-use axum::body::{Body, to_bytes};
+mod common;
+
+use axum::body::Body;
 use axum::http::{Request, Response, StatusCode, header};
+use common::{app, get, header, send};
 use tower::ServiceExt;
 
-async fn app() -> axum::Router {
-    let pool = tokio::time::timeout(std::time::Duration::from_secs(120), async {
-        let options = localpg::testing::fresh_database().await;
-        let pool = domain::db::connect(options, 4).await.unwrap();
-        domain::db::migrate(&pool).await.unwrap();
-        domain::demo::seed(&pool).await.unwrap();
-        pool
-    })
-    .await
-    .expect("setting up the demo shop took over 120 s");
-    let config = server::config::from_lookup(|_| None).unwrap();
-    server::router(server::AppState {
-        cache: domain::cache::Cache::new(100, std::time::Duration::from_secs(60)),
-        pool,
-        leptos: server::leptos_options(&config),
-        public_url: None,
-        trust_proxy: false,
-    })
-}
-
-async fn get(app: &axum::Router, path: &str) -> (Response<Body>, String) {
-    let request = Request::get(path).body(Body::empty()).unwrap();
-    // A page that never finishes fails here, naming itself, instead of stalling the run.
-    let limit = std::time::Duration::from_secs(60);
-    let response = tokio::time::timeout(limit, app.clone().oneshot(request))
-        .await
-        .unwrap_or_else(|_| panic!("answering {path} took over 60 s"))
-        .unwrap();
-    let (parts, body) = response.into_parts();
-    let bytes = tokio::time::timeout(limit, to_bytes(body, 10 << 20))
-        .await
-        .unwrap_or_else(|_| panic!("reading {path} took over 60 s"))
-        .unwrap();
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    (Response::from_parts(parts, Body::empty()), text)
-}
-
-fn header<'a>(response: &'a Response<Body>, name: &str) -> &'a str {
-    response
-        .headers()
-        .get(name)
-        .unwrap_or_else(|| panic!("missing header {name}"))
-        .to_str()
-        .unwrap()
-}
 
 #[tokio::test]
 async fn an_exhausted_database_pool_answers_503_with_retry_after() {
@@ -229,14 +187,7 @@ async fn get_with(
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
-    let response = app
-        .clone()
-        .oneshot(request.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let (parts, body) = response.into_parts();
-    let text = String::from_utf8_lossy(&to_bytes(body, 10 << 20).await.unwrap()).into_owned();
-    (Response::from_parts(parts, Body::empty()), text)
+    send(app, request.body(Body::empty()).unwrap()).await
 }
 
 /// Request headers as (name, value) pairs.

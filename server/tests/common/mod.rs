@@ -1,0 +1,63 @@
+//! Shared set-up for the HTTP tests: the router in-process on a fresh demo shop.
+
+#![allow(dead_code)]
+
+use axum::body::{Body, to_bytes};
+use axum::http::{Request, Response};
+use tower::ServiceExt;
+
+pub async fn app() -> axum::Router {
+    app_and_pool().await.0
+}
+
+/// The router and its database, for tests that look behind the pages.
+pub async fn app_and_pool() -> (axum::Router, sqlx::PgPool) {
+    let pool = tokio::time::timeout(std::time::Duration::from_secs(120), async {
+        let options = localpg::testing::fresh_database().await;
+        let pool = domain::db::connect(options, 4).await.unwrap();
+        domain::db::migrate(&pool).await.unwrap();
+        domain::demo::seed(&pool).await.unwrap();
+        pool
+    })
+    .await
+    .expect("setting up the demo shop took over 120 s");
+    let config = server::config::from_lookup(|_| None).unwrap();
+    let router = server::router(server::AppState {
+        cache: domain::cache::Cache::new(100, std::time::Duration::from_secs(60)),
+        pool: pool.clone(),
+        leptos: server::leptos_options(&config),
+        public_url: None,
+        trust_proxy: false,
+    });
+    (router, pool)
+}
+
+pub async fn get(app: &axum::Router, path: &str) -> (Response<Body>, String) {
+    send(app, Request::get(path).body(Body::empty()).unwrap()).await
+}
+
+pub fn header<'a>(response: &'a Response<Body>, name: &str) -> &'a str {
+    response
+        .headers()
+        .get(name)
+        .unwrap_or_else(|| panic!("missing header {name}"))
+        .to_str()
+        .unwrap()
+}
+
+/// Sends `request` and reads the whole answer, failing (naming the address) after 60 s.
+pub async fn send(app: &axum::Router, request: Request<Body>) -> (Response<Body>, String) {
+    let path = request.uri().to_string();
+    let limit = std::time::Duration::from_secs(60);
+    let response = tokio::time::timeout(limit, app.clone().oneshot(request))
+        .await
+        .unwrap_or_else(|_| panic!("answering {path} took over 60 s"))
+        .unwrap();
+    let (parts, body) = response.into_parts();
+    let bytes = tokio::time::timeout(limit, to_bytes(body, 10 << 20))
+        .await
+        .unwrap_or_else(|_| panic!("reading {path} took over 60 s"))
+        .unwrap();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    (Response::from_parts(parts, Body::empty()), text)
+}
