@@ -1,0 +1,171 @@
+// Accounts in a real browser, with JavaScript off and hydrated: every form is a plain
+// HTML form, so both runs take the same steps.
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { linkFromMail, totp } from "./mail";
+
+const PASSWORD = "purple elephant dances quietly";
+
+function uniqueEmail(project: string, who: string): string {
+  return `${who}-${project}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+}
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto("/en/account/sign-in");
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** Registers, confirms the address from the e-mail, and signs in. */
+async function registerAndSignIn(page: Page, email: string) {
+  await page.goto("/en/account/sign-up");
+  await page.getByLabel("Name").fill("Ana Souza");
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByTestId("check-email")).toContainText("Check your e-mail");
+
+  const link = await linkFromMail(email, "/account/verify");
+  await page.goto(link.replace(/^https?:\/\/[^/]+/, ""));
+  await page.getByRole("button", { name: "Confirm my e-mail" }).click();
+  await expect(page).toHaveURL(/\/en\/account\/sign-in\?verified=1$/);
+  await expect(page.getByTestId("notice")).toContainText("Your e-mail is confirmed");
+
+  await signIn(page, email, PASSWORD);
+  await expect(page).toHaveURL(/\/en\/account$/);
+  await expect(page.getByTestId("greeting")).toHaveText("Hello, Ana Souza");
+}
+
+test("a shopper registers, confirms the e-mail from the outbox, signs in and out", async ({ page }, info) => {
+  const email = uniqueEmail(info.project.name, "reg");
+  // Field errors come back inline, beside their field.
+  await page.goto("/en/account/sign-up");
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill("password1");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByTestId("error-password")).toHaveText(
+    "This password is too easy to guess. Add more words or characters.",
+  );
+  await expect(page.getByLabel("Password", { exact: true })).toHaveAttribute("aria-invalid", "true");
+
+  await registerAndSignIn(page, email);
+  await expect(page.getByTestId("account-link")).toHaveText("My account");
+  await page.getByTestId("sign-out").click();
+  await expect(page).toHaveURL(/\/en$/);
+  await expect(page.getByTestId("account-link")).toHaveText("Sign in");
+  // Signed out means the account pages send you to sign in.
+  await page.goto("/en/account");
+  await expect(page).toHaveURL(/\/en\/account\/sign-in$/);
+
+  // A wrong password reads the same as an unknown e-mail.
+  await signIn(page, email, "not the right password");
+  await expect(page.getByTestId("form-error")).toHaveText("The e-mail or password is wrong.");
+  await signIn(page, `nobody-${email}`, "not the right password");
+  await expect(page.getByTestId("form-error")).toHaveText("The e-mail or password is wrong.");
+});
+
+test("two-factor sign-in is set up from the QR code's key and then asks for a code", async ({ page }, info) => {
+  const email = uniqueEmail(info.project.name, "totp");
+  await registerAndSignIn(page, email);
+  await page.goto("/en/account/security");
+  await expect(page.getByTestId("two-factor-off")).toBeVisible();
+  await page.getByTestId("two-factor-setup").click();
+  await expect(page.getByTestId("qr-code").locator("svg")).toBeVisible();
+  const secret = (await page.getByTestId("totp-secret").textContent())!.trim();
+
+  await page.getByLabel("Code").fill("000000" === totp(secret, Date.now() / 1000) ? "111111" : "000000");
+  await page.getByRole("button", { name: "Turn on" }).click();
+  await expect(page.getByTestId("error-code")).toHaveText("That code is not right or was already used.");
+
+  await page.getByLabel("Code").fill(totp(secret, Date.now() / 1000));
+  await page.getByRole("button", { name: "Turn on" }).click();
+  const codes = page.getByTestId("recovery-codes").locator("li");
+  await expect(codes).toHaveCount(10);
+  const recovery = (await codes.first().textContent())!.trim();
+  // Shown once only.
+  await page.goto("/en/account/security/recovery-codes");
+  await expect(page.getByTestId("recovery-codes").locator("li")).toHaveCount(0);
+
+  await page.goto("/en/account");
+  await page.getByTestId("sign-out").click();
+  await signIn(page, email, PASSWORD);
+  await expect(page).toHaveURL(/\/en\/account\/sign-in\/code$/);
+  // The code that turned two factors on cannot be replayed; the next step's code works.
+  await page.getByLabel("Code").fill(totp(secret, Date.now() / 1000 + 30));
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByTestId("greeting")).toHaveText("Hello, Ana Souza");
+  await page.goto("/en/account/security");
+  await expect(page.getByTestId("two-factor-on")).toBeVisible();
+
+  // A recovery code signs in once.
+  await page.goto("/en/account");
+  await page.getByTestId("sign-out").click();
+  await signIn(page, email, PASSWORD);
+  await page.getByLabel("Code").fill(recovery);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByTestId("greeting")).toBeVisible();
+});
+
+test("a forgotten password is reset from the e-mailed link, which works once", async ({ page, browser }, info) => {
+  const email = uniqueEmail(info.project.name, "reset");
+  await registerAndSignIn(page, email);
+  // Another browser forgets the password.
+  const other = await browser.newPage();
+  await other.goto("/en/account/forgot");
+  await other.getByLabel("E-mail").fill(email);
+  await other.getByRole("button", { name: "Send the link" }).click();
+  await expect(other.getByTestId("notice")).toContainText("If an account uses this address");
+  const link = (await linkFromMail(email, "/account/reset")).replace(/^https?:\/\/[^/]+/, "");
+  await other.goto(link);
+  await other.getByLabel("New password").fill("granite harbor lemonade sky");
+  await other.getByRole("button", { name: "Save the new password" }).click();
+  await expect(other).toHaveURL(/\/en\/account\/sign-in\?reset=1$/);
+  // The link is used up.
+  await other.goto(link);
+  await other.getByLabel("New password").fill("another long fine phrase");
+  await other.getByRole("button", { name: "Save the new password" }).click();
+  await expect(other.getByTestId("form-error")).toHaveText("This link has expired or was already used. Ask for a new one.");
+  await other.close();
+
+  // The first browser was signed out by the reset.
+  await page.goto("/en/account");
+  await expect(page).toHaveURL(/\/en\/account\/sign-in$/);
+  await signIn(page, email, "granite harbor lemonade sky");
+  await expect(page.getByTestId("greeting")).toBeVisible();
+});
+
+test("an address is added after fixing what the form points out", async ({ page }, info) => {
+  await registerAndSignIn(page, uniqueEmail(info.project.name, "addr"));
+  await page.goto("/en/account/addresses");
+  await expect(page.getByText("No addresses yet.")).toBeVisible();
+  const fill = async (postalCode: string) => {
+    await page.getByLabel("Full name").fill("Ana Souza");
+    await page.getByLabel("Street and number").fill("Av. Paulista, 1000");
+    await page.getByLabel("City").fill("São Paulo");
+    await page.getByLabel("State / province").fill("SP");
+    await page.getByLabel("Postal code (CEP, ZIP…)").fill(postalCode);
+    await page.getByLabel("Country").selectOption("BR");
+    await page.getByRole("button", { name: "Save address" }).click();
+  };
+  await fill("1310-100");
+  await expect(page.getByTestId("error-postal_code")).toHaveText("Enter the CEP as 00000-000.");
+  await fill("01310100");
+  await expect(page.getByTestId("notice")).toHaveText("Saved.");
+  const address = page.getByTestId("address");
+  await expect(address).toHaveCount(1);
+  await expect(address).toContainText("01310-100 São Paulo SP");
+  await expect(address.getByTestId("default")).toHaveText("Default");
+});
+
+test("a form posted from another site is refused", async ({ request }) => {
+  const page = await request.get("/en/account/sign-in");
+  const action = (await page.text()).match(/action="(\/api\/sign_in\d*)"/)![1];
+  const response = await request.post(action, {
+    headers: { Origin: "https://evil.example", Accept: "text/html" },
+    form: { lang: "en", email: "a@example.com", password: PASSWORD },
+    maxRedirects: 0,
+  });
+  expect(response.status()).toBe(403);
+  expect(await response.text()).toContain("sent from another site");
+});

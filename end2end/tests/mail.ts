@@ -1,0 +1,44 @@
+// Reading what the shop "sent": the default mailer writes every message into
+// <data dir>/mail as <id>.txt (headers and the text part) next to the full .eml.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { createHmac } from "node:crypto";
+
+const mailDir = () => join(process.env.E2E_DATA_DIR!, "mail");
+
+/** The newest message to `to` with a link containing `path`; waits for the outbox worker. */
+export async function linkFromMail(to: string, path: string): Promise<string> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    let files: string[] = [];
+    try {
+      files = readdirSync(mailDir()).filter((f) => f.endsWith(".txt")).sort().reverse();
+    } catch {
+      // The folder appears with the first message.
+    }
+    for (const file of files) {
+      const text = readFileSync(join(mailDir(), file), "utf8");
+      if (!text.startsWith(`To: ${to}\n`)) continue;
+      const link = text.match(new RegExp(`https?://\\S+${path}\\?token=[0-9a-f]{64}`));
+      if (link) return link[0];
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`no e-mail to ${to} with a ${path} link`);
+}
+
+/** RFC 6238 TOTP (HMAC-SHA1, 6 digits, 30 s), as an authenticator app computes it. */
+export function totp(secretBase32: string, unixSeconds: number): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of secretBase32.replace(/=+$/, "").toUpperCase()) {
+    bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
+  }
+  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(unixSeconds / 30)));
+  const mac = createHmac("sha1", key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return value.toString().padStart(6, "0");
+}
