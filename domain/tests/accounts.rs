@@ -56,7 +56,9 @@ async fn register(pool: &PgPool, email: &str, ip: &str) {
         locale: "pt-BR",
         currency: Some("BRL"),
     };
-    accounts::register(pool, new, &client(ip), &links()).await.unwrap();
+    accounts::register(pool, new, &client(ip), &links())
+        .await
+        .unwrap();
 }
 
 /// Registers and verifies an account; returns its id.
@@ -84,22 +86,38 @@ async fn register_verify_sign_in_reset_and_sign_out_everywhere() {
 
     // Not verified yet: the right password is not enough, and a fresh link is sent.
     let before = mails_to(&pool, "ana@example.com").await;
-    let error = sign_in(&pool, "ana@example.com", PASSWORD).await.unwrap_err();
-    assert!(matches!(&error, DomainError::Validation { message, .. } if message == "account.errors.unverified"), "{error:?}");
+    let error = sign_in(&pool, "ana@example.com", PASSWORD)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, DomainError::Validation { message, .. } if message == "account.errors.unverified"),
+        "{error:?}"
+    );
     assert_eq!(mails_to(&pool, "ana@example.com").await, before + 1);
 
     // The e-mail is in the recipient's language; the link works once.
-    let subject: String = sqlx::query_scalar("SELECT subject FROM outbox_emails ORDER BY id LIMIT 1")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let subject: String =
+        sqlx::query_scalar("SELECT subject FROM outbox_emails ORDER BY id LIMIT 1")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert!(subject.starts_with("Confirme seu e-mail"), "{subject}");
     let token = token_in_mail(&pool, "ana@example.com", "/account/verify").await;
     let account = accounts::verify_email(&pool, &token).await.unwrap();
     assert!(account.email_verified);
-    assert_eq!((account.role, account.locale.as_str(), account.currency.as_deref()), (Role::Customer, "pt-BR", Some("BRL")));
+    assert_eq!(
+        (
+            account.role,
+            account.locale.as_str(),
+            account.currency.as_deref()
+        ),
+        (Role::Customer, "pt-BR", Some("BRL"))
+    );
     let reused = accounts::verify_email(&pool, &token).await.unwrap_err();
-    assert!(matches!(reused, DomainError::Validation { field: "token", .. }));
+    assert!(matches!(
+        reused,
+        DomainError::Validation { field: "token", .. }
+    ));
 
     // Signing in ignores the e-mail's case; tokens and passwords are never stored plainly.
     let SignIn::Done(signed) = sign_in(&pool, "ANA@Example.com", PASSWORD).await.unwrap() else {
@@ -117,25 +135,59 @@ async fn register_verify_sign_in_reset_and_sign_out_everywhere() {
     assert!(stored.0.starts_with("$argon2id$") && stored.1 == 0);
 
     // Two browsers; resetting the password signs both out and voids the link.
-    let first = logins::open(&pool, signed.id, &client("1.1.1.1")).await.unwrap();
-    let second = logins::open(&pool, signed.id, &client("2.2.2.2")).await.unwrap();
+    let first = logins::open(&pool, signed.id, &client("1.1.1.1"))
+        .await
+        .unwrap();
+    let second = logins::open(&pool, signed.id, &client("2.2.2.2"))
+        .await
+        .unwrap();
     assert_eq!(logins::list(&pool, signed.id).await.unwrap().len(), 2);
-    recovery::request_reset(&pool, "ana@example.com", &client("10.0.0.3"), &links()).await.unwrap();
+    recovery::request_reset(&pool, "ana@example.com", &client("10.0.0.3"), &links())
+        .await
+        .unwrap();
     let reset = token_in_mail(&pool, "ana@example.com", "/account/reset").await;
-    let weak = recovery::reset_password(&pool, &reset, "password").await.unwrap_err();
-    assert!(matches!(weak, DomainError::Validation { field: "password", .. }), "a weak password keeps the link usable");
-    recovery::reset_password(&pool, &reset, "granite harbor lemonade sky").await.unwrap();
+    let weak = recovery::reset_password(&pool, &reset, "password")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            weak,
+            DomainError::Validation {
+                field: "password",
+                ..
+            }
+        ),
+        "a weak password keeps the link usable"
+    );
+    recovery::reset_password(&pool, &reset, "granite harbor lemonade sky")
+        .await
+        .unwrap();
     assert!(logins::current(&pool, first).await.unwrap().is_none());
     assert!(logins::current(&pool, second).await.unwrap().is_none());
     let again = recovery::reset_password(&pool, &reset, "another fine long phrase").await;
-    assert!(matches!(again, Err(DomainError::Validation { field: "token", .. })));
-    assert!(matches!(sign_in(&pool, "ana@example.com", PASSWORD).await, Err(DomainError::BadCredentials)));
-    assert!(matches!(sign_in(&pool, "ana@example.com", "granite harbor lemonade sky").await, Ok(SignIn::Done(_))));
+    assert!(matches!(
+        again,
+        Err(DomainError::Validation { field: "token", .. })
+    ));
+    assert!(matches!(
+        sign_in(&pool, "ana@example.com", PASSWORD).await,
+        Err(DomainError::BadCredentials)
+    ));
+    assert!(matches!(
+        sign_in(&pool, "ana@example.com", "granite harbor lemonade sky").await,
+        Ok(SignIn::Done(_))
+    ));
 
     // Sign out everywhere else keeps only the browser asking.
-    let here = logins::open(&pool, signed.id, &client("3.3.3.3")).await.unwrap();
-    let elsewhere = logins::open(&pool, signed.id, &client("4.4.4.4")).await.unwrap();
-    logins::close_all(&pool, signed.id, Some(here)).await.unwrap();
+    let here = logins::open(&pool, signed.id, &client("3.3.3.3"))
+        .await
+        .unwrap();
+    let elsewhere = logins::open(&pool, signed.id, &client("4.4.4.4"))
+        .await
+        .unwrap();
+    logins::close_all(&pool, signed.id, Some(here))
+        .await
+        .unwrap();
     assert!(logins::current(&pool, here).await.unwrap().is_some());
     assert!(logins::current(&pool, elsewhere).await.unwrap().is_none());
 }
@@ -144,25 +196,32 @@ async fn register_verify_sign_in_reset_and_sign_out_everywhere() {
 async fn two_factor_codes_work_once_and_recovery_codes_once_each() {
     let pool = common::database().await;
     let id = verified(&pool, "bia@example.com").await;
-    let enrolment = security::start_two_factor(&pool, id, "Test Shop").await.unwrap();
+    let enrolment = security::start_two_factor(&pool, id, "Test Shop")
+        .await
+        .unwrap();
     assert!(enrolment.qr_svg.contains("<svg"));
     // The secret shown is the one kept aside (a second visit shows the same).
-    let again = security::start_two_factor(&pool, id, "Test Shop").await.unwrap();
-    assert_eq!(enrolment.secret_base32, again.secret_base32);
-    let secret: Vec<u8> = sqlx::query_scalar("SELECT totp_pending_secret FROM accounts WHERE id = $1")
-        .bind(id)
-        .fetch_one(&pool)
+    let again = security::start_two_factor(&pool, id, "Test Shop")
         .await
         .unwrap();
+    assert_eq!(enrolment.secret_base32, again.secret_base32);
+    let secret: Vec<u8> =
+        sqlx::query_scalar("SELECT totp_pending_secret FROM accounts WHERE id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     let wrong = security::confirm_two_factor(&pool, id, "000000").await;
     assert!(wrong.is_err() || accounts::two_factor::code_at(&secret, now()) == "000000");
-    let codes = security::confirm_two_factor(&pool, id, &accounts::two_factor::code_at(&secret, now()))
-        .await
-        .unwrap();
+    let codes =
+        security::confirm_two_factor(&pool, id, &accounts::two_factor::code_at(&secret, now()))
+            .await
+            .unwrap();
     assert_eq!(codes.len(), 10);
 
     // The password alone now leads to the second step.
-    let Ok(SignIn::NeedsSecondFactor(pending)) = sign_in(&pool, "bia@example.com", PASSWORD).await else {
+    let Ok(SignIn::NeedsSecondFactor(pending)) = sign_in(&pool, "bia@example.com", PASSWORD).await
+    else {
         panic!("expected the second step");
     };
     assert_eq!(pending, id);
@@ -170,7 +229,10 @@ async fn two_factor_codes_work_once_and_recovery_codes_once_each() {
     let used = accounts::two_factor::code_at(&secret, now());
     assert!(accounts::second_factor(&pool, id, &used).await.is_err());
     let next = accounts::two_factor::code_at(&secret, now() + 30);
-    assert_eq!(accounts::second_factor(&pool, id, &next).await.unwrap().id, id);
+    assert_eq!(
+        accounts::second_factor(&pool, id, &next).await.unwrap().id,
+        id
+    );
     assert!(accounts::second_factor(&pool, id, &next).await.is_err());
     // A recovery code works once, however it is typed.
     let typed = codes[0].to_uppercase().replace('-', " ");
@@ -185,8 +247,13 @@ async fn wrong_passwords_lock_the_address_for_known_and_unknown_accounts_alike()
     verified(&pool, "caio@example.com").await;
     for email in ["caio@example.com", "nobody@example.com"] {
         for _ in 0..5 {
-            let error = sign_in(&pool, email, "wrong password here").await.unwrap_err();
-            assert!(matches!(error, DomainError::BadCredentials), "{email}: {error:?}");
+            let error = sign_in(&pool, email, "wrong password here")
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(error, DomainError::BadCredentials),
+                "{email}: {error:?}"
+            );
         }
         // Locked now, even with the right password.
         let locked = sign_in(&pool, email, PASSWORD).await.unwrap_err();
@@ -203,8 +270,13 @@ async fn wrong_passwords_lock_the_address_for_known_and_unknown_accounts_alike()
         .execute(&pool)
         .await
         .unwrap();
-    assert!(matches!(sign_in(&pool, "caio@example.com", "still wrong pass").await, Err(DomainError::BadCredentials)));
-    let Err(DomainError::TooManyAttempts { retry_after_secs }) = sign_in(&pool, "caio@example.com", PASSWORD).await else {
+    assert!(matches!(
+        sign_in(&pool, "caio@example.com", "still wrong pass").await,
+        Err(DomainError::BadCredentials)
+    ));
+    let Err(DomainError::TooManyAttempts { retry_after_secs }) =
+        sign_in(&pool, "caio@example.com", PASSWORD).await
+    else {
         panic!("expected a longer lockout");
     };
     assert!((61..=120).contains(&retry_after_secs), "{retry_after_secs}");
@@ -218,35 +290,57 @@ async fn links_expire_and_registering_or_resetting_never_tells_who_has_an_accoun
     let before = mails_to(&pool, "eva@example.com").await;
     register(&pool, "EVA@example.com", "10.0.0.9").await;
     assert_eq!(mails_to(&pool, "eva@example.com").await, before + 1);
-    let accounts_with_address: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts WHERE email_key = 'eva@example.com'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let accounts_with_address: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM accounts WHERE email_key = 'eva@example.com'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(accounts_with_address, 1);
     // Resetting an unknown address answers the same, and sends nothing.
-    recovery::request_reset(&pool, "ghost@example.com", &client("10.0.0.4"), &links()).await.unwrap();
-    assert_eq!(mails_to(&pool, "ghost@example.com").await, 0);
-    // An expired link is refused like a used one.
-    recovery::request_reset(&pool, "eva@example.com", &client("10.0.0.4"), &links()).await.unwrap();
-    let token = token_in_mail(&pool, "eva@example.com", "/account/reset").await;
-    sqlx::query("UPDATE account_tokens SET expires_at = now() - interval '1 second' WHERE account_id = $1")
-        .bind(id)
-        .execute(&pool)
+    recovery::request_reset(&pool, "ghost@example.com", &client("10.0.0.4"), &links())
         .await
         .unwrap();
+    assert_eq!(mails_to(&pool, "ghost@example.com").await, 0);
+    // An expired link is refused like a used one.
+    recovery::request_reset(&pool, "eva@example.com", &client("10.0.0.4"), &links())
+        .await
+        .unwrap();
+    let token = token_in_mail(&pool, "eva@example.com", "/account/reset").await;
+    sqlx::query(
+        "UPDATE account_tokens SET expires_at = now() - interval '1 second' WHERE account_id = $1",
+    )
+    .bind(id)
+    .execute(&pool)
+    .await
+    .unwrap();
     let expired = recovery::reset_password(&pool, &token, "granite harbor lemonade sky").await;
-    assert!(matches!(expired, Err(DomainError::Validation { field: "token", .. })));
+    assert!(matches!(
+        expired,
+        Err(DomainError::Validation { field: "token", .. })
+    ));
     // Malformed input is a validation error, never a crash.
     let huge = "x".repeat(10 * 1024);
-    assert!(matches!(sign_in(&pool, "eva@example.com", &huge).await, Err(DomainError::BadCredentials)));
+    assert!(matches!(
+        sign_in(&pool, "eva@example.com", &huge).await,
+        Err(DomainError::BadCredentials)
+    ));
     let bad = accounts::register(
         &pool,
-        NewAccount { email: "not an email", password: PASSWORD, name: "", locale: "en", currency: None },
+        NewAccount {
+            email: "not an email",
+            password: PASSWORD,
+            name: "",
+            locale: "en",
+            currency: None,
+        },
         &client("10.0.0.5"),
         &links(),
     )
     .await;
-    assert!(matches!(bad, Err(DomainError::Validation { field: "email", .. })));
+    assert!(matches!(
+        bad,
+        Err(DomainError::Validation { field: "email", .. })
+    ));
 }
 
 #[tokio::test]
@@ -266,40 +360,93 @@ async fn customers_reach_only_their_own_addresses_sessions_and_roles() {
     };
     let address = domain::addresses::add(&pool, ana, &input).await.unwrap();
     let list = domain::addresses::list(&pool, ana).await.unwrap();
-    assert_eq!((list.len(), list[0].postal_code.as_str(), list[0].is_default), (1, "01310-100", true));
+    assert_eq!(
+        (list.len(), list[0].postal_code.as_str(), list[0].is_default),
+        (1, "01310-100", true)
+    );
     // Bia cannot see, change or delete Ana's address by its id.
-    assert!(domain::addresses::list(&pool, bia).await.unwrap().is_empty());
-    assert!(matches!(domain::addresses::delete(&pool, bia, address).await, Err(DomainError::NotFound(_))));
-    assert!(matches!(domain::addresses::make_default(&pool, bia, address).await, Err(DomainError::NotFound(_))));
-    assert!(matches!(domain::addresses::update(&pool, bia, address, &input).await, Err(DomainError::NotFound(_))));
+    assert!(
+        domain::addresses::list(&pool, bia)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(matches!(
+        domain::addresses::delete(&pool, bia, address).await,
+        Err(DomainError::NotFound(_))
+    ));
+    assert!(matches!(
+        domain::addresses::make_default(&pool, bia, address).await,
+        Err(DomainError::NotFound(_))
+    ));
+    assert!(matches!(
+        domain::addresses::update(&pool, bia, address, &input).await,
+        Err(DomainError::NotFound(_))
+    ));
     assert_eq!(domain::addresses::list(&pool, ana).await.unwrap().len(), 1);
     // Nor end Ana's sign-in.
     let login = logins::open(&pool, ana, &client("1.1.1.1")).await.unwrap();
-    assert!(matches!(logins::close_own(&pool, bia, login).await, Err(DomainError::NotFound(_))));
+    assert!(matches!(
+        logins::close_own(&pool, bia, login).await,
+        Err(DomainError::NotFound(_))
+    ));
     assert!(logins::current(&pool, login).await.unwrap().is_some());
     // A second default of a kind replaces the first.
     let mut second = input.clone();
     second.make_default = true;
     let newer = domain::addresses::add(&pool, ana, &second).await.unwrap();
-    let defaults: Vec<Uuid> = domain::addresses::list(&pool, ana).await.unwrap().into_iter().filter(|a| a.is_default).map(|a| a.id).collect();
+    let defaults: Vec<Uuid> = domain::addresses::list(&pool, ana)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.is_default)
+        .map(|a| a.id)
+        .collect();
     assert_eq!(defaults, vec![newer]);
 
     // Roles: customers cannot list accounts; staff can, but only admins change roles.
     let customer = accounts::find(&pool, bia).await.unwrap();
-    assert!(matches!(accounts::admin::list(&pool, &customer, 10).await, Err(DomainError::Forbidden)));
-    let (admin_id, _) = accounts::admin::create_admin(&pool, "boss@example.com", None).await.unwrap();
+    assert!(matches!(
+        accounts::admin::list(&pool, &customer, 10).await,
+        Err(DomainError::Forbidden)
+    ));
+    let (admin_id, _) = accounts::admin::create_admin(&pool, "boss@example.com", None)
+        .await
+        .unwrap();
     let admin = accounts::find(&pool, admin_id).await.unwrap();
-    accounts::admin::set_role(&pool, &admin, bia, Role::Staff).await.unwrap();
+    accounts::admin::set_role(&pool, &admin, bia, Role::Staff)
+        .await
+        .unwrap();
     let staff = accounts::find(&pool, bia).await.unwrap();
-    assert_eq!(accounts::admin::list(&pool, &staff, 10).await.unwrap().len(), 3);
-    assert!(matches!(accounts::admin::set_role(&pool, &staff, ana, Role::Admin).await, Err(DomainError::Forbidden)));
+    assert_eq!(
+        accounts::admin::list(&pool, &staff, 10)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+    assert!(matches!(
+        accounts::admin::set_role(&pool, &staff, ana, Role::Admin).await,
+        Err(DomainError::Forbidden)
+    ));
     // A role change signs the account out, so its next session starts with the new role.
     let bia_login = logins::open(&pool, bia, &client("2.2.2.2")).await.unwrap();
-    accounts::admin::set_role(&pool, &admin, bia, Role::Customer).await.unwrap();
+    accounts::admin::set_role(&pool, &admin, bia, Role::Customer)
+        .await
+        .unwrap();
     assert!(logins::current(&pool, bia_login).await.unwrap().is_none());
     // When the shop requires it, staff without two factors are refused.
-    sqlx::query("UPDATE shop_settings SET staff_two_factor = true").execute(&pool).await.unwrap();
-    assert!(matches!(accounts::require(&pool, &admin, Role::Staff).await, Err(DomainError::Validation { field: "two_factor", .. })));
+    sqlx::query("UPDATE shop_settings SET staff_two_factor = true")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert!(matches!(
+        accounts::require(&pool, &admin, Role::Staff).await,
+        Err(DomainError::Validation {
+            field: "two_factor",
+            ..
+        })
+    ));
 }
 
 #[tokio::test]
@@ -310,11 +457,23 @@ async fn an_account_can_download_its_data_and_delete_itself() {
     assert_eq!(data["account"]["email"], "fabi@example.com");
     assert!(data["emails"].as_array().unwrap().len() >= 1);
     let text = data.to_string();
-    assert!(!text.contains("argon2") && !text.contains("token_hash"), "no secrets in the export");
+    assert!(
+        !text.contains("argon2") && !text.contains("token_hash"),
+        "no secrets in the export"
+    );
     let wrong = accounts::data::delete(&pool, id, "not my password at all").await;
-    assert!(matches!(wrong, Err(DomainError::Validation { field: "current_password", .. })));
+    assert!(matches!(
+        wrong,
+        Err(DomainError::Validation {
+            field: "current_password",
+            ..
+        })
+    ));
     accounts::data::delete(&pool, id, PASSWORD).await.unwrap();
-    assert!(matches!(accounts::find(&pool, id).await, Err(DomainError::NotFound(_))));
+    assert!(matches!(
+        accounts::find(&pool, id).await,
+        Err(DomainError::NotFound(_))
+    ));
     assert_eq!(mails_to(&pool, "fabi@example.com").await, 0);
 }
 
@@ -332,5 +491,8 @@ async fn registrations_from_one_address_are_limited() {
         currency: None,
     };
     let refused = accounts::register(&pool, new, &client("10.9.9.9"), &links()).await;
-    assert!(matches!(refused, Err(DomainError::TooManyAttempts { .. })), "{refused:?}");
+    assert!(
+        matches!(refused, Err(DomainError::TooManyAttempts { .. })),
+        "{refused:?}"
+    );
 }

@@ -22,16 +22,34 @@ async fn the_default_delivery_writes_readable_files_once() {
     let dir = tempfile::tempdir().unwrap();
     let transport = Transport::Files(dir.path().join("mail"));
     let from = delivery::parse_sender("Shop <shop@example.com>").unwrap();
-    let id = mail::enqueue(&pool, &email("ana@example.com")).await.unwrap();
-    assert_eq!(delivery::deliver_due(&pool, &transport, &from).await.unwrap(), 1);
+    let id = mail::enqueue(&pool, &email("ana@example.com"))
+        .await
+        .unwrap();
+    assert_eq!(
+        delivery::deliver_due(&pool, &transport, &from)
+            .await
+            .unwrap(),
+        1
+    );
     // Sent once: a second run finds nothing due.
-    assert_eq!(delivery::deliver_due(&pool, &transport, &from).await.unwrap(), 0);
+    assert_eq!(
+        delivery::deliver_due(&pool, &transport, &from)
+            .await
+            .unwrap(),
+        0
+    );
     let stem = dir.path().join("mail").join(format!("{id:08}"));
     let text = std::fs::read_to_string(stem.with_extension("txt")).unwrap();
-    assert!(text.starts_with("To: ana@example.com\nSubject: Olá from the shop\n"), "{text}");
+    assert!(
+        text.starts_with("To: ana@example.com\nSubject: Olá from the shop\n"),
+        "{text}"
+    );
     assert!(text.contains("verify?token=abc"));
     let eml = std::fs::read_to_string(stem.with_extension("eml")).unwrap();
-    assert!(eml.contains("multipart/alternative") && eml.contains("text/html"), "{eml}");
+    assert!(
+        eml.contains("multipart/alternative") && eml.contains("text/html"),
+        "{eml}"
+    );
 }
 
 #[tokio::test]
@@ -40,8 +58,15 @@ async fn a_message_that_cannot_be_delivered_is_retried_later_then_given_up() {
     // A folder that cannot be created: delivery fails.
     let transport = Transport::Files("/proc/vitrine-cannot-write-here".into());
     let from = delivery::parse_sender("shop@example.com").unwrap();
-    let id = mail::enqueue(&pool, &email("ana@example.com")).await.unwrap();
-    assert_eq!(delivery::deliver_due(&pool, &transport, &from).await.unwrap(), 0);
+    let id = mail::enqueue(&pool, &email("ana@example.com"))
+        .await
+        .unwrap();
+    assert_eq!(
+        delivery::deliver_due(&pool, &transport, &from)
+            .await
+            .unwrap(),
+        0
+    );
     let (attempts, waits, error): (i32, bool, Option<String>) = sqlx::query_as(
         "SELECT attempts, next_attempt_at > now(), last_error FROM outbox_emails WHERE id = $1",
     )
@@ -52,19 +77,27 @@ async fn a_message_that_cannot_be_delivered_is_retried_later_then_given_up() {
     assert_eq!((attempts, waits), (1, true));
     assert!(error.is_some());
     // Not due again until its delay passes.
-    assert_eq!(delivery::deliver_due(&pool, &transport, &from).await.unwrap(), 0);
+    assert_eq!(
+        delivery::deliver_due(&pool, &transport, &from)
+            .await
+            .unwrap(),
+        0
+    );
     sqlx::query("UPDATE outbox_emails SET next_attempt_at = now(), attempts = $2 WHERE id = $1")
         .bind(id)
         .bind(delivery::MAX_ATTEMPTS - 1)
         .execute(&pool)
         .await
         .unwrap();
-    delivery::deliver_due(&pool, &transport, &from).await.unwrap();
-    let failed: bool = sqlx::query_scalar("SELECT failed_at IS NOT NULL FROM outbox_emails WHERE id = $1")
-        .bind(id)
-        .fetch_one(&pool)
+    delivery::deliver_due(&pool, &transport, &from)
         .await
         .unwrap();
+    let failed: bool =
+        sqlx::query_scalar("SELECT failed_at IS NOT NULL FROM outbox_emails WHERE id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert!(failed, "given up after the last attempt");
 }
 
@@ -114,13 +147,29 @@ async fn smtp_delivery_sends_both_parts_to_the_server() {
     let (port, server) = smtp_server().await;
     let transport = Transport::smtp(&format!("smtp://127.0.0.1:{port}")).unwrap();
     let from = delivery::parse_sender("Shop <shop@example.com>").unwrap();
-    mail::enqueue(&pool, &email("ana@example.com")).await.unwrap();
-    assert_eq!(delivery::deliver_due(&pool, &transport, &from).await.unwrap(), 1);
+    mail::enqueue(&pool, &email("ana@example.com"))
+        .await
+        .unwrap();
+    assert_eq!(
+        delivery::deliver_due(&pool, &transport, &from)
+            .await
+            .unwrap(),
+        1
+    );
     let transcript = tokio::time::timeout(std::time::Duration::from_secs(10), server)
         .await
         .unwrap()
         .unwrap();
-    assert!(transcript.contains("MAIL FROM:<shop@example.com>"), "{transcript}");
-    assert!(transcript.contains("RCPT TO:<ana@example.com>"), "{transcript}");
-    assert!(transcript.contains("text/plain") && transcript.contains("text/html"), "{transcript}");
+    assert!(
+        transcript.contains("MAIL FROM:<shop@example.com>"),
+        "{transcript}"
+    );
+    assert!(
+        transcript.contains("RCPT TO:<ana@example.com>"),
+        "{transcript}"
+    );
+    assert!(
+        transcript.contains("text/plain") && transcript.contains("text/html"),
+        "{transcript}"
+    );
 }

@@ -29,7 +29,9 @@ pub fn session_layer(pool: sqlx::PgPool, secure: bool) -> SessionManagerLayer<Po
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_path("/")
-        .with_expiry(Expiry::OnInactivity(time::Duration::days(SESSION_IDLE_DAYS)))
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(
+            SESSION_IDLE_DAYS,
+        )))
 }
 
 /// Refuses state-changing requests that a browser says come from another site.
@@ -38,8 +40,15 @@ pub fn session_layer(pool: sqlx::PgPool, secure: bool) -> SessionManagerLayer<Po
 /// form on another site posting here is `cross-site`, or carries a foreign Origin. A
 /// request with neither header comes from a program, not a browser, so it carries no
 /// victim's cookies. `SameSite=Lax` cookies are a second wall behind this one.
-pub async fn refuse_cross_site(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+pub async fn refuse_cross_site(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
         return next.run(request).await;
     }
     if is_cross_site(request.headers(), state.public_url.as_deref()) {
@@ -78,7 +87,11 @@ pub fn is_cross_site(headers: &HeaderMap, public_url: Option<&str>) -> bool {
 
 /// Puts who the client is (address and browser) into the request, for throttles and
 /// the list of signed-in browsers.
-pub async fn identify_client(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn identify_client(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let connected = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -122,7 +135,10 @@ pub async fn export(State(state): State<AppState>, session: tower_sessions::Sess
     match domain::accounts::data::export(&state.pool, account.id).await {
         Ok(data) => (
             [
-                (header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                ),
                 (
                     header::CONTENT_DISPOSITION,
                     HeaderValue::from_static("attachment; filename=\"my-data.json\""),
@@ -141,7 +157,10 @@ pub async fn export(State(state): State<AppState>, session: tower_sessions::Sess
 
 /// The demo shop's admin: created on first start with a random password, which is kept
 /// in the data directory and printed at every start for as long as it still works.
-pub async fn demo_admin(pool: &sqlx::PgPool, data_dir: &std::path::Path) -> Option<(String, String)> {
+pub async fn demo_admin(
+    pool: &sqlx::PgPool,
+    data_dir: &std::path::Path,
+) -> Option<(String, String)> {
     const EMAIL: &str = "admin@vitrine.example";
     let file = data_dir.join("demo-admin.txt");
     if let Ok(saved) = std::fs::read_to_string(&file) {
@@ -182,8 +201,9 @@ fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
 pub fn mail_transport(config: &crate::config::Config) -> domain::mail::delivery::Transport {
     match &config.smtp_url {
         // Checked when the settings were read.
-        Some(url) => domain::mail::delivery::Transport::smtp(url)
-            .unwrap_or_else(|_| domain::mail::delivery::Transport::Files(config.data_dir.join("mail"))),
+        Some(url) => domain::mail::delivery::Transport::smtp(url).unwrap_or_else(|_| {
+            domain::mail::delivery::Transport::Files(config.data_dir.join("mail"))
+        }),
         None => domain::mail::delivery::Transport::Files(config.data_dir.join("mail")),
     }
 }
@@ -203,16 +223,46 @@ mod tests {
     #[test]
     fn only_same_site_browser_requests_pass() {
         let ours = [("host", "shop.example")];
-        assert!(!is_cross_site(&headers(&ours), None), "no browser headers: a program");
-        assert!(!is_cross_site(&headers(&[ours[0], ("sec-fetch-site", "same-origin")]), None));
-        assert!(!is_cross_site(&headers(&[ours[0], ("sec-fetch-site", "none")]), None));
-        assert!(is_cross_site(&headers(&[ours[0], ("sec-fetch-site", "cross-site")]), None));
-        assert!(is_cross_site(&headers(&[ours[0], ("sec-fetch-site", "same-site")]), None));
-        assert!(!is_cross_site(&headers(&[ours[0], ("origin", "http://shop.example")]), None));
-        assert!(is_cross_site(&headers(&[ours[0], ("origin", "https://evil.example")]), None));
-        assert!(is_cross_site(&headers(&[ours[0], ("origin", "null")]), None));
+        assert!(
+            !is_cross_site(&headers(&ours), None),
+            "no browser headers: a program"
+        );
+        assert!(!is_cross_site(
+            &headers(&[ours[0], ("sec-fetch-site", "same-origin")]),
+            None
+        ));
+        assert!(!is_cross_site(
+            &headers(&[ours[0], ("sec-fetch-site", "none")]),
+            None
+        ));
+        assert!(is_cross_site(
+            &headers(&[ours[0], ("sec-fetch-site", "cross-site")]),
+            None
+        ));
+        assert!(is_cross_site(
+            &headers(&[ours[0], ("sec-fetch-site", "same-site")]),
+            None
+        ));
+        assert!(!is_cross_site(
+            &headers(&[ours[0], ("origin", "http://shop.example")]),
+            None
+        ));
+        assert!(is_cross_site(
+            &headers(&[ours[0], ("origin", "https://evil.example")]),
+            None
+        ));
+        assert!(is_cross_site(
+            &headers(&[ours[0], ("origin", "null")]),
+            None
+        ));
         let public = Some("https://shop.example");
-        assert!(!is_cross_site(&headers(&[("origin", "https://shop.example")]), public));
-        assert!(is_cross_site(&headers(&[("origin", "http://shop.example")]), public));
+        assert!(!is_cross_site(
+            &headers(&[("origin", "https://shop.example")]),
+            public
+        ));
+        assert!(is_cross_site(
+            &headers(&[("origin", "http://shop.example")]),
+            public
+        ));
     }
 }

@@ -98,8 +98,8 @@ pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, Co
     };
     let demo_data = flag("VITRINE_DEMO_DATA", true)?;
     let trust_proxy = flag("VITRINE_TRUST_PROXY", false)?;
-    let mail_from = get("VITRINE_MAIL_FROM")
-        .unwrap_or_else(|| "Vitrine <shop@localhost.localdomain>".into());
+    let mail_from =
+        get("VITRINE_MAIL_FROM").unwrap_or_else(|| "Vitrine <shop@localhost.localdomain>".into());
     domain::mail::delivery::parse_sender(&mail_from).map_err(|reason| ConfigError::Invalid {
         name: "VITRINE_MAIL_FROM",
         reason,

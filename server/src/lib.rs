@@ -72,7 +72,10 @@ pub enum StartError {
 fn account_message(error: &domain::DomainError) -> String {
     match error {
         domain::DomainError::Validation { field, message } => {
-            format!("{field}: {}", app::i18n::translate_in(app::i18n::Locale::En, message))
+            format!(
+                "{field}: {}",
+                app::i18n::translate_in(app::i18n::Locale::En, message)
+            )
         }
         other => other.to_string(),
     }
@@ -207,7 +210,11 @@ pub fn seed(config: &Config, products: usize) -> Result<domain::demo::Seeded, St
 
 /// Creates an admin account; without `password`, a random one is made. Returns the
 /// password to show.
-pub fn create_admin(config: &Config, email: &str, password: Option<&str>) -> Result<String, StartError> {
+pub fn create_admin(
+    config: &Config,
+    email: &str,
+    password: Option<&str>,
+) -> Result<String, StartError> {
     with_database(config, |pool| async move {
         domain::accounts::admin::create_admin(&pool, email, password)
             .await
@@ -287,8 +294,12 @@ async fn serve(
     let follower = tokio::spawn(cache.clone().follow_changes(pool.clone()));
     let transport = accounts::mail_transport(config);
     tracing::info!(delivery = %transport.describe(), "e-mail");
-    let sender = domain::mail::delivery::parse_sender(&config.mail_from)
-        .map_err(|reason| config::ConfigError::Invalid { name: "VITRINE_MAIL_FROM", reason })?;
+    let sender = domain::mail::delivery::parse_sender(&config.mail_from).map_err(|reason| {
+        config::ConfigError::Invalid {
+            name: "VITRINE_MAIL_FROM",
+            reason,
+        }
+    })?;
     let mailer = tokio::spawn(domain::mail::delivery::run(pool.clone(), transport, sender));
     let sweeper = tokio::spawn(domain::accounts::sweep_forever(pool.clone()));
     let state = AppState {

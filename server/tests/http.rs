@@ -7,7 +7,6 @@ use axum::http::{Request, Response, StatusCode, header};
 use common::{app, get, header, send};
 use tower::ServiceExt;
 
-
 #[tokio::test]
 async fn an_exhausted_database_pool_answers_503_with_retry_after() {
     let options = localpg::testing::fresh_database().await;

@@ -84,7 +84,10 @@ pub fn Field(
     #[prop(optional)] maxlength: Option<u32>,
     error: Option<AppError>,
 ) -> impl IntoView {
-    let message = error.as_ref().and_then(|e| e.for_field(name)).map(|m| message_text(&m));
+    let message = error
+        .as_ref()
+        .and_then(|e| e.for_field(name))
+        .map(|m| message_text(&m));
     let invalid = message.is_some();
     let described = format!("{name}-message");
     view! {

@@ -36,7 +36,11 @@ pub async fn create_admin(
 
 /// True when `email`'s password is still `password` (for printing a demo login only
 /// while it works).
-pub async fn password_still_works(pool: &PgPool, email: &str, password: &str) -> DomainResult<bool> {
+pub async fn password_still_works(
+    pool: &PgPool,
+    email: &str,
+    password: &str,
+) -> DomainResult<bool> {
     let hash = sqlx::query_scalar!(
         "SELECT password_hash FROM accounts WHERE email_key = lower($1)",
         email
@@ -74,7 +78,12 @@ pub async fn list(pool: &PgPool, actor: &Account, limit: i64) -> DomainResult<Ve
 
 /// Changes an account's role (admins only). The account's sign-ins end, so its next
 /// session starts with the new privileges.
-pub async fn set_role(pool: &PgPool, actor: &Account, target: Uuid, role: Role) -> DomainResult<()> {
+pub async fn set_role(
+    pool: &PgPool,
+    actor: &Account,
+    target: Uuid,
+    role: Role,
+) -> DomainResult<()> {
     require(pool, actor, Role::Admin).await?;
     if target == actor.id {
         return Err(DomainError::Conflict("account.errors.own_role".into()));

@@ -31,8 +31,16 @@ mod tests {
     fn addresses_are_trimmed_and_malformed_ones_refused() {
         assert_eq!(parse("  Ana@Example.com ").unwrap(), "Ana@Example.com");
         assert!(parse("ana.silva+shop@mail.example.com.br").is_ok());
-        for bad in ["", "ana", "ana@", "@example.com", "ana@example", "ana @example.com",
-                    "ana@example..com", "ana@.example.com"] {
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@example.com",
+            "ana@example",
+            "ana @example.com",
+            "ana@example..com",
+            "ana@.example.com",
+        ] {
             assert!(parse(bad).is_err(), "{bad:?} should be refused");
         }
         let long = format!("{}@example.com", "a".repeat(250));

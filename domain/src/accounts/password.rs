@@ -158,7 +158,10 @@ mod tests {
     #[tokio::test]
     async fn a_strong_password_hashes_with_owasp_argon2id_and_verifies() {
         let hash = hash_new("correct horse battery staple", &[]).await.unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
         let right = verify("correct horse battery staple", Some(hash.clone())).await;
         assert_eq!(right.unwrap(), Verified::Yes);
         let wrong = verify("correct horse battery stapler", Some(hash)).await;
@@ -183,7 +186,9 @@ mod tests {
         }
         let huge = "x".repeat(10 * 1024);
         let error = hash_new(&huge, &[]).await.unwrap_err();
-        assert!(matches!(error, DomainError::Validation { message, .. } if message == "account.errors.password_long"));
+        assert!(
+            matches!(error, DomainError::Validation { message, .. } if message == "account.errors.password_long")
+        );
         // A 64-character passphrase is allowed.
         let long = "the quick brown fox jumps over the lazy dog while it is raining!!";
         assert!(long.len() >= 64);

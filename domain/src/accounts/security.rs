@@ -109,7 +109,11 @@ async fn replace_recovery_codes(
 }
 
 /// Turns two-factor sign-in off (the password is asked for).
-pub async fn disable_two_factor(pool: &PgPool, account_id: Uuid, password: &str) -> DomainResult<()> {
+pub async fn disable_two_factor(
+    pool: &PgPool,
+    account_id: Uuid,
+    password: &str,
+) -> DomainResult<()> {
     recovery::confirm_password(pool, account_id, password).await?;
     let mut tx = pool.begin().await?;
     sqlx::query!(
@@ -132,13 +136,12 @@ pub async fn disable_two_factor(pool: &PgPool, account_id: Uuid, password: &str)
 /// True when `code` is the authenticator's current code (never used before) or an
 /// unused recovery code; either is then used up.
 pub(crate) async fn use_code(pool: &PgPool, account_id: Uuid, code: &str) -> DomainResult<bool> {
-    let Some(secret) = sqlx::query_scalar!(
-        "SELECT totp_secret FROM accounts WHERE id = $1",
-        account_id
-    )
-    .fetch_optional(pool)
-    .await?
-    .flatten() else {
+    let Some(secret) =
+        sqlx::query_scalar!("SELECT totp_secret FROM accounts WHERE id = $1", account_id)
+            .fetch_optional(pool)
+            .await?
+            .flatten()
+    else {
         return Ok(false);
     };
     if let Some(step) = two_factor::matching_step(&secret, code, now_secs()) {

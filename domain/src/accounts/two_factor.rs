@@ -72,7 +72,11 @@ pub fn code_at(secret: &[u8], now: u64) -> String {
 
 /// Compares without stopping at the first difference.
 fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 #[cfg(test)]
@@ -109,8 +113,16 @@ mod tests {
     #[test]
     fn enrolment_gives_an_app_address_and_an_svg_qr_code() {
         let e = enrolment(b"12345678901234567890", "Vitrine: shop", "ana@example.com").unwrap();
-        assert!(e.otpauth_url.starts_with("otpauth://totp/Vitrine%20%20shop:ana%40example.com?"), "{}", e.otpauth_url);
-        assert!(e.otpauth_url.contains(&format!("secret={}", e.secret_base32)));
+        assert!(
+            e.otpauth_url
+                .starts_with("otpauth://totp/Vitrine%20%20shop:ana%40example.com?"),
+            "{}",
+            e.otpauth_url
+        );
+        assert!(
+            e.otpauth_url
+                .contains(&format!("secret={}", e.secret_base32))
+        );
         assert!(e.qr_svg.contains("<svg"), "{}", &e.qr_svg[..100]);
     }
 }

@@ -313,10 +313,23 @@ mod tests {
     #[test]
     fn a_brazilian_address_needs_a_cep_and_a_state() {
         let (_, ok) = validate(&input("br", "01310100", "sp")).unwrap();
-        assert_eq!((ok.postal_code.as_str(), ok.region.as_str(), ok.country.as_str()), ("01310-100", "SP", "BR"));
+        assert_eq!(
+            (
+                ok.postal_code.as_str(),
+                ok.region.as_str(),
+                ok.country.as_str()
+            ),
+            ("01310-100", "SP", "BR")
+        );
         let errors = validate(&input("BR", "1310-100", "XX")).unwrap_err();
-        assert!(errors.contains(&("postal_code", "address.errors.cep")), "{errors:?}");
-        assert!(errors.contains(&("region", "address.errors.region")), "{errors:?}");
+        assert!(
+            errors.contains(&("postal_code", "address.errors.cep")),
+            "{errors:?}"
+        );
+        assert!(
+            errors.contains(&("region", "address.errors.region")),
+            "{errors:?}"
+        );
     }
 
     #[test]
@@ -325,10 +338,18 @@ mod tests {
         bad.name = " ".into();
         bad.city = String::new();
         bad.kind = "pickup".into();
-        let fields: Vec<&str> = validate(&bad).unwrap_err().into_iter().map(|(f, _)| f).collect();
+        let fields: Vec<&str> = validate(&bad)
+            .unwrap_err()
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect();
         for field in ["kind", "name", "city", "postal_code", "region"] {
             assert!(fields.contains(&field), "{field} missing from {fields:?}");
         }
-        assert!(validate(&input("ZZ", "1", "")).unwrap_err().contains(&("country", "address.errors.country")));
+        assert!(
+            validate(&input("ZZ", "1", ""))
+                .unwrap_err()
+                .contains(&("country", "address.errors.country"))
+        );
     }
 }

@@ -14,34 +14,114 @@ pub struct Country {
 }
 
 const BR_STATES: &[&str] = &[
-    "AC", "AL", "AP", "AM", "BA", "CE", "DF", "ES", "GO", "MA", "MT", "MS", "MG", "PA", "PB",
-    "PR", "PE", "PI", "RJ", "RN", "RS", "RO", "RR", "SC", "SP", "SE", "TO",
+    "AC", "AL", "AP", "AM", "BA", "CE", "DF", "ES", "GO", "MA", "MT", "MS", "MG", "PA", "PB", "PR",
+    "PE", "PI", "RJ", "RN", "RS", "RO", "RR", "SC", "SP", "SE", "TO",
 ];
 const US_STATES: &[&str] = &[
-    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN",
-    "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH",
-    "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT",
-    "VT", "VA", "WA", "WV", "WI", "WY", "PR", "GU", "VI", "AS", "MP",
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
+    "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM",
+    "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA",
+    "WV", "WI", "WY", "PR", "GU", "VI", "AS", "MP",
 ];
 
 pub const COUNTRIES: &[Country] = &[
-    Country { code: "AR", name: "Argentina", region_required: true, postal_shapes: &["A9999AAA", "9999"], regions: &[] },
-    Country { code: "BR", name: "Brasil", region_required: true, postal_shapes: &["99999-999", "99999999"], regions: BR_STATES },
-    Country { code: "CA", name: "Canada", region_required: true, postal_shapes: &["A9A 9A9", "A9A9A9"], regions: &[] },
-    Country { code: "CN", name: "中国", region_required: true, postal_shapes: &["999999"], regions: &[] },
-    Country { code: "DE", name: "Deutschland", region_required: false, postal_shapes: &["99999"], regions: &[] },
-    Country { code: "ES", name: "España", region_required: false, postal_shapes: &["99999"], regions: &[] },
-    Country { code: "FR", name: "France", region_required: false, postal_shapes: &["99999"], regions: &[] },
-    Country { code: "GB", name: "United Kingdom", region_required: false, postal_shapes: &[], regions: &[] },
-    Country { code: "IT", name: "Italia", region_required: false, postal_shapes: &["99999"], regions: &[] },
-    Country { code: "JP", name: "日本", region_required: true, postal_shapes: &["999-9999", "9999999"], regions: &[] },
-    Country { code: "MX", name: "México", region_required: true, postal_shapes: &["99999"], regions: &[] },
-    Country { code: "PT", name: "Portugal", region_required: false, postal_shapes: &["9999-999"], regions: &[] },
-    Country { code: "US", name: "United States", region_required: true, postal_shapes: &["99999", "99999-9999"], regions: US_STATES },
+    Country {
+        code: "AR",
+        name: "Argentina",
+        region_required: true,
+        postal_shapes: &["A9999AAA", "9999"],
+        regions: &[],
+    },
+    Country {
+        code: "BR",
+        name: "Brasil",
+        region_required: true,
+        postal_shapes: &["99999-999", "99999999"],
+        regions: BR_STATES,
+    },
+    Country {
+        code: "CA",
+        name: "Canada",
+        region_required: true,
+        postal_shapes: &["A9A 9A9", "A9A9A9"],
+        regions: &[],
+    },
+    Country {
+        code: "CN",
+        name: "中国",
+        region_required: true,
+        postal_shapes: &["999999"],
+        regions: &[],
+    },
+    Country {
+        code: "DE",
+        name: "Deutschland",
+        region_required: false,
+        postal_shapes: &["99999"],
+        regions: &[],
+    },
+    Country {
+        code: "ES",
+        name: "España",
+        region_required: false,
+        postal_shapes: &["99999"],
+        regions: &[],
+    },
+    Country {
+        code: "FR",
+        name: "France",
+        region_required: false,
+        postal_shapes: &["99999"],
+        regions: &[],
+    },
+    Country {
+        code: "GB",
+        name: "United Kingdom",
+        region_required: false,
+        postal_shapes: &[],
+        regions: &[],
+    },
+    Country {
+        code: "IT",
+        name: "Italia",
+        region_required: false,
+        postal_shapes: &["99999"],
+        regions: &[],
+    },
+    Country {
+        code: "JP",
+        name: "日本",
+        region_required: true,
+        postal_shapes: &["999-9999", "9999999"],
+        regions: &[],
+    },
+    Country {
+        code: "MX",
+        name: "México",
+        region_required: true,
+        postal_shapes: &["99999"],
+        regions: &[],
+    },
+    Country {
+        code: "PT",
+        name: "Portugal",
+        region_required: false,
+        postal_shapes: &["9999-999"],
+        regions: &[],
+    },
+    Country {
+        code: "US",
+        name: "United States",
+        region_required: true,
+        postal_shapes: &["99999", "99999-9999"],
+        regions: US_STATES,
+    },
 ];
 
 pub fn country(code: &str) -> Option<&'static Country> {
-    COUNTRIES.iter().find(|c| c.code.eq_ignore_ascii_case(code.trim()))
+    COUNTRIES
+        .iter()
+        .find(|c| c.code.eq_ignore_ascii_case(code.trim()))
 }
 
 /// The postal code in the country's normal form, or `None` if it has the wrong shape.
@@ -67,10 +147,12 @@ pub fn normalize_postal_code(country: &Country, input: &str) -> Option<String> {
             other => out.push(other),
         }
     }
-    (symbols.next().is_none() && fits(&out, normal)).then_some(out).or_else(|| {
-        // A longer accepted shape (US ZIP+4): keep it as typed.
-        Some(code)
-    })
+    (symbols.next().is_none() && fits(&out, normal))
+        .then_some(out)
+        .or_else(|| {
+            // A longer accepted shape (US ZIP+4): keep it as typed.
+            Some(code)
+        })
 }
 
 fn fits(text: &str, shape: &str) -> bool {
@@ -89,8 +171,14 @@ mod tests {
     #[test]
     fn brazilian_ceps_take_both_forms_and_print_with_a_dash() {
         let br = country("br").unwrap();
-        assert_eq!(normalize_postal_code(br, "01310-100").as_deref(), Some("01310-100"));
-        assert_eq!(normalize_postal_code(br, " 01310100 ").as_deref(), Some("01310-100"));
+        assert_eq!(
+            normalize_postal_code(br, "01310-100").as_deref(),
+            Some("01310-100")
+        );
+        assert_eq!(
+            normalize_postal_code(br, " 01310100 ").as_deref(),
+            Some("01310-100")
+        );
         for bad in ["0131-0100", "1310-100", "01310-10a", "013101000", ""] {
             assert_eq!(normalize_postal_code(br, bad), None, "{bad}");
         }
@@ -100,7 +188,10 @@ mod tests {
     fn us_zip_codes_take_five_digits_or_zip_plus_four() {
         let us = country("US").unwrap();
         assert_eq!(normalize_postal_code(us, "94107").as_deref(), Some("94107"));
-        assert_eq!(normalize_postal_code(us, "94107-1234").as_deref(), Some("94107-1234"));
+        assert_eq!(
+            normalize_postal_code(us, "94107-1234").as_deref(),
+            Some("94107-1234")
+        );
         for bad in ["9410", "941071", "ABCDE", "94107-12"] {
             assert_eq!(normalize_postal_code(us, bad), None, "{bad}");
         }
@@ -109,10 +200,19 @@ mod tests {
     #[test]
     fn other_shapes_normalize_to_the_printed_form() {
         let ca = country("CA").unwrap();
-        assert_eq!(normalize_postal_code(ca, "k1a0b1").as_deref(), Some("K1A 0B1"));
+        assert_eq!(
+            normalize_postal_code(ca, "k1a0b1").as_deref(),
+            Some("K1A 0B1")
+        );
         let jp = country("JP").unwrap();
-        assert_eq!(normalize_postal_code(jp, "1000001").as_deref(), Some("100-0001"));
+        assert_eq!(
+            normalize_postal_code(jp, "1000001").as_deref(),
+            Some("100-0001")
+        );
         let gb = country("GB").unwrap();
-        assert_eq!(normalize_postal_code(gb, "sw1a 1aa").as_deref(), Some("SW1A 1AA"));
+        assert_eq!(
+            normalize_postal_code(gb, "sw1a 1aa").as_deref(),
+            Some("SW1A 1AA")
+        );
     }
 }

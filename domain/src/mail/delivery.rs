@@ -42,7 +42,8 @@ impl Transport {
 
 /// The sender every message shows, e.g. `Vitrine <shop@example.com>`.
 pub fn parse_sender(text: &str) -> Result<Mailbox, String> {
-    text.parse::<Mailbox>().map_err(|e| format!("`{text}`: {e}"))
+    text.parse::<Mailbox>()
+        .map_err(|e| format!("`{text}`: {e}"))
 }
 
 struct Claimed {
@@ -55,7 +56,11 @@ struct Claimed {
 }
 
 /// Sends what is due; returns how many went out.
-pub async fn deliver_due(pool: &PgPool, transport: &Transport, from: &Mailbox) -> DomainResult<usize> {
+pub async fn deliver_due(
+    pool: &PgPool,
+    transport: &Transport,
+    from: &Mailbox,
+) -> DomainResult<usize> {
     let claimed = sqlx::query_as!(
         Claimed,
         "UPDATE outbox_emails SET attempts = attempts + 1,

@@ -146,6 +146,9 @@ mod tests {
     fn an_unknown_language_falls_back_to_english() {
         let mail = reset_password("xx", &links(), "ana@example.com", "t");
         assert_eq!(mail.locale, "en");
-        assert!(mail.text.contains("https://shop.example/en/account/reset?token=t"));
+        assert!(
+            mail.text
+                .contains("https://shop.example/en/account/reset?token=t")
+        );
     }
 }

@@ -4,7 +4,9 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use super::{AccountFrame, AccountNav, query};
-use crate::components::form::{Field, FormAlert, LangField, Notice, Submit, error_text, returned_error};
+use crate::components::form::{
+    Field, FormAlert, LangField, Notice, Submit, error_text, returned_error,
+};
 use crate::error::AppError;
 use crate::i18n::{Locale, use_locale};
 use crate::server::account::{
@@ -119,10 +121,12 @@ pub fn ProfilePage() -> impl IntoView {
 /// The domain names the current password `current_password`; this form calls it `password`.
 fn rename_current(error: AppError) -> AppError {
     match error {
-        AppError::Validation { field, message } if field == "current_password" => AppError::Validation {
-            field: "password".into(),
-            message,
-        },
+        AppError::Validation { field, message } if field == "current_password" => {
+            AppError::Validation {
+                field: "password".into(),
+                message,
+            }
+        }
         other => other,
     }
 }

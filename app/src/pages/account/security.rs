@@ -18,7 +18,10 @@ use crate::tr;
 fn as_password_field(error: Option<AppError>) -> Option<AppError> {
     error.map(|e| match e {
         AppError::Validation { field, message } if field == "current_password" => {
-            AppError::Validation { field: "password".into(), message }
+            AppError::Validation {
+                field: "password".into(),
+                message,
+            }
         }
         other => other,
     })

@@ -73,150 +73,179 @@ pub async fn sign_up(
     password: String,
     name: String,
 ) -> Result<(), AppError> {
-    ssr::answer(async {
-        let locale = crate::server::ssr::locale(&lang)?;
-        let pool = crate::server::ssr::pool()?;
-        let links = ssr::links(&pool).await?;
-        let currency = crate::server::ssr::cookie("currency");
-        let new = domain::accounts::NewAccount {
-            email: &email,
-            password: &password,
-            name: &name,
-            locale: locale.tag(),
-            currency: currency.as_deref().filter(|c| domain::money::Currency::from_code(c).is_some()),
-        };
-        domain::accounts::register(&pool, new, &ssr::client(), &links).await?;
-        ssr::go(locale, "/account/sign-up?sent=1");
-        Ok(())
-    }.await)
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let pool = crate::server::ssr::pool()?;
+            let links = ssr::links(&pool).await?;
+            let currency = crate::server::ssr::cookie("currency");
+            let new = domain::accounts::NewAccount {
+                email: &email,
+                password: &password,
+                name: &name,
+                locale: locale.tag(),
+                currency: currency
+                    .as_deref()
+                    .filter(|c| domain::money::Currency::from_code(c).is_some()),
+            };
+            domain::accounts::register(&pool, new, &ssr::client(), &links).await?;
+            ssr::go(locale, "/account/sign-up?sent=1");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[server]
 pub async fn verify_email(lang: String, token: String) -> Result<(), AppError> {
-    ssr::answer(async {
-        let locale = crate::server::ssr::locale(&lang)?;
-        let pool = crate::server::ssr::pool()?;
-        domain::accounts::verify_email(&pool, &token).await?;
-        ssr::go(locale, "/account/sign-in?verified=1");
-        Ok(())
-    }.await)
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let pool = crate::server::ssr::pool()?;
+            domain::accounts::verify_email(&pool, &token).await?;
+            ssr::go(locale, "/account/sign-in?verified=1");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[server]
 pub async fn sign_in(lang: String, email: String, password: String) -> Result<(), AppError> {
-    ssr::answer(async {
-        let locale = crate::server::ssr::locale(&lang)?;
-        let pool = crate::server::ssr::pool()?;
-        let session = ssr::session().await?;
-        let links = ssr::links(&pool).await?;
-        match domain::accounts::sign_in(&pool, &email, &password, &ssr::client(), &links).await? {
-            domain::accounts::SignIn::Done(account) => {
-                ssr::start_login(&pool, &session, &account).await?;
-                let home = crate::i18n::Locale::from_slug(&account.locale.to_lowercase())
-                    .unwrap_or(locale);
-                ssr::go(home, "/account");
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let pool = crate::server::ssr::pool()?;
+            let session = ssr::session().await?;
+            let links = ssr::links(&pool).await?;
+            match domain::accounts::sign_in(&pool, &email, &password, &ssr::client(), &links)
+                .await?
+            {
+                domain::accounts::SignIn::Done(account) => {
+                    ssr::start_login(&pool, &session, &account).await?;
+                    let home = crate::i18n::Locale::from_slug(&account.locale.to_lowercase())
+                        .unwrap_or(locale);
+                    ssr::go(home, "/account");
+                }
+                domain::accounts::SignIn::NeedsSecondFactor(id) => {
+                    ssr::await_second_factor(&session, id).await?;
+                    ssr::go(locale, "/account/sign-in/code");
+                }
             }
-            domain::accounts::SignIn::NeedsSecondFactor(id) => {
-                ssr::await_second_factor(&session, id).await?;
-                ssr::go(locale, "/account/sign-in/code");
-            }
+            Ok(())
         }
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 #[server]
 pub async fn sign_in_code(lang: String, code: String) -> Result<(), AppError> {
-    ssr::answer(async {
-        let locale = crate::server::ssr::locale(&lang)?;
-        let pool = crate::server::ssr::pool()?;
-        let session = ssr::session().await?;
-        let Some(id) = ssr::pending_second_factor(&session).await? else {
-            ssr::go(locale, "/account/sign-in");
-            return Ok(());
-        };
-        let account = domain::accounts::second_factor(&pool, id, &code).await?;
-        ssr::start_login(&pool, &session, &account).await?;
-        ssr::go(locale, "/account");
-        Ok(())
-    }.await)
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let pool = crate::server::ssr::pool()?;
+            let session = ssr::session().await?;
+            let Some(id) = ssr::pending_second_factor(&session).await? else {
+                ssr::go(locale, "/account/sign-in");
+                return Ok(());
+            };
+            let account = domain::accounts::second_factor(&pool, id, &code).await?;
+            ssr::start_login(&pool, &session, &account).await?;
+            ssr::go(locale, "/account");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[server]
 pub async fn sign_out(lang: String) -> Result<(), AppError> {
-    ssr::answer(async {
-        let locale = crate::server::ssr::locale(&lang)?;
-        let pool = crate::server::ssr::pool()?;
-        let session = ssr::session().await?;
-        ssr::sign_out(&pool, &session).await?;
-        ssr::go(locale, "/");
-        Ok(())
-    }.await)
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let pool = crate::server::ssr::pool()?;
+            let session = ssr::session().await?;
+            ssr::sign_out(&pool, &session).await?;
+            ssr::go(locale, "/");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[server]
 pub async fn forgot_password(lang: String, email: String) -> Result<(), AppError> {
-    ssr::answer(async {
-        let locale = crate::server::ssr::locale(&lang)?;
-        let pool = crate::server::ssr::pool()?;
-        let links = ssr::links(&pool).await?;
-        domain::accounts::recovery::request_reset(&pool, &email, &ssr::client(), &links).await?;
-        ssr::go(locale, "/account/forgot?sent=1");
-        Ok(())
-    }.await)
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let pool = crate::server::ssr::pool()?;
+            let links = ssr::links(&pool).await?;
+            domain::accounts::recovery::request_reset(&pool, &email, &ssr::client(), &links)
+                .await?;
+            ssr::go(locale, "/account/forgot?sent=1");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[server]
 pub async fn reset_password(lang: String, token: String, password: String) -> Result<(), AppError> {
-    ssr::answer(async {
-        let locale = crate::server::ssr::locale(&lang)?;
-        let pool = crate::server::ssr::pool()?;
-        domain::accounts::recovery::reset_password(&pool, &token, &password).await?;
-        ssr::go(locale, "/account/sign-in?reset=1");
-        Ok(())
-    }.await)
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let pool = crate::server::ssr::pool()?;
+            domain::accounts::recovery::reset_password(&pool, &token, &password).await?;
+            ssr::go(locale, "/account/sign-in?reset=1");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// The signed-in account; pages call this first and send the anonymous to sign in.
 #[server]
 pub async fn get_account(lang: String) -> Result<AccountView, AppError> {
-    ssr::answer(async {
-        let locale = crate::server::ssr::locale(&lang)?;
-        let (pool, _, account, login) = match ssr::signed_in().await {
-            Ok(found) => found,
-            Err(AppError::Unauthorized) => {
-                ssr::go(locale, "/account/sign-in");
-                return Err(AppError::Unauthorized);
-            }
-            Err(other) => return Err(other),
-        };
-        let sessions = domain::accounts::logins::list(&pool, account.id).await?;
-        let left = domain::accounts::security::recovery_codes_left(&pool, account.id).await?;
-        Ok(AccountView {
-            email: account.email,
-            name: account.name,
-            role: account.role.as_str().into(),
-            locale: account.locale,
-            currency: account.currency,
-            email_verified: account.email_verified,
-            two_factor: account.two_factor,
-            recovery_codes_left: left,
-            sessions: sessions
-                .into_iter()
-                .map(|s| LoginView {
-                    current: s.id == login,
-                    id: s.id.to_string(),
-                    since: s.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-                    user_agent: s.user_agent,
-                    ip: s.ip,
-                })
-                .collect(),
-            currencies: domain::money::Currency::ALL
-                .iter()
-                .map(|c| c.code().to_string())
-                .collect(),
-        })
-    }.await)
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let (pool, _, account, login) = match ssr::signed_in().await {
+                Ok(found) => found,
+                Err(AppError::Unauthorized) => {
+                    ssr::go(locale, "/account/sign-in");
+                    return Err(AppError::Unauthorized);
+                }
+                Err(other) => return Err(other),
+            };
+            let sessions = domain::accounts::logins::list(&pool, account.id).await?;
+            let left = domain::accounts::security::recovery_codes_left(&pool, account.id).await?;
+            Ok(AccountView {
+                email: account.email,
+                name: account.name,
+                role: account.role.as_str().into(),
+                locale: account.locale,
+                currency: account.currency,
+                email_verified: account.email_verified,
+                two_factor: account.two_factor,
+                recovery_codes_left: left,
+                sessions: sessions
+                    .into_iter()
+                    .map(|s| LoginView {
+                        current: s.id == login,
+                        id: s.id.to_string(),
+                        since: s.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                        user_agent: s.user_agent,
+                        ip: s.ip,
+                    })
+                    .collect(),
+                currencies: domain::money::Currency::ALL
+                    .iter()
+                    .map(|c| c.code().to_string())
+                    .collect(),
+            })
+        }
+        .await,
+    )
 }
 
 #[server]
@@ -226,28 +255,37 @@ pub async fn update_profile(
     locale: String,
     currency: String,
 ) -> Result<(), AppError> {
-    ssr::answer(async {
-        crate::server::ssr::locale(&lang)?;
-        let (pool, _, account, _) = ssr::signed_in().await?;
-        let currency = Some(currency.trim()).filter(|c| !c.is_empty());
-        let updated =
-            domain::accounts::update_profile(&pool, account.id, &name, &locale, currency).await?;
-        let chosen = crate::i18n::Locale::from_slug(&updated.locale.to_lowercase()).unwrap_or_default();
-        ssr::go(chosen, "/account/profile?saved=1");
-        Ok(())
-    }.await)
+    ssr::answer(
+        async {
+            crate::server::ssr::locale(&lang)?;
+            let (pool, _, account, _) = ssr::signed_in().await?;
+            let currency = Some(currency.trim()).filter(|c| !c.is_empty());
+            let updated =
+                domain::accounts::update_profile(&pool, account.id, &name, &locale, currency)
+                    .await?;
+            let chosen =
+                crate::i18n::Locale::from_slug(&updated.locale.to_lowercase()).unwrap_or_default();
+            ssr::go(chosen, "/account/profile?saved=1");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[server]
 pub async fn change_email(lang: String, password: String, email: String) -> Result<(), AppError> {
-    ssr::answer(async {
-        let locale = crate::server::ssr::locale(&lang)?;
-        let (pool, _, account, _) = ssr::signed_in().await?;
-        let links = ssr::links(&pool).await?;
-        domain::accounts::recovery::change_email(&pool, account.id, &password, &email, &links).await?;
-        ssr::go(locale, "/account/profile?email_sent=1");
-        Ok(())
-    }.await)
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let (pool, _, account, _) = ssr::signed_in().await?;
+            let links = ssr::links(&pool).await?;
+            domain::accounts::recovery::change_email(&pool, account.id, &password, &email, &links)
+                .await?;
+            ssr::go(locale, "/account/profile?email_sent=1");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[server]
@@ -256,155 +294,193 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), AppError> {
-    ssr::answer(async {
-        let locale = crate::server::ssr::locale(&lang)?;
-        let (pool, session, account, login) = ssr::signed_in().await?;
-        domain::accounts::recovery::change_password(
-            &pool,
-            account.id,
-            &current_password,
-            &new_password,
-            Some(login),
-        )
-        .await?;
-        ssr::renew(&session).await?;
-        ssr::go(locale, "/account/security?changed=1");
-        Ok(())
-    }.await)
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let (pool, session, account, login) = ssr::signed_in().await?;
+            domain::accounts::recovery::change_password(
+                &pool,
+                account.id,
+                &current_password,
+                &new_password,
+                Some(login),
+            )
+            .await?;
+            ssr::renew(&session).await?;
+            ssr::go(locale, "/account/security?changed=1");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// The authenticator set-up for the signed-in account (a secret kept aside until
 /// confirmed).
 #[server]
 pub async fn get_two_factor_setup(lang: String) -> Result<TwoFactorSetup, AppError> {
-    ssr::answer(async {
-        crate::server::ssr::locale(&lang)?;
-        let (pool, _, account, _) = ssr::signed_in().await?;
-        let shop = crate::server::ssr::settings(&pool).await?.name;
-        let enrolment =
-            domain::accounts::security::start_two_factor(&pool, account.id, &shop).await?;
-        Ok(TwoFactorSetup {
-            secret: enrolment.secret_base32,
-            qr_svg: enrolment.qr_svg,
-        })
-    }.await)
+    ssr::answer(
+        async {
+            crate::server::ssr::locale(&lang)?;
+            let (pool, _, account, _) = ssr::signed_in().await?;
+            let shop = crate::server::ssr::settings(&pool).await?.name;
+            let enrolment =
+                domain::accounts::security::start_two_factor(&pool, account.id, &shop).await?;
+            Ok(TwoFactorSetup {
+                secret: enrolment.secret_base32,
+                qr_svg: enrolment.qr_svg,
+            })
+        }
+        .await,
+    )
 }
 
 #[server]
 pub async fn confirm_two_factor(lang: String, code: String) -> Result<(), AppError> {
-    ssr::answer(async {
-        let locale = crate::server::ssr::locale(&lang)?;
-        let (pool, session, account, _) = ssr::signed_in().await?;
-        let codes = domain::accounts::security::confirm_two_factor(&pool, account.id, &code).await?;
-        ssr::renew(&session).await?;
-        ssr::keep_fresh_codes(&session, codes).await?;
-        ssr::go(locale, "/account/security/recovery-codes");
-        Ok(())
-    }.await)
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let (pool, session, account, _) = ssr::signed_in().await?;
+            let codes =
+                domain::accounts::security::confirm_two_factor(&pool, account.id, &code).await?;
+            ssr::renew(&session).await?;
+            ssr::keep_fresh_codes(&session, codes).await?;
+            ssr::go(locale, "/account/security/recovery-codes");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[server]
 pub async fn new_recovery_codes(lang: String, password: String) -> Result<(), AppError> {
-    ssr::answer(async {
-        let locale = crate::server::ssr::locale(&lang)?;
-        let (pool, session, account, _) = ssr::signed_in().await?;
-        domain::accounts::recovery::confirm_password(&pool, account.id, &password).await?;
-        let codes = domain::accounts::security::new_recovery_codes(&pool, account.id).await?;
-        ssr::keep_fresh_codes(&session, codes).await?;
-        ssr::go(locale, "/account/security/recovery-codes");
-        Ok(())
-    }.await)
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let (pool, session, account, _) = ssr::signed_in().await?;
+            domain::accounts::recovery::confirm_password(&pool, account.id, &password).await?;
+            let codes = domain::accounts::security::new_recovery_codes(&pool, account.id).await?;
+            ssr::keep_fresh_codes(&session, codes).await?;
+            ssr::go(locale, "/account/security/recovery-codes");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// The recovery codes just made; shown once.
 #[server]
 pub async fn take_recovery_codes(lang: String) -> Result<Vec<String>, AppError> {
-    ssr::answer(async {
-        crate::server::ssr::locale(&lang)?;
-        let (_, session, _, _) = ssr::signed_in().await?;
-        ssr::take_fresh_codes(&session).await
-    }.await)
+    ssr::answer(
+        async {
+            crate::server::ssr::locale(&lang)?;
+            let (_, session, _, _) = ssr::signed_in().await?;
+            ssr::take_fresh_codes(&session).await
+        }
+        .await,
+    )
 }
 
 #[server]
 pub async fn disable_two_factor(lang: String, password: String) -> Result<(), AppError> {
-    ssr::answer(async {
-        let locale = crate::server::ssr::locale(&lang)?;
-        let (pool, _, account, _) = ssr::signed_in().await?;
-        domain::accounts::security::disable_two_factor(&pool, account.id, &password).await?;
-        ssr::go(locale, "/account/security");
-        Ok(())
-    }.await)
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let (pool, _, account, _) = ssr::signed_in().await?;
+            domain::accounts::security::disable_two_factor(&pool, account.id, &password).await?;
+            ssr::go(locale, "/account/security");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[server]
 pub async fn end_session(lang: String, id: String) -> Result<(), AppError> {
-    ssr::answer(async {
-        let locale = crate::server::ssr::locale(&lang)?;
-        let (pool, _, account, _) = ssr::signed_in().await?;
-        let id = id.parse().map_err(|_| AppError::NotFound("session".into()))?;
-        domain::accounts::logins::close_own(&pool, account.id, id).await?;
-        ssr::go(locale, "/account/security");
-        Ok(())
-    }.await)
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let (pool, _, account, _) = ssr::signed_in().await?;
+            let id = id
+                .parse()
+                .map_err(|_| AppError::NotFound("session".into()))?;
+            domain::accounts::logins::close_own(&pool, account.id, id).await?;
+            ssr::go(locale, "/account/security");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[server]
 pub async fn sign_out_everywhere(lang: String) -> Result<(), AppError> {
-    ssr::answer(async {
-        let locale = crate::server::ssr::locale(&lang)?;
-        let (pool, _, account, login) = ssr::signed_in().await?;
-        domain::accounts::logins::close_all(&pool, account.id, Some(login)).await?;
-        ssr::go(locale, "/account/security");
-        Ok(())
-    }.await)
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let (pool, _, account, login) = ssr::signed_in().await?;
+            domain::accounts::logins::close_all(&pool, account.id, Some(login)).await?;
+            ssr::go(locale, "/account/security");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[server]
 pub async fn delete_account(lang: String, password: String) -> Result<(), AppError> {
-    ssr::answer(async {
-        let locale = crate::server::ssr::locale(&lang)?;
-        let (pool, session, account, _) = ssr::signed_in().await?;
-        domain::accounts::data::delete(&pool, account.id, &password).await?;
-        session.flush().await.map_err(|_| AppError::Busy)?;
-        ssr::go(locale, "/account/sign-in?deleted=1");
-        Ok(())
-    }.await)
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let (pool, session, account, _) = ssr::signed_in().await?;
+            domain::accounts::data::delete(&pool, account.id, &password).await?;
+            session.flush().await.map_err(|_| AppError::Busy)?;
+            ssr::go(locale, "/account/sign-in?deleted=1");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[server]
 pub async fn get_addresses(lang: String) -> Result<AddressBook, AppError> {
-    ssr::answer(async {
-        crate::server::ssr::locale(&lang)?;
-        let (pool, _, account, _) = ssr::signed_in().await?;
-        let list = domain::addresses::list(&pool, account.id).await?;
-        let addresses = list
-            .into_iter()
-            .map(|a| {
-                let country = domain::addresses::rules::country(&a.country)
-                    .map_or(a.country.clone(), |c| c.name.to_string());
-                let lines = [
-                    a.name,
-                    a.line1,
-                    a.line2,
-                    format!("{} {} {}", a.postal_code, a.city, a.region).trim().to_string(),
-                    country,
-                    a.phone,
-                ];
-                AddressView {
-                    id: a.id.to_string(),
-                    kind: format!("{:?}", a.kind).to_lowercase(),
-                    is_default: a.is_default,
-                    lines: lines.into_iter().filter(|l| !l.is_empty()).collect(),
-                }
+    ssr::answer(
+        async {
+            crate::server::ssr::locale(&lang)?;
+            let (pool, _, account, _) = ssr::signed_in().await?;
+            let list = domain::addresses::list(&pool, account.id).await?;
+            let addresses = list
+                .into_iter()
+                .map(|a| {
+                    let country = domain::addresses::rules::country(&a.country)
+                        .map_or(a.country.clone(), |c| c.name.to_string());
+                    let lines = [
+                        a.name,
+                        a.line1,
+                        a.line2,
+                        format!("{} {} {}", a.postal_code, a.city, a.region)
+                            .trim()
+                            .to_string(),
+                        country,
+                        a.phone,
+                    ];
+                    AddressView {
+                        id: a.id.to_string(),
+                        kind: format!("{:?}", a.kind).to_lowercase(),
+                        is_default: a.is_default,
+                        lines: lines.into_iter().filter(|l| !l.is_empty()).collect(),
+                    }
+                })
+                .collect();
+            let countries = domain::addresses::rules::COUNTRIES
+                .iter()
+                .map(|c| (c.code.to_string(), c.name.to_string()))
+                .collect();
+            Ok(AddressBook {
+                addresses,
+                countries,
             })
-            .collect();
-        let countries = domain::addresses::rules::COUNTRIES
-            .iter()
-            .map(|c| (c.code.to_string(), c.name.to_string()))
-            .collect();
-        Ok(AddressBook { addresses, countries })
-    }.await)
+        }
+        .await,
+    )
 }
 
 #[server]
@@ -422,84 +498,106 @@ pub async fn add_address(
     phone: String,
     make_default: Option<String>,
 ) -> Result<(), AppError> {
-    ssr::answer(async {
-        let locale = crate::server::ssr::locale(&lang)?;
-        let (pool, _, account, _) = ssr::signed_in().await?;
-        let input = domain::addresses::AddressInput {
-            kind,
-            name,
-            line1,
-            line2,
-            city,
-            region,
-            postal_code,
-            country,
-            phone,
-            make_default: make_default.is_some(),
-        };
-        domain::addresses::add(&pool, account.id, &input).await?;
-        ssr::go(locale, "/account/addresses?saved=1");
-        Ok(())
-    }.await)
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let (pool, _, account, _) = ssr::signed_in().await?;
+            let input = domain::addresses::AddressInput {
+                kind,
+                name,
+                line1,
+                line2,
+                city,
+                region,
+                postal_code,
+                country,
+                phone,
+                make_default: make_default.is_some(),
+            };
+            domain::addresses::add(&pool, account.id, &input).await?;
+            ssr::go(locale, "/account/addresses?saved=1");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[server]
 pub async fn delete_address(lang: String, id: String) -> Result<(), AppError> {
-    ssr::answer(async {
-        let locale = crate::server::ssr::locale(&lang)?;
-        let (pool, _, account, _) = ssr::signed_in().await?;
-        let id = id.parse().map_err(|_| AppError::NotFound("address".into()))?;
-        domain::addresses::delete(&pool, account.id, id).await?;
-        ssr::go(locale, "/account/addresses");
-        Ok(())
-    }.await)
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let (pool, _, account, _) = ssr::signed_in().await?;
+            let id = id
+                .parse()
+                .map_err(|_| AppError::NotFound("address".into()))?;
+            domain::addresses::delete(&pool, account.id, id).await?;
+            ssr::go(locale, "/account/addresses");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[server]
 pub async fn default_address(lang: String, id: String) -> Result<(), AppError> {
-    ssr::answer(async {
-        let locale = crate::server::ssr::locale(&lang)?;
-        let (pool, _, account, _) = ssr::signed_in().await?;
-        let id = id.parse().map_err(|_| AppError::NotFound("address".into()))?;
-        domain::addresses::make_default(&pool, account.id, id).await?;
-        ssr::go(locale, "/account/addresses");
-        Ok(())
-    }.await)
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let (pool, _, account, _) = ssr::signed_in().await?;
+            let id = id
+                .parse()
+                .map_err(|_| AppError::NotFound("address".into()))?;
+            domain::addresses::make_default(&pool, account.id, id).await?;
+            ssr::go(locale, "/account/addresses");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// The newest accounts, for staff.
 #[server]
 pub async fn list_accounts(lang: String) -> Result<Vec<AccountRow>, AppError> {
-    ssr::answer(async {
-        crate::server::ssr::locale(&lang)?;
-        let (pool, account) = ssr::with_role(domain::accounts::Role::Staff).await?;
-        let rows = domain::accounts::admin::list(&pool, &account, 100).await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| AccountRow {
-                id: r.id.to_string(),
-                email: r.email,
-                name: r.name,
-                role: r.role.as_str().into(),
-                email_verified: r.email_verified,
-            })
-            .collect())
-    }.await)
+    ssr::answer(
+        async {
+            crate::server::ssr::locale(&lang)?;
+            let (pool, account) = ssr::with_role(domain::accounts::Role::Staff).await?;
+            let rows = domain::accounts::admin::list(&pool, &account, 100).await?;
+            Ok(rows
+                .into_iter()
+                .map(|r| AccountRow {
+                    id: r.id.to_string(),
+                    email: r.email,
+                    name: r.name,
+                    role: r.role.as_str().into(),
+                    email_verified: r.email_verified,
+                })
+                .collect())
+        }
+        .await,
+    )
 }
 
 /// Changes an account's role (admins only).
 #[server]
 pub async fn set_account_role(lang: String, id: String, role: String) -> Result<(), AppError> {
-    ssr::answer(async {
-        let locale = crate::server::ssr::locale(&lang)?;
-        let (pool, account) = ssr::with_role(domain::accounts::Role::Admin).await?;
-        let id = id.parse().map_err(|_| AppError::NotFound("account".into()))?;
-        let role = domain::accounts::Role::parse(&role).ok_or_else(|| AppError::Validation {
-            field: "role".into(),
-            message: "account.errors.forbidden".into(),
-        })?;
-        domain::accounts::admin::set_role(&pool, &account, id, role).await?;
-        ssr::go(locale, "/admin/accounts");
-        Ok(())
-    }.await)
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let (pool, account) = ssr::with_role(domain::accounts::Role::Admin).await?;
+            let id = id
+                .parse()
+                .map_err(|_| AppError::NotFound("account".into()))?;
+            let role =
+                domain::accounts::Role::parse(&role).ok_or_else(|| AppError::Validation {
+                    field: "role".into(),
+                    message: "account.errors.forbidden".into(),
+                })?;
+            domain::accounts::admin::set_role(&pool, &account, id, role).await?;
+            ssr::go(locale, "/admin/accounts");
+            Ok(())
+        }
+        .await,
+    )
 }

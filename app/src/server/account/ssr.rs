@@ -35,7 +35,10 @@ fn store_error(error: tower_sessions::session::Error) -> AppError {
 
 /// The account signed in with `session`, and the sign-in's id. A forged or ended
 /// sign-in is forgotten and reads as signed out.
-pub async fn account_in(pool: &PgPool, session: &Session) -> Result<Option<(Account, Uuid)>, AppError> {
+pub async fn account_in(
+    pool: &PgPool,
+    session: &Session,
+) -> Result<Option<(Account, Uuid)>, AppError> {
     let Some(login) = session.get::<Uuid>(LOGIN).await.map_err(store_error)? else {
         return Ok(None);
     };
@@ -67,7 +70,11 @@ pub async fn with_role(role: domain::accounts::Role) -> Result<(PgPool, Account)
 
 /// Signs `account` in on this browser: a new session id (so an id planted before
 /// sign-in is worth nothing), a new sign-in row, and the account's currency.
-pub async fn start_login(pool: &PgPool, session: &Session, account: &Account) -> Result<(), AppError> {
+pub async fn start_login(
+    pool: &PgPool,
+    session: &Session,
+    account: &Account,
+) -> Result<(), AppError> {
     session.cycle_id().await.map_err(store_error)?;
     session.remove_value(PENDING).await.map_err(store_error)?;
     let login = domain::accounts::logins::open(pool, account.id, &client()).await?;
@@ -110,7 +117,10 @@ pub async fn pending_second_factor(session: &Session) -> Result<Option<Uuid>, Ap
 }
 
 pub async fn keep_fresh_codes(session: &Session, codes: Vec<String>) -> Result<(), AppError> {
-    session.insert(FRESH_CODES, codes).await.map_err(store_error)
+    session
+        .insert(FRESH_CODES, codes)
+        .await
+        .map_err(store_error)
 }
 
 /// The recovery codes just made, once: reading them removes them.
