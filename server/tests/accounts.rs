@@ -14,6 +14,9 @@ use common::{app_and_pool, get, send};
 
 const PASSWORD: &str = "purple elephant dances quietly";
 
+/// A form's fields as (name, value) pairs.
+type Form<'a> = Vec<(&'a str, &'a str)>;
+
 /// Posts a form to a server function, as a program would (no browser headers) unless
 /// `headers` add some.
 async fn post(
@@ -278,7 +281,7 @@ async fn protected_server_functions_refuse_the_anonymous_the_wrong_role_and_othe
     let bia_cookie = signed_in(&app, "bia@example.com").await;
 
     let lang = ("lang", "en");
-    let protected: Vec<(&str, Vec<(&str, &str)>)> = vec![
+    let protected: Vec<(&str, Form)> = vec![
         (fns::GetAccount::PATH, vec![lang]),
         (
             fns::UpdateProfile::PATH,
@@ -434,7 +437,7 @@ async fn bad_input_gets_a_clear_4xx_never_a_500() {
     let (app, pool) = app_and_pool().await;
     customer(&pool, "ana@example.com").await;
     let huge = "x".repeat(10 * 1024);
-    let cases: Vec<(&str, Vec<(&str, &str)>, StatusCode, &str)> = vec![
+    let cases: Vec<(&str, Form, StatusCode, &str)> = vec![
         (
             fns::SignIn::PATH,
             vec![

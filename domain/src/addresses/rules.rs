@@ -137,22 +137,27 @@ pub fn normalize_postal_code(country: &Country, input: &str) -> Option<String> {
     if !matched {
         return None;
     }
-    // Re-shape to the first form: keep the letters and digits, lay them out again.
-    let mut symbols = code.chars().filter(char::is_ascii_alphanumeric);
+    // Lay the letters and digits out in the first (printed) shape when they fill it; a
+    // longer accepted shape (US ZIP+4) stays as typed.
     let normal = country.postal_shapes[0];
-    let mut out = String::new();
-    for slot in normal.chars() {
-        match slot {
-            '9' | 'A' => out.push(symbols.next()?),
-            other => out.push(other),
-        }
+    let symbols: Vec<char> = code.chars().filter(char::is_ascii_alphanumeric).collect();
+    let slots = normal.chars().filter(|c| matches!(c, '9' | 'A')).count();
+    if symbols.len() != slots {
+        return Some(code);
     }
-    (symbols.next().is_none() && fits(&out, normal))
-        .then_some(out)
-        .or_else(|| {
-            // A longer accepted shape (US ZIP+4): keep it as typed.
-            Some(code)
+    let mut symbols = symbols.into_iter();
+    let printed: String = normal
+        .chars()
+        .map(|slot| match slot {
+            '9' | 'A' => symbols.next().unwrap_or(' '),
+            other => other,
         })
+        .collect();
+    Some(if fits(&printed, normal) {
+        printed
+    } else {
+        code
+    })
 }
 
 fn fits(text: &str, shape: &str) -> bool {

@@ -3,8 +3,11 @@
 //! Every function that reads or changes an account takes it from the session, never
 //! from the request, so no id in a form can reach another customer's data.
 
+mod addresses;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+
+pub use addresses::*;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -40,21 +43,6 @@ pub struct LoginView {
 pub struct TwoFactorSetup {
     pub secret: String,
     pub qr_svg: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AddressView {
-    pub id: String,
-    pub kind: String,
-    pub is_default: bool,
-    pub lines: Vec<String>,
-}
-
-/// The address book and the countries an address can be in (code, name).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AddressBook {
-    pub addresses: Vec<AddressView>,
-    pub countries: Vec<(String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -434,122 +422,6 @@ pub async fn delete_account(lang: String, password: String) -> Result<(), AppErr
             domain::accounts::data::delete(&pool, account.id, &password).await?;
             session.flush().await.map_err(|_| AppError::Busy)?;
             ssr::go(locale, "/account/sign-in?deleted=1");
-            Ok(())
-        }
-        .await,
-    )
-}
-
-#[server]
-pub async fn get_addresses(lang: String) -> Result<AddressBook, AppError> {
-    ssr::answer(
-        async {
-            crate::server::ssr::locale(&lang)?;
-            let (pool, _, account, _) = ssr::signed_in().await?;
-            let list = domain::addresses::list(&pool, account.id).await?;
-            let addresses = list
-                .into_iter()
-                .map(|a| {
-                    let country = domain::addresses::rules::country(&a.country)
-                        .map_or(a.country.clone(), |c| c.name.to_string());
-                    let lines = [
-                        a.name,
-                        a.line1,
-                        a.line2,
-                        format!("{} {} {}", a.postal_code, a.city, a.region)
-                            .trim()
-                            .to_string(),
-                        country,
-                        a.phone,
-                    ];
-                    AddressView {
-                        id: a.id.to_string(),
-                        kind: format!("{:?}", a.kind).to_lowercase(),
-                        is_default: a.is_default,
-                        lines: lines.into_iter().filter(|l| !l.is_empty()).collect(),
-                    }
-                })
-                .collect();
-            let countries = domain::addresses::rules::COUNTRIES
-                .iter()
-                .map(|c| (c.code.to_string(), c.name.to_string()))
-                .collect();
-            Ok(AddressBook {
-                addresses,
-                countries,
-            })
-        }
-        .await,
-    )
-}
-
-#[server]
-#[allow(clippy::too_many_arguments)]
-pub async fn add_address(
-    lang: String,
-    kind: String,
-    name: String,
-    line1: String,
-    line2: String,
-    city: String,
-    region: String,
-    postal_code: String,
-    country: String,
-    phone: String,
-    make_default: Option<String>,
-) -> Result<(), AppError> {
-    ssr::answer(
-        async {
-            let locale = crate::server::ssr::locale(&lang)?;
-            let (pool, _, account, _) = ssr::signed_in().await?;
-            let input = domain::addresses::AddressInput {
-                kind,
-                name,
-                line1,
-                line2,
-                city,
-                region,
-                postal_code,
-                country,
-                phone,
-                make_default: make_default.is_some(),
-            };
-            domain::addresses::add(&pool, account.id, &input).await?;
-            ssr::go(locale, "/account/addresses?saved=1");
-            Ok(())
-        }
-        .await,
-    )
-}
-
-#[server]
-pub async fn delete_address(lang: String, id: String) -> Result<(), AppError> {
-    ssr::answer(
-        async {
-            let locale = crate::server::ssr::locale(&lang)?;
-            let (pool, _, account, _) = ssr::signed_in().await?;
-            let id = id
-                .parse()
-                .map_err(|_| AppError::NotFound("address".into()))?;
-            domain::addresses::delete(&pool, account.id, id).await?;
-            ssr::go(locale, "/account/addresses");
-            Ok(())
-        }
-        .await,
-    )
-}
-
-#[server]
-pub async fn default_address(lang: String, id: String) -> Result<(), AppError> {
-    ssr::answer(
-        async {
-            let locale = crate::server::ssr::locale(&lang)?;
-            let (pool, _, account, _) = ssr::signed_in().await?;
-            let id = id
-                .parse()
-                .map_err(|_| AppError::NotFound("address".into()))?;
-            domain::addresses::make_default(&pool, account.id, id).await?;
-            ssr::go(locale, "/account/addresses");
             Ok(())
         }
         .await,

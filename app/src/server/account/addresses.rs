@@ -1,0 +1,140 @@
+//! The address book's server functions. Every one takes the owner from the session.
+
+// `add_address` has one argument per form field, because a plain form posts its fields
+// flat; the server-function macro copies them into functions this attribute must reach.
+#![allow(clippy::too_many_arguments)]
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddressView {
+    pub id: String,
+    pub kind: String,
+    pub is_default: bool,
+    pub lines: Vec<String>,
+}
+
+/// The address book and the countries an address can be in (code, name).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddressBook {
+    pub addresses: Vec<AddressView>,
+    pub countries: Vec<(String, String)>,
+}
+
+#[server]
+pub async fn get_addresses(lang: String) -> Result<AddressBook, AppError> {
+    super::ssr::answer(
+        async {
+            crate::server::ssr::locale(&lang)?;
+            let (pool, _, account, _) = super::ssr::signed_in().await?;
+            let list = domain::addresses::list(&pool, account.id).await?;
+            let addresses = list
+                .into_iter()
+                .map(|a| {
+                    let country = domain::addresses::rules::country(&a.country)
+                        .map_or(a.country.clone(), |c| c.name.to_string());
+                    let lines = [
+                        a.name,
+                        a.line1,
+                        a.line2,
+                        format!("{} {} {}", a.postal_code, a.city, a.region)
+                            .trim()
+                            .to_string(),
+                        country,
+                        a.phone,
+                    ];
+                    AddressView {
+                        id: a.id.to_string(),
+                        kind: format!("{:?}", a.kind).to_lowercase(),
+                        is_default: a.is_default,
+                        lines: lines.into_iter().filter(|l| !l.is_empty()).collect(),
+                    }
+                })
+                .collect();
+            let countries = domain::addresses::rules::COUNTRIES
+                .iter()
+                .map(|c| (c.code.to_string(), c.name.to_string()))
+                .collect();
+            Ok(AddressBook {
+                addresses,
+                countries,
+            })
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn add_address(
+    lang: String,
+    kind: String,
+    name: String,
+    line1: String,
+    line2: String,
+    city: String,
+    region: String,
+    postal_code: String,
+    country: String,
+    phone: String,
+    make_default: Option<String>,
+) -> Result<(), AppError> {
+    super::ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let (pool, _, account, _) = super::ssr::signed_in().await?;
+            let input = domain::addresses::AddressInput {
+                kind,
+                name,
+                line1,
+                line2,
+                city,
+                region,
+                postal_code,
+                country,
+                phone,
+                make_default: make_default.is_some(),
+            };
+            domain::addresses::add(&pool, account.id, &input).await?;
+            super::ssr::go(locale, "/account/addresses?saved=1");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn delete_address(lang: String, id: String) -> Result<(), AppError> {
+    super::ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let (pool, _, account, _) = super::ssr::signed_in().await?;
+            let id = id
+                .parse()
+                .map_err(|_| AppError::NotFound("address".into()))?;
+            domain::addresses::delete(&pool, account.id, id).await?;
+            super::ssr::go(locale, "/account/addresses");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn default_address(lang: String, id: String) -> Result<(), AppError> {
+    super::ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let (pool, _, account, _) = super::ssr::signed_in().await?;
+            let id = id
+                .parse()
+                .map_err(|_| AppError::NotFound("address".into()))?;
+            domain::addresses::make_default(&pool, account.id, id).await?;
+            super::ssr::go(locale, "/account/addresses");
+            Ok(())
+        }
+        .await,
+    )
+}
