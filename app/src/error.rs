@@ -49,6 +49,18 @@ impl AppError {
         }
     }
 
+    /// The same error about field `to` when it was about `from`: for a form whose input
+    /// has another name than the rule it breaks (`password` for `current_password`).
+    pub fn renamed(self, from: &str, to: &str) -> AppError {
+        match self {
+            AppError::Validation { field, message } if field == from => AppError::Validation {
+                field: to.into(),
+                message,
+            },
+            other => other,
+        }
+    }
+
     /// The message key (or text) for one form field, if this error is about it.
     pub fn for_field(&self, name: &str) -> Option<String> {
         match self {

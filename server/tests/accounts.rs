@@ -522,27 +522,20 @@ async fn bad_input_gets_a_clear_4xx_never_a_500() {
         assert!(body.contains(text), "{path}: {body}");
     }
     // Wrong and unknown accounts read the same.
-    let (_, wrong) = post(
-        &app,
-        fns::SignIn::PATH,
-        &[
-            ("lang", "en"),
-            ("email", "ana@example.com"),
-            ("password", "not the password"),
-        ],
-        &[],
-    )
-    .await;
-    let (_, unknown) = post(
-        &app,
-        fns::SignIn::PATH,
-        &[
-            ("lang", "en"),
-            ("email", "who@example.com"),
-            ("password", "not the password"),
-        ],
-        &[],
-    )
-    .await;
+    let attempt = |email: &'static str| {
+        let app = app.clone();
+        async move {
+            let form = [
+                ("lang", "en"),
+                ("email", email),
+                ("password", "not the password"),
+            ];
+            post(&app, fns::SignIn::PATH, &form, &[]).await.1
+        }
+    };
+    let (wrong, unknown) = (
+        attempt("ana@example.com").await,
+        attempt("who@example.com").await,
+    );
     assert_eq!(wrong, unknown);
 }

@@ -115,6 +115,26 @@ pub fn Field(
     }
 }
 
+/// A field for choosing a password, with the advice on what makes a strong one.
+#[component]
+pub fn NewPasswordField(
+    name: &'static str,
+    label: String,
+    error: Option<AppError>,
+) -> impl IntoView {
+    view! {
+        <Field
+            name=name
+            label=label
+            kind="password"
+            autocomplete="new-password"
+            required=true
+            hint=tr!("account.password_hint")
+            error=error
+        />
+    }
+}
+
 /// The hidden `lang` field every account form sends.
 #[component]
 pub fn LangField() -> impl IntoView {

@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use super::{AccountFrame, query};
-use crate::components::form::{Field, FormAlert, LangField, Notice, Submit, returned_error};
+use crate::components::form::{
+    Field, FormAlert, LangField, NewPasswordField, Notice, Submit, returned_error,
+};
 use crate::i18n::use_locale;
 use crate::server::account::{
     ForgotPassword, ResetPassword, SignIn, SignInCode, SignUp, VerifyEmail,
@@ -34,15 +36,7 @@ pub fn SignUpPage() -> impl IntoView {
                         <FormAlert error=error.clone() fields=&["email", "password", "name"] />
                         <Field name="name" label=tr!("account.name") autocomplete="name" maxlength=200 error=error.clone() />
                         <Field name="email" label=tr!("account.email") kind="email" autocomplete="email" required=true error=error.clone() />
-                        <Field
-                            name="password"
-                            label=tr!("account.password")
-                            kind="password"
-                            autocomplete="new-password"
-                            required=true
-                            hint=tr!("account.password_hint")
-                            error=error.clone()
-                        />
+                        <NewPasswordField name="password" label=tr!("account.password") error=error.clone() />
                         <Submit label=tr!("account.sign_up") />
                     </form>
                     <p class="text-sm">
@@ -133,15 +127,7 @@ pub fn ResetPage() -> impl IntoView {
                 <LangField />
                 <input type="hidden" name="token" value=token />
                 <FormAlert error=error.clone() fields=&["password"] />
-                <Field
-                    name="password"
-                    label=tr!("account.new_password")
-                    kind="password"
-                    autocomplete="new-password"
-                    required=true
-                    hint=tr!("account.password_hint")
-                    error=error.clone()
-                />
+                <NewPasswordField name="password" label=tr!("account.new_password") error=error.clone() />
                 <Submit label=tr!("account.reset_button") />
             </form>
         </AccountFrame>

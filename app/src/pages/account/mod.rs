@@ -10,8 +10,11 @@ pub mod security;
 use leptos::prelude::*;
 use leptos_meta::Meta;
 use leptos_router::hooks::use_query_map;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use super::PageTitle;
+use crate::error::AppError;
 
 /// A query parameter of the current address (`?sent=1`).
 pub fn query(name: &'static str) -> Option<String> {
@@ -47,5 +50,27 @@ pub fn AccountNav() -> impl IntoView {
                 {link("/account/addresses", "account.addresses")}
             </ul>
         </nav>
+    }
+}
+
+/// `render`ed once `data` has loaded, or what went wrong (the server has already sent
+/// the signed-out to the sign-in page).
+pub fn loaded<T, F>(data: OnceResource<Result<T, AppError>>, render: F) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    F: Fn(T) -> AnyView + Clone + Send + Sync + 'static,
+{
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(value) => render(value),
+                        Err(error) => overview::load_failed(error),
+                    }
+                })
+            }}
+        </Suspense>
     }
 }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
-use super::{AccountFrame, AccountNav, query};
+use super::{AccountFrame, AccountNav, loaded, query};
 use crate::components::form::{
     Field, FormAlert, LangField, Notice, Submit, error_text, returned_error,
 };
@@ -106,7 +106,7 @@ pub fn ProfilePage() -> impl IntoView {
                                 <LangField />
                                 <FormAlert error=email_error.clone() fields=&["email", "current_password"] />
                                 <Field name="email" label=tr!("account.new_email") kind="email" autocomplete="email" required=true error=email_error.clone() />
-                                <Field name="password" label=tr!("account.current_password") kind="password" autocomplete="current-password" required=true error=email_error.clone().map(rename_current) />
+                                <Field name="password" label=tr!("account.current_password") kind="password" autocomplete="current-password" required=true error=email_error.clone().map(|e| e.renamed("current_password", "password")) />
                                 <Submit label=tr!("account.change_email") />
                             </form>
                         }
@@ -115,19 +115,6 @@ pub fn ProfilePage() -> impl IntoView {
                 }}
             </Suspense>
         </AccountFrame>
-    }
-}
-
-/// The domain names the current password `current_password`; this form calls it `password`.
-fn rename_current(error: AppError) -> AppError {
-    match error {
-        AppError::Validation { field, message } if field == "current_password" => {
-            AppError::Validation {
-                field: "password".into(),
-                message,
-            }
-        }
-        other => other,
     }
 }
 
@@ -173,17 +160,7 @@ pub fn AddressesPage() -> impl IntoView {
         <AccountFrame title=tr!("address.title")>
             <AccountNav />
             {saved.then(|| view! { <Notice text=tr!("account.saved") /> })}
-            <Suspense fallback=|| ()>
-                {move || {
-                    let error = error.clone();
-                    Suspend::new(async move {
-                        match book.await {
-                            Ok(book) => view! { <AddressBookView book error /> }.into_any(),
-                            Err(error) => load_failed(error),
-                        }
-                    })
-                }}
-            </Suspense>
+            {loaded(book, move |book| view! { <AddressBookView book error=error.clone() /> }.into_any())}
         </AccountFrame>
     }
 }

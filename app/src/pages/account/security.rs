@@ -4,8 +4,10 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use super::overview::{load_failed, use_account};
-use super::{AccountFrame, AccountNav, query};
-use crate::components::form::{Field, FormAlert, LangField, Notice, Submit, returned_error};
+use super::{AccountFrame, AccountNav, loaded, query};
+use crate::components::form::{
+    Field, FormAlert, LangField, NewPasswordField, Notice, Submit, returned_error,
+};
 use crate::error::AppError;
 use crate::i18n::use_locale;
 use crate::server::account::{
@@ -14,17 +16,9 @@ use crate::server::account::{
 };
 use crate::tr;
 
-/// Errors about "the current password" shown on a form whose field is `password`.
+/// Errors about "the current password", for forms whose field is `password`.
 fn as_password_field(error: Option<AppError>) -> Option<AppError> {
-    error.map(|e| match e {
-        AppError::Validation { field, message } if field == "current_password" => {
-            AppError::Validation {
-                field: "password".into(),
-                message,
-            }
-        }
-        other => other,
-    })
+    error.map(|e| e.renamed("current_password", "password"))
 }
 
 #[component]
@@ -42,17 +36,9 @@ pub fn SecurityPage() -> impl IntoView {
         <AccountFrame title=tr!("account.security")>
             <AccountNav />
             {changed.then(|| view! { <Notice text=tr!("account.password_changed") /> })}
-            <Suspense fallback=|| ()>
-                {move || {
-                    let errors = errors.clone();
-                    Suspend::new(async move {
-                        match account.await {
-                            Ok(account) => view! { <SecuritySections account errors /> }.into_any(),
-                            Err(error) => load_failed(error),
-                        }
-                    })
-                }}
-            </Suspense>
+            {loaded(account, move |account| {
+                view! { <SecuritySections account errors=errors.clone() /> }.into_any()
+            })}
         </AccountFrame>
     }
 }
@@ -76,20 +62,7 @@ fn SecuritySections(account: AccountView, errors: Errors) -> impl IntoView {
                 <LangField />
                 <FormAlert error=password_error.clone() fields=&["current_password", "password"] />
                 <Field name="current_password" label=tr!("account.current_password") kind="password" autocomplete="current-password" required=true error=password_error.clone() />
-                <Field
-                    name="new_password"
-                    label=tr!("account.new_password")
-                    kind="password"
-                    autocomplete="new-password"
-                    required=true
-                    hint=tr!("account.password_hint")
-                    error=password_error.map(|e| match e {
-                        AppError::Validation { field, message } if field == "password" => {
-                            AppError::Validation { field: "new_password".into(), message }
-                        }
-                        other => other,
-                    })
-                />
+                <NewPasswordField name="new_password" label=tr!("account.new_password") error=password_error.map(|e| e.renamed("password", "new_password")) />
                 <Submit label=tr!("account.change_password") />
             </form>
         </section>
@@ -222,19 +195,14 @@ pub fn RecoveryCodesPage() -> impl IntoView {
     view! {
         <AccountFrame title=tr!("account.recovery_title")>
             <p class="text-stone-700">{tr!("account.recovery_body")}</p>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match codes.await {
-                        Ok(codes) => view! {
-                            <ul class="grid grid-cols-2 gap-2 font-mono" data-testid="recovery-codes">
-                                {codes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}
-                            </ul>
-                        }
-                            .into_any(),
-                        Err(error) => load_failed(error),
-                    }
-                })}
-            </Suspense>
+            {loaded(codes, |codes: Vec<String>| {
+                view! {
+                    <ul class="grid grid-cols-2 gap-2 font-mono" data-testid="recovery-codes">
+                        {codes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            })}
             <a href=locale.path("/account/security") class="underline">{tr!("account.done")}</a>
         </AccountFrame>
     }

@@ -107,34 +107,33 @@ pub async fn add_address(
 
 #[server]
 pub async fn delete_address(lang: String, id: String) -> Result<(), AppError> {
-    super::ssr::answer(
-        async {
-            let locale = crate::server::ssr::locale(&lang)?;
-            let (pool, _, account, _) = super::ssr::signed_in().await?;
-            let id = id
-                .parse()
-                .map_err(|_| AppError::NotFound("address".into()))?;
-            domain::addresses::delete(&pool, account.id, id).await?;
-            super::ssr::go(locale, "/account/addresses");
-            Ok(())
-        }
-        .await,
-    )
+    super::ssr::answer(change_own_address(&lang, &id, Change::Delete).await)
 }
 
 #[server]
 pub async fn default_address(lang: String, id: String) -> Result<(), AppError> {
-    super::ssr::answer(
-        async {
-            let locale = crate::server::ssr::locale(&lang)?;
-            let (pool, _, account, _) = super::ssr::signed_in().await?;
-            let id = id
-                .parse()
-                .map_err(|_| AppError::NotFound("address".into()))?;
-            domain::addresses::make_default(&pool, account.id, id).await?;
-            super::ssr::go(locale, "/account/addresses");
-            Ok(())
-        }
-        .await,
-    )
+    super::ssr::answer(change_own_address(&lang, &id, Change::MakeDefault).await)
+}
+
+#[cfg(feature = "ssr")]
+enum Change {
+    Delete,
+    MakeDefault,
+}
+
+/// Deletes or promotes one of the signed-in account's addresses; any other id
+/// (another customer's, or no address at all) is not found.
+#[cfg(feature = "ssr")]
+async fn change_own_address(lang: &str, id: &str, change: Change) -> Result<(), AppError> {
+    let locale = crate::server::ssr::locale(lang)?;
+    let (pool, _, account, _) = super::ssr::signed_in().await?;
+    let id = id
+        .parse()
+        .map_err(|_| AppError::NotFound("address".into()))?;
+    match change {
+        Change::Delete => domain::addresses::delete(&pool, account.id, id).await?,
+        Change::MakeDefault => domain::addresses::make_default(&pool, account.id, id).await?,
+    }
+    super::ssr::go(locale, "/account/addresses");
+    Ok(())
 }
