@@ -22,11 +22,12 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::layout::Layout;
 use crate::i18n::Locale;
+use crate::pages::account::addresses::{AddressEditPage, AddressesPage};
 use crate::pages::account::admin::AccountsAdminPage;
 use crate::pages::account::auth::{
     ForgotPage, ResetPage, SecondFactorPage, SignInPage, SignUpPage, VerifyPage,
 };
-use crate::pages::account::overview::{AddressesPage, OverviewPage, ProfilePage};
+use crate::pages::account::overview::{OverviewPage, ProfilePage};
 use crate::pages::account::security::{RecoveryCodesPage, SecurityPage, TwoFactorPage};
 use crate::pages::home::HomePage;
 use crate::pages::listing::{CategoryPage, SearchPage};
@@ -96,6 +97,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/:lang/account/security/two-factor") view=TwoFactorPage ssr=SsrMode::Async />
                         <Route path=path!("/:lang/account/security/recovery-codes") view=RecoveryCodesPage ssr=SsrMode::Async />
                         <Route path=path!("/:lang/account/addresses") view=AddressesPage ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/account/addresses/:id") view=AddressEditPage ssr=SsrMode::Async />
                         <Route path=path!("/:lang/admin/accounts") view=AccountsAdminPage ssr=SsrMode::Async />
                     </Routes>
                 </Layout>

@@ -156,6 +156,15 @@ test("an address is added after fixing what the form points out", async ({ page 
   await expect(address).toHaveCount(1);
   await expect(address).toContainText("01310-100 São Paulo SP");
   await expect(address.getByTestId("default")).toHaveText("Default");
+
+  // Edited in place: the form comes filled in, and keeps the address's kind.
+  await address.getByRole("link", { name: "Edit address" }).click();
+  await expect(page.getByLabel("City")).toHaveValue("São Paulo");
+  await page.getByLabel("City").fill("Campinas");
+  await page.getByLabel("Postal code (CEP, ZIP…)").fill("13010-000");
+  await page.getByRole("button", { name: "Save address" }).click();
+  await expect(page.getByTestId("address")).toHaveCount(1);
+  await expect(page.getByTestId("address")).toContainText("13010-000 Campinas SP");
 });
 
 test("a form posted from another site is refused", async ({ request }) => {

@@ -324,6 +324,7 @@ async fn protected_server_functions_refuse_the_anonymous_the_wrong_role_and_othe
     ];
     let mut add_address = vec![
         lang,
+        ("id", ""),
         ("kind", "shipping"),
         ("name", "N"),
         ("line1", "L"),
@@ -337,7 +338,7 @@ async fn protected_server_functions_refuse_the_anonymous_the_wrong_role_and_othe
         ("phone", ""),
     ]);
     let mut protected = protected;
-    protected.push((fns::AddAddress::PATH, add_address));
+    protected.push((fns::SaveAddress::PATH, add_address));
     for (path, form) in &protected {
         let (response, body) = post(&app, path, form, &[]).await;
         assert_eq!(
@@ -375,6 +376,22 @@ async fn protected_server_functions_refuse_the_anonymous_the_wrong_role_and_othe
         .await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
     }
+    // Nor edit it: the edit is refused and the address unchanged.
+    let mut edit = protected.last().unwrap().1.clone();
+    edit[1] = ("id", &address);
+    let (response, _) = post(
+        &app,
+        fns::SaveAddress::PATH,
+        &edit,
+        &[("cookie", &bia_cookie)],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let city: String = sqlx::query_scalar("SELECT city FROM addresses")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(city, "Recife");
     let (response, _) = post(
         &app,
         fns::EndSession::PATH,

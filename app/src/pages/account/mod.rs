@@ -2,6 +2,7 @@
 //! own pages. Every form is a plain HTML form posted to a server function, so all of
 //! them work without JavaScript.
 
+pub mod addresses;
 pub mod admin;
 pub mod auth;
 pub mod overview;

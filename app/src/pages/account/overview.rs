@@ -3,16 +3,13 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
-use super::{AccountFrame, AccountNav, loaded, query};
+use super::{AccountFrame, AccountNav, query};
 use crate::components::form::{
     Field, FormAlert, LangField, Notice, Submit, error_text, returned_error,
 };
 use crate::error::AppError;
 use crate::i18n::{Locale, use_locale};
-use crate::server::account::{
-    AccountView, AddAddress, AddressBook, ChangeEmail, DefaultAddress, DeleteAddress, SignOut,
-    UpdateProfile, get_account, get_addresses,
-};
+use crate::server::account::{AccountView, ChangeEmail, SignOut, UpdateProfile, get_account};
 use crate::tr;
 
 /// What an account page shows when its data could not be loaded (the server has
@@ -148,104 +145,5 @@ fn ProfileForm(account: AccountView, error: Option<AppError>) -> impl IntoView {
             </label>
             <Submit label=tr!("account.save") />
         </form>
-    }
-}
-
-#[component]
-pub fn AddressesPage() -> impl IntoView {
-    let book = OnceResource::new(get_addresses(use_locale().slug().to_string()));
-    let error = returned_error::<AddAddress>();
-    let saved = query("saved").is_some();
-    view! {
-        <AccountFrame title=tr!("address.title")>
-            <AccountNav />
-            {saved.then(|| view! { <Notice text=tr!("account.saved") /> })}
-            {loaded(book, move |book| view! { <AddressBookView book error=error.clone() /> }.into_any())}
-        </AccountFrame>
-    }
-}
-
-#[component]
-fn AddressBookView(book: AddressBook, error: Option<AppError>) -> impl IntoView {
-    let select = "rounded-md border border-stone-300 bg-white px-3 py-2";
-    let empty = book.addresses.is_empty();
-    view! {
-        {empty.then(|| view! { <p class="text-stone-500">{tr!("address.none")}</p> })}
-        <ul class="grid gap-4 sm:grid-cols-2" data-testid="addresses">
-            {book.addresses.into_iter().map(|a| view! { <AddressCard address=a /> }).collect_view()}
-        </ul>
-        <h2 class="text-lg font-semibold">{tr!("address.add")}</h2>
-        <form method="post" action=AddAddress::url() class="flex flex-col gap-4" data-testid="address-form">
-            <LangField />
-            <FormAlert error=error.clone() fields=&["kind", "name", "line1", "line2", "city", "region", "postal_code", "country", "phone"] />
-            <label class="flex flex-col gap-1 text-sm font-medium">
-                {tr!("address.kind")}
-                <select name="kind" class=select>
-                    <option value="shipping">{tr!("address.shipping")}</option>
-                    <option value="billing">{tr!("address.billing")}</option>
-                </select>
-            </label>
-            <Field name="name" label=tr!("address.name") autocomplete="name" required=true maxlength=200 error=error.clone() />
-            <Field name="line1" label=tr!("address.line1") autocomplete="address-line1" required=true maxlength=200 error=error.clone() />
-            <Field name="line2" label=tr!("address.line2") autocomplete="address-line2" maxlength=200 error=error.clone() />
-            <Field name="city" label=tr!("address.city") autocomplete="address-level2" required=true maxlength=100 error=error.clone() />
-            <Field name="region" label=tr!("address.region") autocomplete="address-level1" maxlength=100 error=error.clone() />
-            <Field name="postal_code" label=tr!("address.postal_code") autocomplete="postal-code" maxlength=20 error=error.clone() />
-            <label class="flex flex-col gap-1 text-sm font-medium">
-                {tr!("address.country")}
-                <select name="country" class=select autocomplete="country">
-                    {book
-                        .countries
-                        .into_iter()
-                        .map(|(code, name)| view! { <option value=code>{name}</option> })
-                        .collect_view()}
-                </select>
-                <span class="text-sm text-red-700" data-testid="error-country">
-                    {error.as_ref().and_then(|e| e.for_field("country")).map(|m| crate::components::form::message_text(&m))}
-                </span>
-            </label>
-            <Field name="phone" label=tr!("address.phone") kind="tel" autocomplete="tel" maxlength=40 error=error.clone() />
-            <label class="flex items-center gap-2 text-sm">
-                <input type="checkbox" name="make_default" value="on" />
-                {tr!("address.use_as_default")}
-            </label>
-            <Submit label=tr!("address.save") />
-        </form>
-    }
-}
-
-#[component]
-fn AddressCard(address: crate::server::account::AddressView) -> impl IntoView {
-    let kind = if address.kind == "billing" {
-        tr!("address.billing")
-    } else {
-        tr!("address.shipping")
-    };
-    let id = address.id.clone();
-    view! {
-        <li class="rounded-md border border-stone-200 bg-white p-4 text-sm" data-testid="address">
-            <p class="font-semibold">
-                {kind}
-                {address.is_default.then(|| view! { " · " <span data-testid="default">{tr!("address.default")}</span> })}
-            </p>
-            {address.lines.into_iter().map(|line| view! { <p>{line}</p> }).collect_view()}
-            <div class="mt-2 flex gap-2">
-                {(!address.is_default).then(|| {
-                    let id = id.clone();
-                    view! {
-                        <form method="post" action=DefaultAddress::url()>
-                            <LangField />
-                            <input type="hidden" name="id" value=id />
-                            <button type="submit" class="underline">{tr!("address.make_default")}</button>
-                        </form>
-                    }
-                })}
-                <form method="post" action=DeleteAddress::url()>
-                    <LangField />
-                    <input type="hidden" name="id" value=id />
-                    <button type="submit" class="text-red-700 underline">{tr!("address.delete")}</button>
-                </form>
-            </div>
-        </li>
     }
 }

@@ -1,6 +1,6 @@
 //! The address book's server functions. Every one takes the owner from the session.
 
-// `add_address` has one argument per form field, because a plain form posts its fields
+// `save_address` has one argument per form field, because a plain form posts its fields
 // flat; the server-function macro copies them into functions this attribute must reach.
 #![allow(clippy::too_many_arguments)]
 
@@ -14,7 +14,22 @@ pub struct AddressView {
     pub id: String,
     pub kind: String,
     pub is_default: bool,
+    /// As printed on a label.
     pub lines: Vec<String>,
+    /// As stored, for the edit form.
+    pub fields: AddressFields,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddressFields {
+    pub name: String,
+    pub line1: String,
+    pub line2: String,
+    pub city: String,
+    pub region: String,
+    pub postal_code: String,
+    pub country: String,
+    pub phone: String,
 }
 
 /// The address book and the countries an address can be in (code, name).
@@ -37,20 +52,30 @@ pub async fn get_addresses(lang: String) -> Result<AddressBook, AppError> {
                     let country = domain::addresses::rules::country(&a.country)
                         .map_or(a.country.clone(), |c| c.name.to_string());
                     let lines = [
-                        a.name,
-                        a.line1,
-                        a.line2,
+                        a.name.clone(),
+                        a.line1.clone(),
+                        a.line2.clone(),
                         format!("{} {} {}", a.postal_code, a.city, a.region)
                             .trim()
                             .to_string(),
                         country,
-                        a.phone,
+                        a.phone.clone(),
                     ];
                     AddressView {
                         id: a.id.to_string(),
                         kind: format!("{:?}", a.kind).to_lowercase(),
                         is_default: a.is_default,
                         lines: lines.into_iter().filter(|l| !l.is_empty()).collect(),
+                        fields: AddressFields {
+                            name: a.name,
+                            line1: a.line1,
+                            line2: a.line2,
+                            city: a.city,
+                            region: a.region,
+                            postal_code: a.postal_code,
+                            country: a.country,
+                            phone: a.phone,
+                        },
                     }
                 })
                 .collect();
@@ -67,9 +92,11 @@ pub async fn get_addresses(lang: String) -> Result<AddressBook, AppError> {
     )
 }
 
+/// Adds an address (`id` empty) or changes one of the account's own (its kind stays).
 #[server]
-pub async fn add_address(
+pub async fn save_address(
     lang: String,
+    id: String,
     kind: String,
     name: String,
     line1: String,
@@ -97,7 +124,14 @@ pub async fn add_address(
                 phone,
                 make_default: make_default.is_some(),
             };
-            domain::addresses::add(&pool, account.id, &input).await?;
+            if id.is_empty() {
+                domain::addresses::add(&pool, account.id, &input).await?;
+            } else {
+                let id = id
+                    .parse()
+                    .map_err(|_| AppError::NotFound("address".into()))?;
+                domain::addresses::update(&pool, account.id, id, &input).await?;
+            }
             super::ssr::go(locale, "/account/addresses?saved=1");
             Ok(())
         }

@@ -1,0 +1,177 @@
+//! The address book: the list, a form to add one, and a page to edit one.
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+use super::overview::load_failed;
+use super::{AccountFrame, AccountNav, loaded, query};
+use crate::components::form::{
+    Field, FormAlert, LangField, Notice, Submit, message_text, returned_error,
+};
+use crate::error::AppError;
+use crate::i18n::use_locale;
+use crate::pages::param;
+use crate::server::account::{
+    AddressBook, AddressView, DefaultAddress, DeleteAddress, SaveAddress, get_addresses,
+};
+use crate::tr;
+
+const FIELDS: &[&str] = &[
+    "kind",
+    "name",
+    "line1",
+    "line2",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "phone",
+];
+
+#[component]
+pub fn AddressesPage() -> impl IntoView {
+    let book = OnceResource::new(get_addresses(use_locale().slug().to_string()));
+    let error = returned_error::<SaveAddress>();
+    let saved = query("saved").is_some();
+    view! {
+        <AccountFrame title=tr!("address.title")>
+            <AccountNav />
+            {saved.then(|| view! { <Notice text=tr!("account.saved") /> })}
+            {loaded(book, move |book: AddressBook| {
+                let empty = book.addresses.is_empty();
+                view! {
+                    {empty.then(|| view! { <p class="text-stone-500">{tr!("address.none")}</p> })}
+                    <ul class="grid gap-4 sm:grid-cols-2" data-testid="addresses">
+                        {book.addresses.into_iter().map(|a| view! { <AddressCard address=a /> }).collect_view()}
+                    </ul>
+                    <h2 class="text-lg font-semibold">{tr!("address.add")}</h2>
+                    <AddressForm countries=book.countries editing=None error=error.clone() />
+                }
+                    .into_any()
+            })}
+        </AccountFrame>
+    }
+}
+
+/// Editing one of the account's addresses; another customer's id is not found (the
+/// list only ever holds the account's own).
+#[component]
+pub fn AddressEditPage() -> impl IntoView {
+    let book = OnceResource::new(get_addresses(use_locale().slug().to_string()));
+    let error = returned_error::<SaveAddress>();
+    let id = param("id");
+    view! {
+        <AccountFrame title=tr!("address.edit")>
+            <AccountNav />
+            {loaded(book, move |book: AddressBook| {
+                let wanted = id.get_untracked();
+                match book.addresses.into_iter().find(|a| a.id == wanted) {
+                    Some(address) => view! {
+                        <AddressForm countries=book.countries editing=Some(address) error=error.clone() />
+                    }
+                        .into_any(),
+                    None => load_failed(AppError::NotFound("address".into())),
+                }
+            })}
+        </AccountFrame>
+    }
+}
+
+#[component]
+fn AddressForm(
+    countries: Vec<(String, String)>,
+    editing: Option<AddressView>,
+    error: Option<AppError>,
+) -> impl IntoView {
+    let select = "rounded-md border border-stone-300 bg-white px-3 py-2";
+    let id = editing.as_ref().map(|a| a.id.clone()).unwrap_or_default();
+    let kind = editing.as_ref().map(|a| a.kind.clone());
+    let values = editing.map(|a| a.fields).unwrap_or_default();
+    let country = values.country.clone();
+    view! {
+        <form method="post" action=SaveAddress::url() class="flex flex-col gap-4" data-testid="address-form">
+            <LangField />
+            <input type="hidden" name="id" value=id />
+            <FormAlert error=error.clone() fields=FIELDS />
+            {match kind {
+                // An address keeps its kind; the field only says which it is.
+                Some(kind) => view! { <input type="hidden" name="kind" value=kind /> }.into_any(),
+                None => view! {
+                    <label class="flex flex-col gap-1 text-sm font-medium">
+                        {tr!("address.kind")}
+                        <select name="kind" class=select>
+                            <option value="shipping">{tr!("address.shipping")}</option>
+                            <option value="billing">{tr!("address.billing")}</option>
+                        </select>
+                    </label>
+                }
+                    .into_any(),
+            }}
+            <Field name="name" label=tr!("address.name") autocomplete="name" required=true maxlength=200 value=values.name.clone() error=error.clone() />
+            <Field name="line1" label=tr!("address.line1") autocomplete="address-line1" required=true maxlength=200 value=values.line1.clone() error=error.clone() />
+            <Field name="line2" label=tr!("address.line2") autocomplete="address-line2" maxlength=200 value=values.line2.clone() error=error.clone() />
+            <Field name="city" label=tr!("address.city") autocomplete="address-level2" required=true maxlength=100 value=values.city.clone() error=error.clone() />
+            <Field name="region" label=tr!("address.region") autocomplete="address-level1" maxlength=100 value=values.region.clone() error=error.clone() />
+            <Field name="postal_code" label=tr!("address.postal_code") autocomplete="postal-code" maxlength=20 value=values.postal_code.clone() error=error.clone() />
+            <label class="flex flex-col gap-1 text-sm font-medium">
+                {tr!("address.country")}
+                <select name="country" class=select autocomplete="country">
+                    {countries
+                        .into_iter()
+                        .map(|(code, name)| {
+                            let selected = code == country;
+                            view! { <option value=code selected=selected>{name}</option> }
+                        })
+                        .collect_view()}
+                </select>
+                <span class="text-sm text-red-700" data-testid="error-country">
+                    {error.as_ref().and_then(|e| e.for_field("country")).map(|m| message_text(&m))}
+                </span>
+            </label>
+            <Field name="phone" label=tr!("address.phone") kind="tel" autocomplete="tel" maxlength=40 value=values.phone.clone() error=error.clone() />
+            <label class="flex items-center gap-2 text-sm">
+                <input type="checkbox" name="make_default" value="on" />
+                {tr!("address.use_as_default")}
+            </label>
+            <Submit label=tr!("address.save") />
+        </form>
+    }
+}
+
+#[component]
+fn AddressCard(address: AddressView) -> impl IntoView {
+    let locale = use_locale();
+    let kind = if address.kind == "billing" {
+        tr!("address.billing")
+    } else {
+        tr!("address.shipping")
+    };
+    let id = address.id.clone();
+    view! {
+        <li class="rounded-md border border-stone-200 bg-white p-4 text-sm" data-testid="address">
+            <p class="font-semibold">
+                {kind}
+                {address.is_default.then(|| view! { " · " <span data-testid="default">{tr!("address.default")}</span> })}
+            </p>
+            {address.lines.into_iter().map(|line| view! { <p>{line}</p> }).collect_view()}
+            <div class="mt-2 flex gap-3">
+                <a href=locale.path(&format!("/account/addresses/{id}")) class="underline">{tr!("address.edit")}</a>
+                {(!address.is_default).then(|| {
+                    let id = id.clone();
+                    view! {
+                        <form method="post" action=DefaultAddress::url()>
+                            <LangField />
+                            <input type="hidden" name="id" value=id />
+                            <button type="submit" class="underline">{tr!("address.make_default")}</button>
+                        </form>
+                    }
+                })}
+                <form method="post" action=DeleteAddress::url()>
+                    <LangField />
+                    <input type="hidden" name="id" value=id />
+                    <button type="submit" class="text-red-700 underline">{tr!("address.delete")}</button>
+                </form>
+            </div>
+        </li>
+    }
+}
