@@ -516,18 +516,37 @@ async fn sign_ins_end_when_idle_too_long_or_too_old_and_sooner_for_staff() {
     };
     let idle = logins::open(&pool, id, &client("1.1.1.1")).await.unwrap();
     age(idle, "last_seen_at", 11).await;
-    assert!(logins::current(&pool, idle).await.unwrap().is_some(), "11 h idle is fine");
+    assert!(
+        logins::current(&pool, idle).await.unwrap().is_some(),
+        "11 h idle is fine"
+    );
     age(idle, "last_seen_at", 13).await;
-    assert!(logins::current(&pool, idle).await.unwrap().is_none(), "13 h idle has ended");
+    assert!(
+        logins::current(&pool, idle).await.unwrap().is_none(),
+        "13 h idle has ended"
+    );
 
     let old = logins::open(&pool, id, &client("1.1.1.1")).await.unwrap();
     age(old, "created_at", 29 * 24).await;
-    assert!(logins::current(&pool, old).await.unwrap().is_some(), "a busy 29-day sign-in lasts");
+    assert!(
+        logins::current(&pool, old).await.unwrap().is_some(),
+        "a busy 29-day sign-in lasts"
+    );
     age(old, "created_at", 31 * 24).await;
-    assert!(logins::current(&pool, old).await.unwrap().is_none(), "30 days is the most");
+    assert!(
+        logins::current(&pool, old).await.unwrap().is_none(),
+        "30 days is the most"
+    );
 
-    let (admin, _) = accounts::admin::create_admin(&pool, "root@example.com", None).await.unwrap();
-    let staff = logins::open(&pool, admin, &client("1.1.1.1")).await.unwrap();
+    let (admin, _) = accounts::admin::create_admin(&pool, "root@example.com", None)
+        .await
+        .unwrap();
+    let staff = logins::open(&pool, admin, &client("1.1.1.1"))
+        .await
+        .unwrap();
     age(staff, "created_at", 13).await;
-    assert!(logins::current(&pool, staff).await.unwrap().is_none(), "staff: 12 hours at most");
+    assert!(
+        logins::current(&pool, staff).await.unwrap().is_none(),
+        "staff: 12 hours at most"
+    );
 }

@@ -2,6 +2,8 @@
 // HTML form, so both runs take the same steps.
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { linkFromMail, totp } from "./mail";
 
 const PASSWORD = "purple elephant dances quietly";
@@ -177,4 +179,22 @@ test("a form posted from another site is refused", async ({ request }) => {
   });
   expect(response.status()).toBe(403);
   expect(await response.text()).toContain("sent from another site");
+});
+
+test("the demo admin from the start-up line sees the accounts; a customer is refused them", async ({ page }, info) => {
+  // The run command prints this password; it is also kept in the data folder.
+  const password = readFileSync(join(process.env.E2E_DATA_DIR!, "demo-admin.txt"), "utf8").trim();
+  await signIn(page, "admin@vitrine.example", password);
+  await expect(page).toHaveURL(/\/en\/account$/);
+  await page.getByTestId("staff-link").click();
+  await expect(page.getByTestId("accounts")).toContainText("admin@vitrine.example");
+  await expect(page.getByTestId("staff-two-factor")).toBeVisible();
+  await page.goto("/en/account");
+  await page.getByTestId("sign-out").click();
+
+  await registerAndSignIn(page, uniqueEmail(info.project.name, "cust"));
+  await expect(page.getByTestId("staff-link")).toHaveCount(0);
+  await page.goto("/en/admin/accounts");
+  await expect(page.getByTestId("form-error")).toContainText("You are not allowed to do this.");
+  await expect(page.getByTestId("accounts")).toHaveCount(0);
 });

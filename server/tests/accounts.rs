@@ -338,6 +338,7 @@ async fn protected_server_functions_refuse_the_anonymous_the_wrong_role_and_othe
         ("phone", ""),
     ]);
     let mut protected = protected;
+    protected.push((fns::SetStaffTwoFactor::PATH, vec![lang, ("required", "on")]));
     protected.push((fns::SaveAddress::PATH, add_address));
     for (path, form) in &protected {
         let (response, body) = post(&app, path, form, &[]).await;
@@ -355,7 +356,11 @@ async fn protected_server_functions_refuse_the_anonymous_the_wrong_role_and_othe
         );
     }
     // A customer is not staff.
-    for path in [fns::ListAccounts::PATH, fns::SetAccountRole::PATH] {
+    for path in [
+        fns::ListAccounts::PATH,
+        fns::SetAccountRole::PATH,
+        fns::SetStaffTwoFactor::PATH,
+    ] {
         let form = protected
             .iter()
             .find(|(p, _)| *p == path)

@@ -9,7 +9,7 @@ use crate::i18n::use_locale;
 use crate::tr;
 
 #[cfg(feature = "ssr")]
-fn set_status(status: u16) {
+pub(crate) fn set_status(status: u16) {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>()
         && let Ok(status) = axum::http::StatusCode::from_u16(status)
     {

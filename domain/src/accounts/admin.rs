@@ -103,3 +103,29 @@ pub async fn set_role(
     tx.commit().await?;
     Ok(())
 }
+
+/// Whether staff and admins must sign in with two factors.
+pub async fn staff_two_factor(pool: &PgPool) -> DomainResult<bool> {
+    Ok(
+        sqlx::query_scalar!("SELECT staff_two_factor FROM shop_settings")
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
+/// Requires (or stops requiring) two factors for staff (admins only). Staff without
+/// them keep their account pages but are refused staff work until they turn them on.
+pub async fn require_staff_two_factor(
+    pool: &PgPool,
+    actor: &Account,
+    required: bool,
+) -> DomainResult<()> {
+    require(pool, actor, Role::Admin).await?;
+    sqlx::query!(
+        "UPDATE shop_settings SET staff_two_factor = $1, updated_at = now()",
+        required
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}

@@ -77,10 +77,7 @@ pub async fn require(pool: &PgPool, account: &Account, role: Role) -> DomainResu
         return Err(DomainError::Forbidden);
     }
     if account.role >= Role::Staff && !account.two_factor {
-        let required = sqlx::query_scalar!("SELECT staff_two_factor FROM shop_settings")
-            .fetch_one(pool)
-            .await?;
-        if required {
+        if admin::staff_two_factor(pool).await? {
             return Err(DomainError::Validation {
                 field: "two_factor",
                 message: "account.errors.staff_two_factor".into(),

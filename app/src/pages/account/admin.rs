@@ -8,7 +8,7 @@ use super::AccountFrame;
 use super::overview::load_failed;
 use crate::components::form::{FormAlert, LangField, returned_error};
 use crate::i18n::use_locale;
-use crate::server::account::{SetAccountRole, list_accounts};
+use crate::server::account::{AccountList, SetAccountRole, SetStaffTwoFactor, list_accounts};
 use crate::tr;
 
 #[component]
@@ -20,11 +20,22 @@ pub fn AccountsAdminPage() -> impl IntoView {
             <FormAlert error fields=&[] />
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let rows = match rows.await {
-                        Ok(rows) => rows,
+                    let list: AccountList = match rows.await {
+                        Ok(list) => list,
                         Err(error) => return load_failed(error),
                     };
+                    let rows = list.rows;
                     view! {
+                        {list.is_admin.then(|| view! {
+                            <form method="post" action=SetStaffTwoFactor::url() class="flex items-center gap-2 text-sm" data-testid="staff-two-factor">
+                                <LangField />
+                                <label class="flex items-center gap-2">
+                                    <input type="checkbox" name="required" value="on" checked=list.staff_two_factor />
+                                    {tr!("account.staff_two_factor")}
+                                </label>
+                                <button type="submit" class="underline">{tr!("account.save")}</button>
+                            </form>
+                        })}
                         <table class="w-full text-left text-sm" data-testid="accounts">
                             <thead>
                                 <tr>

@@ -16,6 +16,11 @@ use crate::tr;
 /// already sent the signed-out to the sign-in page).
 pub fn load_failed(error: AppError) -> AnyView {
     let locale = use_locale();
+    // The signed-out were redirected (a 302 that must stay); others get the error's status.
+    #[cfg(feature = "ssr")]
+    if error != AppError::Unauthorized {
+        crate::pages::not_found::set_status(error.status());
+    }
     view! {
         <p role="alert" data-testid="form-error">
             {error_text(&error)} " "

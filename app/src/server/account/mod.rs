@@ -428,15 +428,24 @@ pub async fn delete_account(lang: String, password: String) -> Result<(), AppErr
     )
 }
 
+/// The staff list: the newest accounts, and the shop's sign-in rule for staff.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountList {
+    pub rows: Vec<AccountRow>,
+    pub staff_two_factor: bool,
+    /// Whether the one asking may change roles and rules.
+    pub is_admin: bool,
+}
+
 /// The newest accounts, for staff.
 #[server]
-pub async fn list_accounts(lang: String) -> Result<Vec<AccountRow>, AppError> {
+pub async fn list_accounts(lang: String) -> Result<AccountList, AppError> {
     ssr::answer(
         async {
             crate::server::ssr::locale(&lang)?;
             let (pool, account) = ssr::with_role(domain::accounts::Role::Staff).await?;
             let rows = domain::accounts::admin::list(&pool, &account, 100).await?;
-            Ok(rows
+            let rows = rows
                 .into_iter()
                 .map(|r| AccountRow {
                     id: r.id.to_string(),
@@ -445,7 +454,12 @@ pub async fn list_accounts(lang: String) -> Result<Vec<AccountRow>, AppError> {
                     role: r.role.as_str().into(),
                     email_verified: r.email_verified,
                 })
-                .collect())
+                .collect();
+            Ok(AccountList {
+                rows,
+                staff_two_factor: domain::accounts::admin::staff_two_factor(&pool).await?,
+                is_admin: account.role == domain::accounts::Role::Admin,
+            })
         }
         .await,
     )
@@ -467,6 +481,22 @@ pub async fn set_account_role(lang: String, id: String, role: String) -> Result<
                     message: "account.errors.forbidden".into(),
                 })?;
             domain::accounts::admin::set_role(&pool, &account, id, role).await?;
+            ssr::go(locale, "/admin/accounts");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Requires two-factor sign-in for staff, or stops requiring it (admins only).
+#[server]
+pub async fn set_staff_two_factor(lang: String, required: Option<String>) -> Result<(), AppError> {
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let (pool, account) = ssr::with_role(domain::accounts::Role::Admin).await?;
+            domain::accounts::admin::require_staff_two_factor(&pool, &account, required.is_some())
+                .await?;
             ssr::go(locale, "/admin/accounts");
             Ok(())
         }
