@@ -38,6 +38,9 @@ SECONDS=0
 target/release/vitrine seed --products "$products"
 echo "seeded in ${SECONDS} s"
 
+# An account to sign in as (with a confirmed address).
+target/release/vitrine create-admin --email bench@vitrine.example --password 'bench harbor lantern sky' >/dev/null
+
 target/release/vitrine &
 server=$!
 for _ in $(seq 1 600); do
@@ -75,6 +78,15 @@ for entry in "${pages[@]}"; do
   ) || true
   printf '%-14s %8s %8s %8s %8s %7s\n' "$name" "$rps" "$p50" "$p95" "$p99" "$errors"
 done
+
+echo
+echo "## Signing in: 8 connections, ${seconds}s (argon2id is the cost, by design)"
+sign_in=$(curl -s "http://127.0.0.1:$port/en/account/sign-in" | grep -o 'action="/api/sign_in[0-9]*"' | cut -d'"' -f2)
+printf '%-14s %8s %8s %8s %8s %7s\n' action 'req/s' 'p50 ms' 'p95 ms' 'p99 ms' errors
+read -r _ rps p50 p95 p99 errors < <(
+  wrk -t2 -c8 -d"${seconds}s" --timeout 60s -s scripts/bench-sign-in.lua "http://127.0.0.1:$port$sign_in" | grep '^RESULT'
+) || true
+printf '%-14s %8s %8s %8s %8s %7s\n' "sign in" "$rps" "$p50" "$p95" "$p99" "$errors"
 
 echo
 echo "## What the browser downloads (release build)"

@@ -4,20 +4,26 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
+use leptos::server_fn::error::ServerFnUrlError;
+use leptos_router::hooks::use_query_map;
 
 use crate::error::AppError;
 use crate::i18n::translate;
 use crate::tr;
 
-/// The error the last post of server function `S` came back with, if any.
+/// The error the last post of server function `S` came back with, if any: Leptos sends
+/// a failed plain-form post back to its page with `__path` and `__err` in the address.
+/// Read from there directly (not through a `ServerAction`), so the browser bundle does not
+/// carry a client for server functions that only plain forms ever call.
 pub fn returned_error<S>() -> Option<AppError>
 where
-    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Send + Sync + 'static,
+    S: ServerFn<Error = AppError>,
 {
-    ServerAction::<S>::new()
-        .value()
-        .with_untracked(|value| value.as_ref().and_then(|r| r.as_ref().err().cloned()))
+    use_query_map().with_untracked(|query| {
+        let path = query.get("__path")?;
+        let error = query.get("__err")?;
+        (path == S::PATH).then(|| ServerFnUrlError::<AppError>::decode_err(&error))
+    })
 }
 
 /// A message key from the server (`account.errors.email`) in the page's language; any
