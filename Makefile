@@ -22,13 +22,13 @@ setup:
 	@scripts/bootstrap.sh
 
 build: setup
-	cargo leptos build
+	cargo leptos build --split
 
 release: setup
-	cargo leptos build --release
+	cargo leptos build --release --split
 
 watch: setup
-	cargo leptos watch
+	cargo leptos watch --split
 
 bench: setup
 	scripts/bench.sh

@@ -21,7 +21,7 @@ if [ ${#need[@]} -gt 0 ]; then
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}"
 fi
 
-cargo leptos build --release
+cargo leptos build --release --split
 
 data=$(mktemp -d /tmp/vitrine-bench.XXXXXX)
 chmod 755 "$data"
@@ -91,10 +91,17 @@ printf '%-14s %8s %8s %8s %8s %7s\n' "sign in" "$rps" "$p50" "$p95" "$p99" "$err
 echo
 echo "## What the browser downloads (release build)"
 printf '%-6s %10s %10s %10s\n' file raw gzip brotli
-for file in target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css; do
-  ext=${file##*.}
-  raw=$(stat -c %s "$file")
-  gz=$(gzip -9c "$file" | wc -c)
-  br=$(brotli -q 11 -c "$file" | wc -c)
-  printf '%-6s %10s %10s %10s\n' "$ext" "$raw" "$gz" "$br"
-done
+# Every page loads the main bundle; the account pages' code is split into chunks that
+# load only when such a page is opened (counted together on the last line).
+size() { # label, files...
+  local label=$1; shift
+  local raw gz br
+  raw=$(cat "$@" | wc -c); gz=$(cat "$@" | gzip -9c | wc -c); br=$(cat "$@" | brotli -q 11 -c | wc -c)
+  printf '%-14s %10s %10s %10s\n' "$label" "$raw" "$gz" "$br"
+}
+printf '%-14s %10s %10s %10s\n' file raw gzip brotli
+size wasm target/site/pkg/vitrine.*.wasm
+size js target/site/pkg/vitrine.*.js
+size css target/site/pkg/vitrine.*.css
+chunks=(target/site/pkg/chunk_*.wasm)
+[ -e "${chunks[0]}" ] && size "lazy chunks" "${chunks[@]}" target/site/pkg/__wasm_split.*.js

@@ -17,18 +17,13 @@ pub mod url;
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};
+use leptos_router::Lazy;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::components::layout::Layout;
 use crate::i18n::Locale;
-use crate::pages::account::addresses::{AddressEditPage, AddressesPage};
-use crate::pages::account::admin::AccountsAdminPage;
-use crate::pages::account::auth::{
-    ForgotPage, ResetPage, SecondFactorPage, SignInPage, SignUpPage, VerifyPage,
-};
-use crate::pages::account::overview::{OverviewPage, ProfilePage};
-use crate::pages::account::security::{RecoveryCodesPage, SecurityPage, TwoFactorPage};
+use crate::pages::account::routes::*;
 use crate::pages::home::HomePage;
 use crate::pages::listing::{CategoryPage, SearchPage};
 use crate::pages::not_found::NotFound;
@@ -85,20 +80,20 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/:lang/c/:slug") view=CategoryPage ssr=SsrMode::Async />
                         <Route path=path!("/:lang/p/:slug") view=ProductPage ssr=SsrMode::Async />
                         <Route path=path!("/:lang/search") view=SearchPage ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/account") view=OverviewPage ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/account/sign-up") view=SignUpPage ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/account/sign-in") view=SignInPage ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/account/sign-in/code") view=SecondFactorPage ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/account/forgot") view=ForgotPage ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/account/reset") view=ResetPage ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/account/verify") view=VerifyPage ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/account/profile") view=ProfilePage ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/account/security") view=SecurityPage ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/account/security/two-factor") view=TwoFactorPage ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/account/security/recovery-codes") view=RecoveryCodesPage ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/account/addresses") view=AddressesPage ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/account/addresses/:id") view=AddressEditPage ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/admin/accounts") view=AccountsAdminPage ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/account") view={Lazy::<OverviewRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/account/sign-up") view={Lazy::<SignUpRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/account/sign-in") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/account/sign-in/code") view={Lazy::<SecondFactorRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/account/forgot") view={Lazy::<ForgotRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/account/reset") view={Lazy::<ResetRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/account/verify") view={Lazy::<VerifyRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/account/profile") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/account/security") view={Lazy::<SecurityRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/account/security/two-factor") view={Lazy::<TwoFactorRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/account/security/recovery-codes") view={Lazy::<RecoveryCodesRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/account/addresses") view={Lazy::<AddressesRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/account/addresses/:id") view={Lazy::<AddressEditRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/admin/accounts") view={Lazy::<AccountsAdminRoute>::new()} ssr=SsrMode::Async />
                     </Routes>
                 </Layout>
             </Localized>

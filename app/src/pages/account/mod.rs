@@ -75,3 +75,46 @@ where
         </Suspense>
     }
 }
+
+/// Account pages are routes whose code the browser loads only when one is opened
+/// (`cargo leptos build --split`): most shoppers never visit them, and the storefront's
+/// bundle stays small. Each page is a unit struct whose view is split off.
+macro_rules! lazy_pages {
+    ($($route:ident => $page:path),+ $(,)?) => {
+        $(
+            pub struct $route;
+
+            #[leptos_router::lazy_route]
+            impl leptos_router::LazyRoute for $route {
+                fn data() -> Self {
+                    $route
+                }
+
+                fn view(_this: Self) -> AnyView {
+                    view! { <$page /> }.into_any()
+                }
+            }
+        )+
+    };
+}
+
+pub mod routes {
+    use leptos::prelude::*;
+
+    lazy_pages! {
+        SignUpRoute => super::auth::SignUpPage,
+        SignInRoute => super::auth::SignInPage,
+        SecondFactorRoute => super::auth::SecondFactorPage,
+        ForgotRoute => super::auth::ForgotPage,
+        ResetRoute => super::auth::ResetPage,
+        VerifyRoute => super::auth::VerifyPage,
+        OverviewRoute => super::overview::OverviewPage,
+        ProfileRoute => super::overview::ProfilePage,
+        SecurityRoute => super::security::SecurityPage,
+        TwoFactorRoute => super::security::TwoFactorPage,
+        RecoveryCodesRoute => super::security::RecoveryCodesPage,
+        AddressesRoute => super::addresses::AddressesPage,
+        AddressEditRoute => super::addresses::AddressEditPage,
+        AccountsAdminRoute => super::admin::AccountsAdminPage,
+    }
+}
