@@ -119,6 +119,15 @@ mod tests {
                 "sort.price-asc",
                 "product.only_left",
                 "error.body",
+                "account.sign_in",
+                "account.check_email_body",
+                "account.two_factor_scan",
+                "account.staff_two_factor",
+                "account.errors.password_weak",
+                "account.errors.too_many",
+                "account.errors.cross_site",
+                "address.errors.cep",
+                "address.errors.zip",
             ] {
                 let text = rust_i18n::t!(key, locale = locale.tag());
                 assert_ne!(text, key, "{key} is missing in {}", locale.tag());

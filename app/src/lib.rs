@@ -4,7 +4,7 @@
 
 #![recursion_limit = "256"]
 
-rust_i18n::i18n!("../locales", fallback = "en");
+rust_i18n::i18n!("../locales/ui", fallback = "en");
 
 pub mod components;
 pub mod error;

@@ -16,7 +16,8 @@ pub mod mail;
 pub mod money;
 pub mod shop;
 
-// E-mails are written in the recipient's language from the same files as the UI.
-rust_i18n::i18n!("../locales", fallback = "en");
+// E-mails are written in the recipient's language from `locales/mail` (the UI's strings,
+// in `locales/ui`, stay out of the server-only crate and the mail text out of the wasm).
+rust_i18n::i18n!("../locales/mail", fallback = "en");
 
 pub use error::{DomainError, DomainResult};

@@ -52,6 +52,9 @@ fn Header(
     // The menu button only works once the page has hydrated; without JavaScript the
     // categories are reachable from the home page instead.
     let (menu_open, set_menu_open) = signal(false);
+    // Read here, while the router is certainly in reach: the currency form renders later,
+    // when the shop's data arrives, possibly after the request has gone.
+    let back = here();
     view! {
         <header class="border-b border-stone-200 bg-white">
             <div class="mx-auto flex max-w-6xl flex-wrap items-center gap-4 px-4 py-4">
@@ -83,9 +86,12 @@ fn Header(
                     </Suspense>
                     <LanguageLinks />
                     <Suspense fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            shop.await.ok().map(|info| view! { <CurrencyForm info /> })
-                        })}
+                        {move || {
+                            let back = back.clone();
+                            Suspend::new(async move {
+                                shop.await.ok().map(|info| view! { <CurrencyForm info back /> })
+                            })
+                        }}
                     </Suspense>
                     <button
                         type="button"
@@ -176,10 +182,10 @@ fn LanguageLinks() -> impl IntoView {
 
 /// Picks the currency prices are shown in; the server keeps the choice in a cookie.
 #[component]
-fn CurrencyForm(info: ShopInfo) -> impl IntoView {
+fn CurrencyForm(info: ShopInfo, back: String) -> impl IntoView {
     view! {
         <form method="get" action="/currency" class="flex items-center gap-1 text-sm">
-            <input type="hidden" name="back" value=here() />
+            <input type="hidden" name="back" value=back />
             <label>
                 <span class="sr-only">{tr!("layout.currency")}</span>
                 <select

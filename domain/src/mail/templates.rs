@@ -143,6 +143,33 @@ mod tests {
     }
 
     #[test]
+    fn every_language_has_every_mail() {
+        for locale in crate::locale::SUPPORTED {
+            for mail in [
+                verify_email(locale, &links(), "a@example.com", "t"),
+                already_registered(locale, &links(), "a@example.com"),
+                reset_password(locale, &links(), "a@example.com", "t"),
+                email_change_requested(locale, &links(), "a@example.com"),
+            ] {
+                // A missing string shows as its key, e.g. `mail.verify.subject`.
+                for part in [&mail.subject, &mail.text] {
+                    let missing = [
+                        "mail.verify",
+                        "mail.exists",
+                        "mail.reset",
+                        "mail.email_change",
+                        "mail.ignore",
+                    ];
+                    assert!(
+                        !missing.iter().any(|key| part.contains(key)),
+                        "{locale}: {part}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn an_unknown_language_falls_back_to_english() {
         let mail = reset_password("xx", &links(), "ana@example.com", "t");
         assert_eq!(mail.locale, "en");
