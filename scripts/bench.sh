@@ -90,7 +90,6 @@ printf '%-14s %8s %8s %8s %8s %7s\n' "sign in" "$rps" "$p50" "$p95" "$p99" "$err
 
 echo
 echo "## What the browser downloads (release build)"
-printf '%-6s %10s %10s %10s\n' file raw gzip brotli
 # Every page loads the main bundle; the account pages' code is split into chunks that
 # load only when such a page is opened (counted together on the last line).
 size() { # label, files...
