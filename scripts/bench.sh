@@ -100,7 +100,11 @@ size() { # label, files...
 }
 printf '%-14s %10s %10s %10s\n' file raw gzip brotli
 size wasm target/site/pkg/vitrine.*.wasm
-size js target/site/pkg/vitrine.*.js
+# The split loader (__wasm_split.js) is imported by the main script on every page.
+size js target/site/pkg/vitrine.*.js target/site/pkg/__wasm_split.*.js
 size css target/site/pkg/vitrine.*.css
-chunks=(target/site/pkg/chunk_*.wasm)
-[ -e "${chunks[0]}" ] && size "lazy chunks" "${chunks[@]}" target/site/pkg/__wasm_split.*.js
+chunks=()
+for file in target/site/pkg/*.wasm; do
+  case $(basename "$file") in vitrine.*) ;; *) chunks+=("$file") ;; esac
+done
+if [ ${#chunks[@]} -gt 0 ]; then size "lazy chunks" "${chunks[@]}"; fi
