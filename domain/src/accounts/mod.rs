@@ -76,13 +76,11 @@ pub async fn require(pool: &PgPool, account: &Account, role: Role) -> DomainResu
     if account.role < role {
         return Err(DomainError::Forbidden);
     }
-    if account.role >= Role::Staff && !account.two_factor {
-        if admin::staff_two_factor(pool).await? {
-            return Err(DomainError::Validation {
-                field: "two_factor",
-                message: "account.errors.staff_two_factor".into(),
-            });
-        }
+    if account.role >= Role::Staff && !account.two_factor && admin::staff_two_factor(pool).await? {
+        return Err(DomainError::Validation {
+            field: "two_factor",
+            message: "account.errors.staff_two_factor".into(),
+        });
     }
     Ok(())
 }
