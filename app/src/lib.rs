@@ -23,7 +23,7 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::layout::Layout;
 use crate::i18n::Locale;
-use crate::pages::account::routes::*;
+use crate::pages::account::AccountArea;
 use crate::pages::home::HomePage;
 use crate::pages::listing::{CategoryPage, SearchPage};
 use crate::pages::not_found::NotFound;
@@ -80,20 +80,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/:lang/c/:slug") view=CategoryPage ssr=SsrMode::Async />
                         <Route path=path!("/:lang/p/:slug") view=ProductPage ssr=SsrMode::Async />
                         <Route path=path!("/:lang/search") view=SearchPage ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/account") view={Lazy::<OverviewRoute>::new()} ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/account/sign-up") view={Lazy::<SignUpRoute>::new()} ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/account/sign-in") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/account/sign-in/code") view={Lazy::<SecondFactorRoute>::new()} ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/account/forgot") view={Lazy::<ForgotRoute>::new()} ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/account/reset") view={Lazy::<ResetRoute>::new()} ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/account/verify") view={Lazy::<VerifyRoute>::new()} ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/account/profile") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/account/security") view={Lazy::<SecurityRoute>::new()} ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/account/security/two-factor") view={Lazy::<TwoFactorRoute>::new()} ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/account/security/recovery-codes") view={Lazy::<RecoveryCodesRoute>::new()} ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/account/addresses") view={Lazy::<AddressesRoute>::new()} ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/account/addresses/:id") view={Lazy::<AddressEditRoute>::new()} ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/admin/accounts") view={Lazy::<AccountsAdminRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/account") view={Lazy::<AccountArea>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/account/*rest") view={Lazy::<AccountArea>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/admin/accounts") view={Lazy::<AccountArea>::new()} ssr=SsrMode::Async />
                     </Routes>
                 </Layout>
             </Localized>

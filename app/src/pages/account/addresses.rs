@@ -10,7 +10,6 @@ use crate::components::form::{
 };
 use crate::error::AppError;
 use crate::i18n::use_locale;
-use crate::pages::param;
 use crate::server::account::{
     AddressBook, AddressView, DefaultAddress, DeleteAddress, SaveAddress, get_addresses,
 };
@@ -56,16 +55,14 @@ pub fn AddressesPage() -> impl IntoView {
 /// Editing one of the account's addresses; another customer's id is not found (the
 /// list only ever holds the account's own).
 #[component]
-pub fn AddressEditPage() -> impl IntoView {
+pub fn AddressEditPage(id: String) -> impl IntoView {
     let book = OnceResource::new(get_addresses(use_locale().slug().to_string()));
     let error = returned_error::<SaveAddress>();
-    let id = param("id");
     view! {
         <AccountFrame title=tr!("address.edit")>
             <AccountNav />
             {loaded(book, move |book: AddressBook| {
-                let wanted = id.get_untracked();
-                match book.addresses.into_iter().find(|a| a.id == wanted) {
+                match book.addresses.into_iter().find(|a| a.id == id) {
                     Some(address) => view! {
                         <AddressForm countries=book.countries editing=Some(address) error=error.clone() />
                     }

@@ -76,45 +76,49 @@ where
     }
 }
 
-/// Account pages are routes whose code the browser loads only when one is opened
-/// (`cargo leptos build --split`): most shoppers never visit them, and the storefront's
-/// bundle stays small. Each page is a unit struct whose view is split off.
-macro_rules! lazy_pages {
-    ($($route:ident => $page:path),+ $(,)?) => {
-        $(
-            pub struct $route;
+/// The account area (and the staff pages next to it) is one route whose code the browser
+/// loads only when one of its pages opens (`cargo leptos build --split`): most shoppers
+/// never visit it, so the storefront's bundle stays small. One lazy route rather than one
+/// per page, because each lazy route adds its own loader to the main bundle.
+pub struct AccountArea;
 
-            #[leptos_router::lazy_route]
-            impl leptos_router::LazyRoute for $route {
-                fn data() -> Self {
-                    $route
-                }
+#[leptos_router::lazy_route]
+impl leptos_router::LazyRoute for AccountArea {
+    fn data() -> Self {
+        AccountArea
+    }
 
-                fn view(_this: Self) -> AnyView {
-                    view! { <$page /> }.into_any()
-                }
-            }
-        )+
-    };
+    fn view(_this: Self) -> AnyView {
+        let location = leptos_router::hooks::use_location();
+        // Moving between the area's pages keeps this route: follow the address.
+        (move || page_at(&location.pathname.get())).into_any()
+    }
 }
 
-pub mod routes {
-    use leptos::prelude::*;
-
-    lazy_pages! {
-        SignUpRoute => super::auth::SignUpPage,
-        SignInRoute => super::auth::SignInPage,
-        SecondFactorRoute => super::auth::SecondFactorPage,
-        ForgotRoute => super::auth::ForgotPage,
-        ResetRoute => super::auth::ResetPage,
-        VerifyRoute => super::auth::VerifyPage,
-        OverviewRoute => super::overview::OverviewPage,
-        ProfileRoute => super::overview::ProfilePage,
-        SecurityRoute => super::security::SecurityPage,
-        TwoFactorRoute => super::security::TwoFactorPage,
-        RecoveryCodesRoute => super::security::RecoveryCodesPage,
-        AddressesRoute => super::addresses::AddressesPage,
-        AddressEditRoute => super::addresses::AddressEditPage,
-        AccountsAdminRoute => super::admin::AccountsAdminPage,
+/// The page for an address in the area, such as `/en/account/sign-in`.
+fn page_at(path: &str) -> AnyView {
+    let rest = path.splitn(3, '/').nth(2).unwrap_or_default();
+    match rest.trim_end_matches('/') {
+        "account" => view! { <overview::OverviewPage /> }.into_any(),
+        "account/sign-up" => view! { <auth::SignUpPage /> }.into_any(),
+        "account/sign-in" => view! { <auth::SignInPage /> }.into_any(),
+        "account/sign-in/code" => view! { <auth::SecondFactorPage /> }.into_any(),
+        "account/forgot" => view! { <auth::ForgotPage /> }.into_any(),
+        "account/reset" => view! { <auth::ResetPage /> }.into_any(),
+        "account/verify" => view! { <auth::VerifyPage /> }.into_any(),
+        "account/profile" => view! { <overview::ProfilePage /> }.into_any(),
+        "account/security" => view! { <security::SecurityPage /> }.into_any(),
+        "account/security/two-factor" => view! { <security::TwoFactorPage /> }.into_any(),
+        "account/security/recovery-codes" => {
+            view! { <security::RecoveryCodesPage /> }.into_any()
+        }
+        "account/addresses" => view! { <addresses::AddressesPage /> }.into_any(),
+        "admin/accounts" => view! { <admin::AccountsAdminPage /> }.into_any(),
+        other => match other.strip_prefix("account/addresses/") {
+            Some(id) if !id.contains('/') => {
+                view! { <addresses::AddressEditPage id=id.to_string() /> }.into_any()
+            }
+            _ => view! { <crate::pages::not_found::NotFound /> }.into_any(),
+        },
     }
 }
