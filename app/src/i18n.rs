@@ -126,6 +126,7 @@ mod tests {
                 "account.errors.password_weak",
                 "account.errors.too_many",
                 "account.errors.cross_site",
+                "account.errors.last_admin",
                 "address.errors.cep",
                 "address.errors.zip",
             ] {

@@ -550,3 +550,27 @@ async fn sign_ins_end_when_idle_too_long_or_too_old_and_sooner_for_staff() {
         "staff: 12 hours at most"
     );
 }
+
+#[tokio::test]
+async fn the_last_admin_cannot_delete_their_account() {
+    let pool = common::database().await;
+    let (first, password) = accounts::admin::create_admin(&pool, "one@example.com", None)
+        .await
+        .unwrap();
+    let refused = accounts::data::delete(&pool, first, &password).await;
+    assert!(
+        matches!(refused, Err(DomainError::Conflict(ref key)) if key == "account.errors.last_admin"),
+        "{refused:?}"
+    );
+    let (_, other) = accounts::admin::create_admin(&pool, "two@example.com", None)
+        .await
+        .unwrap();
+    assert!(!other.is_empty());
+    accounts::data::delete(&pool, first, &password)
+        .await
+        .unwrap();
+    assert!(matches!(
+        accounts::find(&pool, first).await,
+        Err(DomainError::NotFound(_))
+    ));
+}

@@ -42,6 +42,17 @@ pub async fn export(pool: &PgPool, account_id: Uuid) -> DomainResult<serde_json:
 pub async fn delete(pool: &PgPool, account_id: Uuid, password: &str) -> DomainResult<()> {
     recovery::confirm_password(pool, account_id, password).await?;
     let mut tx = pool.begin().await?;
+    // The shop must keep someone who can run it. Locking the admins' rows makes two
+    // admins deleting themselves at once take turns, so one always stays.
+    let admins: Vec<uuid::Uuid> =
+        sqlx::query_scalar!("SELECT id FROM accounts WHERE role = 'admin' FOR UPDATE")
+            .fetch_all(&mut *tx)
+            .await?;
+    if admins == [account_id] {
+        return Err(crate::DomainError::Conflict(
+            "account.errors.last_admin".into(),
+        ));
+    }
     sqlx::query!(
         "DELETE FROM outbox_emails WHERE lower(to_address) =
            (SELECT email_key FROM accounts WHERE id = $1)",

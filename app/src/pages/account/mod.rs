@@ -109,9 +109,7 @@ fn page_at(path: &str) -> AnyView {
         "account/profile" => view! { <overview::ProfilePage /> }.into_any(),
         "account/security" => view! { <security::SecurityPage /> }.into_any(),
         "account/security/two-factor" => view! { <security::TwoFactorPage /> }.into_any(),
-        "account/security/recovery-codes" => {
-            view! { <security::RecoveryCodesPage /> }.into_any()
-        }
+        "account/security/recovery-codes" => view! { <security::RecoveryCodesPage /> }.into_any(),
         "account/addresses" => view! { <addresses::AddressesPage /> }.into_any(),
         "admin/accounts" => view! { <admin::AccountsAdminPage /> }.into_any(),
         other => match other.strip_prefix("account/addresses/") {
