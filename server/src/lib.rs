@@ -112,7 +112,7 @@ pub fn router(state: AppState) -> Router {
         context.clone(),
         shell.clone(),
     ));
-    let routes = generate_route_list(app::App);
+    let routes = route_list();
     let secure = state
         .public_url
         .as_deref()
@@ -148,6 +148,17 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The app's routes, worked out once per process. Leptos works them out by rendering the
+/// app with resource loading switched off process-wide; a page rendering in another thread
+/// at that moment would wait for its data forever (leptos issue 4773). Once, before any
+/// router exists, nothing can be rendering yet (this is what made HTTP tests, which each
+/// build a router, hang now and then).
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
 }
 
 /// The demo catalog's pictures, drawn on request (see `domain::demo::images`).
