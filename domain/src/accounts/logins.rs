@@ -5,7 +5,7 @@ use serde::Serialize;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::{Account, Client};
+use super::{Account, Client, Role};
 use crate::{DomainError, DomainResult};
 
 /// A sign-in ends after this long without a request...
@@ -38,12 +38,14 @@ pub async fn open(pool: &PgPool, account_id: Uuid, client: &Client) -> DomainRes
     .await?)
 }
 
-/// The account a sign-in belongs to, if it is still open and within its timeouts. Notes
-/// the visit (at most every minute, so browsing does not write on every page).
+/// The account a sign-in belongs to, if it is still open and within its timeouts, in one
+/// round trip (it runs on every page a signed-in shopper opens). Notes the visit at most
+/// every minute, so browsing does not write on every page.
 pub async fn current(pool: &PgPool, login_id: Uuid) -> DomainResult<Option<Account>> {
-    let row = sqlx::query!(
+    Ok(sqlx::query_as!(
+        Account,
         r#"WITH live AS (
-             SELECT s.id, s.account_id, s.last_seen_at FROM account_sessions s
+             SELECT s.id AS login_id, s.last_seen_at AS seen, a.* FROM account_sessions s
              JOIN accounts a ON a.id = s.account_id
              WHERE s.id = $1
                AND s.last_seen_at > now() - make_interval(secs => $2::float8)
@@ -51,20 +53,20 @@ pub async fn current(pool: &PgPool, login_id: Uuid) -> DomainResult<Option<Accou
                      CASE WHEN a.role = 'customer' THEN $3::float8 ELSE $4::float8 END)
            ), touched AS (
              UPDATE account_sessions SET last_seen_at = now()
-             WHERE id IN (SELECT id FROM live WHERE last_seen_at < now() - interval '1 minute')
+             WHERE id IN (SELECT login_id FROM live WHERE seen < now() - interval '1 minute')
            )
-           SELECT account_id AS "account_id!" FROM live"#,
+           SELECT id AS "id!", email AS "email!",
+                  email_verified_at IS NOT NULL AS "email_verified!", name AS "name!",
+                  role AS "role!: Role", locale AS "locale!", currency::text AS "currency?",
+                  totp_enabled_at IS NOT NULL AS "two_factor!"
+           FROM live"#,
         login_id,
         IDLE_TIMEOUT_SECS as f64,
         ABSOLUTE_TIMEOUT_SECS as f64,
         STAFF_ABSOLUTE_TIMEOUT_SECS as f64,
     )
     .fetch_optional(pool)
-    .await?;
-    match row {
-        Some(row) => Ok(Some(super::find(pool, row.account_id).await?)),
-        None => Ok(None),
-    }
+    .await?)
 }
 
 pub async fn close(pool: &PgPool, login_id: Uuid) -> DomainResult<()> {
