@@ -50,6 +50,9 @@ test("a shopper registers, confirms the e-mail from the outbox, signs in and out
     "This password is too easy to guess. Add more words or characters.",
   );
   await expect(page.getByLabel("Password", { exact: true })).toHaveAttribute("aria-invalid", "true");
+  // What was typed comes back, except the password.
+  await expect(page.getByLabel("E-mail")).toHaveValue(email);
+  await expect(page.getByLabel("Password", { exact: true })).toHaveValue("");
 
   if (info.project.name === "hydrated") {
     // The page's code is a lazily loaded chunk; the page still hydrates.
@@ -157,6 +160,8 @@ test("an address is added after fixing what the form points out", async ({ page 
   };
   await fill("1310-100");
   await expect(page.getByTestId("error-postal_code")).toHaveText("Enter the CEP as 00000-000.");
+  await expect(page.getByLabel("City")).toHaveValue("São Paulo");
+  await expect(page.getByLabel("Country")).toHaveValue("BR");
   await fill("01310100");
   await expect(page.getByTestId("notice")).toHaveText("Saved.");
   const address = page.getByTestId("address");

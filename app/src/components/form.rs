@@ -26,6 +26,42 @@ where
     })
 }
 
+/// What was typed into a form before its post failed (empty otherwise).
+#[derive(Clone, Debug, Default)]
+pub struct Typed(Vec<(String, String)>);
+
+impl Typed {
+    pub fn get(&self, name: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    }
+}
+
+/// Renders `form` filled in with what was typed before a failed post of `S` (the server
+/// kept it in the session); asks the server only when the post did fail.
+pub fn with_typed<S, F>(form: F) -> AnyView
+where
+    S: ServerFn<Error = AppError>,
+    F: Fn(Typed) -> AnyView + Clone + Send + Sync + 'static,
+{
+    if returned_error::<S>().is_none() {
+        return form(Typed::default());
+    }
+    let lang = crate::i18n::use_locale().slug().to_string();
+    let typed = OnceResource::new(crate::server::account::get_typed(lang, S::PATH.to_string()));
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let form = form.clone();
+                Suspend::new(async move { form(Typed(typed.await.unwrap_or_default())) })
+            }}
+        </Suspense>
+    }
+    .into_any()
+}
+
 /// A message key from the server (`account.errors.email`) in the page's language; any
 /// other text is shown as it is.
 pub fn message_text(key: &str) -> String {
@@ -84,7 +120,7 @@ pub fn Field(
     label: String,
     #[prop(optional)] kind: Option<&'static str>,
     #[prop(optional)] autocomplete: Option<&'static str>,
-    #[prop(optional)] value: Option<String>,
+    #[prop(optional, into)] value: Option<String>,
     #[prop(optional)] hint: Option<String>,
     #[prop(optional)] required: bool,
     #[prop(optional)] maxlength: Option<u32>,

@@ -6,12 +6,13 @@ use leptos::server_fn::ServerFn;
 use super::overview::load_failed;
 use super::{AccountFrame, AccountNav, loaded, query};
 use crate::components::form::{
-    Field, FormAlert, LangField, Notice, Submit, message_text, returned_error,
+    Field, FormAlert, LangField, Notice, Submit, Typed, message_text, returned_error, with_typed,
 };
 use crate::error::AppError;
 use crate::i18n::use_locale;
 use crate::server::account::{
-    AddressBook, AddressView, DefaultAddress, DeleteAddress, SaveAddress, get_addresses,
+    AddressBook, AddressFields, AddressView, DefaultAddress, DeleteAddress, SaveAddress,
+    get_addresses,
 };
 use crate::tr;
 
@@ -44,7 +45,7 @@ pub fn AddressesPage() -> impl IntoView {
                         {book.addresses.into_iter().map(|a| view! { <AddressCard address=a /> }).collect_view()}
                     </ul>
                     <h2 class="text-lg font-semibold">{tr!("address.add")}</h2>
-                    <AddressForm countries=book.countries editing=None error=error.clone() />
+                    {address_form(book.countries, None, error.clone())}
                 }
                     .into_any()
             })}
@@ -63,10 +64,7 @@ pub fn AddressEditPage(id: String) -> impl IntoView {
             <AccountNav />
             {loaded(book, move |book: AddressBook| {
                 match book.addresses.into_iter().find(|a| a.id == id) {
-                    Some(address) => view! {
-                        <AddressForm countries=book.countries editing=Some(address) error=error.clone() />
-                    }
-                        .into_any(),
+                    Some(address) => address_form(book.countries, Some(address), error.clone()),
                     None => load_failed(AppError::NotFound("address".into())),
                 }
             })}
@@ -74,16 +72,46 @@ pub fn AddressEditPage(id: String) -> impl IntoView {
     }
 }
 
+/// The address form, filled in with the address being edited, or with what was typed
+/// when the last save failed.
+fn address_form(
+    countries: Vec<(String, String)>,
+    editing: Option<AddressView>,
+    error: Option<AppError>,
+) -> AnyView {
+    with_typed::<SaveAddress, _>(move |typed: Typed| {
+        view! { <AddressForm countries=countries.clone() editing=editing.clone() error=error.clone() typed /> }
+            .into_any()
+    })
+}
+
 #[component]
 fn AddressForm(
     countries: Vec<(String, String)>,
     editing: Option<AddressView>,
     error: Option<AppError>,
+    typed: Typed,
 ) -> impl IntoView {
     let select = "rounded-md border border-stone-300 bg-white px-3 py-2";
     let id = editing.as_ref().map(|a| a.id.clone()).unwrap_or_default();
     let kind = editing.as_ref().map(|a| a.kind.clone());
-    let values = editing.map(|a| a.fields).unwrap_or_default();
+    let chosen_kind = typed.get("kind").unwrap_or_default();
+    let values = match typed.get("name") {
+        Some(_) => {
+            let field = |name| typed.get(name).unwrap_or_default();
+            AddressFields {
+                name: field("name"),
+                line1: field("line1"),
+                line2: field("line2"),
+                city: field("city"),
+                region: field("region"),
+                postal_code: field("postal_code"),
+                country: field("country"),
+                phone: field("phone"),
+            }
+        }
+        None => editing.map(|a| a.fields).unwrap_or_default(),
+    };
     let country = values.country.clone();
     view! {
         <form method="post" action=SaveAddress::url() class="flex flex-col gap-4" data-testid="address-form">
@@ -98,7 +126,7 @@ fn AddressForm(
                         {tr!("address.kind")}
                         <select name="kind" class=select>
                             <option value="shipping">{tr!("address.shipping")}</option>
-                            <option value="billing">{tr!("address.billing")}</option>
+                            <option value="billing" selected=chosen_kind == "billing">{tr!("address.billing")}</option>
                         </select>
                     </label>
                 }

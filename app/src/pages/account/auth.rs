@@ -6,7 +6,8 @@ use leptos::server_fn::ServerFn;
 
 use super::{AccountFrame, query};
 use crate::components::form::{
-    Field, FormAlert, LangField, NewPasswordField, Notice, Submit, returned_error,
+    Field, FormAlert, LangField, NewPasswordField, Notice, Submit, Typed, returned_error,
+    with_typed,
 };
 use crate::i18n::use_locale;
 use crate::server::account::{
@@ -30,15 +31,21 @@ pub fn SignUpPage() -> impl IntoView {
                 }
                     .into_any()
             } else {
+                let form = move |typed: Typed| {
+                    view! {
+                        <form method="post" action=SignUp::url() class="flex flex-col gap-4" data-testid="sign-up-form">
+                            <LangField />
+                            <FormAlert error=error.clone() fields=&["email", "password", "name"] />
+                            <Field name="name" label=tr!("account.name") autocomplete="name" maxlength=200 value=typed.get("name").unwrap_or_default() error=error.clone() />
+                            <Field name="email" label=tr!("account.email") kind="email" autocomplete="email" required=true value=typed.get("email").unwrap_or_default() error=error.clone() />
+                            <NewPasswordField name="password" label=tr!("account.password") error=error.clone() />
+                            <Submit label=tr!("account.sign_up") />
+                        </form>
+                    }
+                        .into_any()
+                };
                 view! {
-                    <form method="post" action=SignUp::url() class="flex flex-col gap-4" data-testid="sign-up-form">
-                        <LangField />
-                        <FormAlert error=error.clone() fields=&["email", "password", "name"] />
-                        <Field name="name" label=tr!("account.name") autocomplete="name" maxlength=200 error=error.clone() />
-                        <Field name="email" label=tr!("account.email") kind="email" autocomplete="email" required=true error=error.clone() />
-                        <NewPasswordField name="password" label=tr!("account.password") error=error.clone() />
-                        <Submit label=tr!("account.sign_up") />
-                    </form>
+                    {with_typed::<SignUp, _>(form)}
                     <p class="text-sm">
                         {tr!("account.have_account")} " "
                         <a href=locale.path("/account/sign-in") class="underline">{tr!("account.sign_in")}</a>
@@ -65,13 +72,18 @@ pub fn SignInPage() -> impl IntoView {
     view! {
         <AccountFrame title=tr!("account.sign_in")>
             {notice.map(|text| view! { <Notice text /> })}
-            <form method="post" action=SignIn::url() class="flex flex-col gap-4" data-testid="sign-in-form">
-                <LangField />
-                <FormAlert error=error.clone() fields=&["email", "password"] />
-                <Field name="email" label=tr!("account.email") kind="email" autocomplete="email" required=true error=error.clone() />
-                <Field name="password" label=tr!("account.password") kind="password" autocomplete="current-password" required=true error=error.clone() />
-                <Submit label=tr!("account.sign_in") />
-            </form>
+            {with_typed::<SignIn, _>(move |typed: Typed| {
+                view! {
+                    <form method="post" action=SignIn::url() class="flex flex-col gap-4" data-testid="sign-in-form">
+                        <LangField />
+                        <FormAlert error=error.clone() fields=&["email", "password"] />
+                        <Field name="email" label=tr!("account.email") kind="email" autocomplete="email" required=true value=typed.get("email").unwrap_or_default() error=error.clone() />
+                        <Field name="password" label=tr!("account.password") kind="password" autocomplete="current-password" required=true error=error.clone() />
+                        <Submit label=tr!("account.sign_in") />
+                    </form>
+                }
+                    .into_any()
+            })}
             <p class="flex flex-wrap gap-4 text-sm">
                 <a href=locale.path("/account/forgot") class="underline">{tr!("account.forgot")}</a>
                 <span>
@@ -107,12 +119,17 @@ pub fn ForgotPage() -> impl IntoView {
         <AccountFrame title=tr!("account.forgot_title")>
             {sent.then(|| view! { <Notice text=tr!("account.forgot_sent") /> })}
             <p class="text-stone-700">{tr!("account.forgot_body")}</p>
-            <form method="post" action=ForgotPassword::url() class="flex flex-col gap-4" data-testid="forgot-form">
-                <LangField />
-                <FormAlert error=error.clone() fields=&["email"] />
-                <Field name="email" label=tr!("account.email") kind="email" autocomplete="email" required=true error=error.clone() />
-                <Submit label=tr!("account.forgot_button") />
-            </form>
+            {with_typed::<ForgotPassword, _>(move |typed: Typed| {
+                view! {
+                    <form method="post" action=ForgotPassword::url() class="flex flex-col gap-4" data-testid="forgot-form">
+                        <LangField />
+                        <FormAlert error=error.clone() fields=&["email"] />
+                        <Field name="email" label=tr!("account.email") kind="email" autocomplete="email" required=true value=typed.get("email").unwrap_or_default() error=error.clone() />
+                        <Submit label=tr!("account.forgot_button") />
+                    </form>
+                }
+                    .into_any()
+            })}
         </AccountFrame>
     }
 }

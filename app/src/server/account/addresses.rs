@@ -108,20 +108,32 @@ pub async fn save_address(
     phone: String,
     make_default: Option<String>,
 ) -> Result<(), AppError> {
-    super::ssr::answer(
+    let typed = [
+        ("kind", kind.as_str()),
+        ("name", name.as_str()),
+        ("line1", line1.as_str()),
+        ("line2", line2.as_str()),
+        ("city", city.as_str()),
+        ("region", region.as_str()),
+        ("postal_code", postal_code.as_str()),
+        ("country", country.as_str()),
+        ("phone", phone.as_str()),
+    ];
+    super::ssr::answer_keeping(
+        &typed,
         async {
             let locale = crate::server::ssr::locale(&lang)?;
             let (pool, _, account, _) = super::ssr::signed_in().await?;
             let input = domain::addresses::AddressInput {
-                kind,
-                name,
-                line1,
-                line2,
-                city,
-                region,
-                postal_code,
-                country,
-                phone,
+                kind: kind.clone(),
+                name: name.clone(),
+                line1: line1.clone(),
+                line2: line2.clone(),
+                city: city.clone(),
+                region: region.clone(),
+                postal_code: postal_code.clone(),
+                country: country.clone(),
+                phone: phone.clone(),
                 make_default: make_default.is_some(),
             };
             if id.is_empty() {
@@ -137,6 +149,7 @@ pub async fn save_address(
         }
         .await,
     )
+    .await
 }
 
 #[server]

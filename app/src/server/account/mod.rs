@@ -61,7 +61,9 @@ pub async fn sign_up(
     password: String,
     name: String,
 ) -> Result<(), AppError> {
-    ssr::answer(
+    let typed = [("email", email.as_str()), ("name", name.as_str())];
+    ssr::answer_keeping(
+        &typed,
         async {
             let locale = crate::server::ssr::locale(&lang)?;
             let pool = crate::server::ssr::pool()?;
@@ -82,6 +84,7 @@ pub async fn sign_up(
         }
         .await,
     )
+    .await
 }
 
 #[server]
@@ -100,7 +103,9 @@ pub async fn verify_email(lang: String, token: String) -> Result<(), AppError> {
 
 #[server]
 pub async fn sign_in(lang: String, email: String, password: String) -> Result<(), AppError> {
-    ssr::answer(
+    let typed = [("email", email.as_str())];
+    ssr::answer_keeping(
+        &typed,
         async {
             let locale = crate::server::ssr::locale(&lang)?;
             let pool = crate::server::ssr::pool()?;
@@ -124,6 +129,7 @@ pub async fn sign_in(lang: String, email: String, password: String) -> Result<()
         }
         .await,
     )
+    .await
 }
 
 #[server]
@@ -163,7 +169,9 @@ pub async fn sign_out(lang: String) -> Result<(), AppError> {
 
 #[server]
 pub async fn forgot_password(lang: String, email: String) -> Result<(), AppError> {
-    ssr::answer(
+    let typed = [("email", email.as_str())];
+    ssr::answer_keeping(
+        &typed,
         async {
             let locale = crate::server::ssr::locale(&lang)?;
             let pool = crate::server::ssr::pool()?;
@@ -175,6 +183,7 @@ pub async fn forgot_password(lang: String, email: String) -> Result<(), AppError
         }
         .await,
     )
+    .await
 }
 
 #[server]
@@ -499,6 +508,18 @@ pub async fn set_staff_two_factor(lang: String, required: Option<String>) -> Res
                 .await?;
             ssr::go(locale, "/admin/accounts");
             Ok(())
+        }
+        .await,
+    )
+}
+
+/// What was typed into a form before its post failed (see `ssr::answer_keeping`), once.
+#[server]
+pub async fn get_typed(lang: String, path: String) -> Result<Vec<(String, String)>, AppError> {
+    ssr::answer(
+        async {
+            crate::server::ssr::locale(&lang)?;
+            ssr::take_typed(&path).await
         }
         .await,
     )

@@ -17,6 +17,7 @@ use crate::server::ssr as base;
 const LOGIN: &str = "login";
 const PENDING: &str = "pending_second_factor";
 const FRESH_CODES: &str = "fresh_recovery_codes";
+const TYPED: &str = "typed_values";
 
 /// How long the second step of signing in waits for its code.
 const PENDING_SECS: i64 = 5 * 60;
@@ -170,14 +171,7 @@ pub fn go(locale: Locale, path: &str) {
 /// error; the status is for programs and the hydrated app.
 pub fn answer<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let Err(error) = &result {
-        let wants_html = use_context::<Parts>().is_some_and(|parts| {
-            parts
-                .headers
-                .get(axum::http::header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.contains("text/html"))
-        });
-        if !wants_html
+        if !wants_html()
             && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
             && let Ok(status) = axum::http::StatusCode::from_u16(error.status())
         {
@@ -185,4 +179,55 @@ pub fn answer<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         }
     }
     result
+}
+
+/// Wants HTML: a plain form post (as opposed to a program or the hydrated app's fetch).
+fn wants_html() -> bool {
+    use_context::<Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    })
+}
+
+/// Like [`answer`], and when a plain form post fails, keeps what was typed into the
+/// non-secret fields (never passwords) so the form comes back filled in. Kept in the
+/// session, not the address, so no e-mail or street ends up in a log or the history.
+pub async fn answer_keeping<T>(
+    typed: &[(&str, &str)],
+    result: Result<T, AppError>,
+) -> Result<T, AppError> {
+    if result.is_err()
+        && wants_html()
+        && let Ok(session) = session().await
+        && let Some(parts) = use_context::<Parts>()
+    {
+        let values: Vec<(String, String)> = typed
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.chars().take(500).collect()))
+            .collect();
+        let kept = (parts.uri.path().to_string(), values);
+        if let Err(error) = session.insert(TYPED, kept).await {
+            tracing::warn!(%error, "could not keep a form's values");
+        }
+    }
+    answer(result)
+}
+
+/// What was typed into the form of server function `path` before it failed, once.
+pub async fn take_typed(path: &str) -> Result<Vec<(String, String)>, AppError> {
+    let session = session().await?;
+    let kept = session
+        .get::<(String, Vec<(String, String)>)>(TYPED)
+        .await
+        .map_err(store_error)?;
+    match kept {
+        Some((kept_path, values)) if kept_path == path => {
+            session.remove_value(TYPED).await.map_err(store_error)?;
+            Ok(values)
+        }
+        _ => Ok(Vec::new()),
+    }
 }
