@@ -170,13 +170,12 @@ pub fn go(locale: Locale, path: &str) {
 /// user can fix). Plain form posts keep the redirect back to the form, which shows the
 /// error; the status is for programs and the hydrated app.
 pub fn answer<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(error) = &result {
-        if !wants_html()
-            && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
-            && let Ok(status) = axum::http::StatusCode::from_u16(error.status())
-        {
-            response.set_status(status);
-        }
+    if let Err(error) = &result
+        && !wants_html()
+        && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(status) = axum::http::StatusCode::from_u16(error.status())
+    {
+        response.set_status(status);
     }
     result
 }
