@@ -168,6 +168,11 @@ async fn the_session_id_changes_at_sign_in_and_cookies_are_locked_down() {
     .await;
     assert_eq!(page.status(), StatusCode::OK);
     assert!(html.contains("ana@example.com"));
+    assert_eq!(
+        page.headers()["cache-control"],
+        "no-store",
+        "personal pages are not kept"
+    );
     // The planted (forged) id reads as signed out: sent to sign in, not an error.
     let (page, _) = send(
         &app,

@@ -25,6 +25,15 @@ pub fn query(name: &'static str) -> Option<String> {
 /// The frame of an account page: title, no indexing, a narrow column.
 #[component]
 pub fn AccountFrame(title: String, children: Children) -> impl IntoView {
+    // Account pages show personal data (and, once, recovery codes): browsers must not keep
+    // them, not even for the back button on a shared computer.
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        );
+    }
     view! {
         <PageTitle text=title.clone() />
         <Meta name="robots" content="noindex" />
