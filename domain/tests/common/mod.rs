@@ -1,5 +1,9 @@
 //! Shared set-up for integration tests: a migrated, empty database on a real PostgreSQL.
 
+// Not every test binary signs anyone in.
+#[allow(dead_code)]
+pub mod accounts;
+
 use sqlx::PgPool;
 
 pub async fn database() -> PgPool {

@@ -1,0 +1,125 @@
+//! The signed-in account: what its pages show, the profile and e-mail address, and
+//! deleting it.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use super::ssr;
+use crate::error::AppError;
+
+/// The signed-in account as its pages show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountView {
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub locale: String,
+    pub currency: Option<String>,
+    pub email_verified: bool,
+    pub two_factor: bool,
+    pub recovery_codes_left: i64,
+    pub sessions: Vec<super::LoginView>,
+    /// The currencies the profile can choose from.
+    pub currencies: Vec<String>,
+}
+
+/// The signed-in account; pages call this first and send the anonymous to sign in.
+#[server]
+pub async fn get_account(lang: String) -> Result<AccountView, AppError> {
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let (pool, _, account, login) = match ssr::signed_in().await {
+                Ok(found) => found,
+                Err(AppError::Unauthorized) => {
+                    ssr::go(locale, "/account/sign-in");
+                    return Err(AppError::Unauthorized);
+                }
+                Err(other) => return Err(other),
+            };
+            let sessions = domain::accounts::logins::list(&pool, account.id).await?;
+            let left = domain::accounts::security::recovery_codes_left(&pool, account.id).await?;
+            Ok(AccountView {
+                email: account.email,
+                name: account.name,
+                role: account.role.as_str().into(),
+                locale: account.locale,
+                currency: account.currency,
+                email_verified: account.email_verified,
+                two_factor: account.two_factor,
+                recovery_codes_left: left,
+                sessions: sessions
+                    .into_iter()
+                    .map(|s| super::LoginView {
+                        current: s.id == login,
+                        id: s.id.to_string(),
+                        since: s.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                        user_agent: s.user_agent,
+                        ip: s.ip,
+                    })
+                    .collect(),
+                currencies: domain::money::Currency::ALL
+                    .iter()
+                    .map(|c| c.code().to_string())
+                    .collect(),
+            })
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn update_profile(
+    lang: String,
+    name: String,
+    locale: String,
+    currency: String,
+) -> Result<(), AppError> {
+    ssr::answer(
+        async {
+            crate::server::ssr::locale(&lang)?;
+            let (pool, _, account, _) = ssr::signed_in().await?;
+            let currency = Some(currency.trim()).filter(|c| !c.is_empty());
+            let updated =
+                domain::accounts::update_profile(&pool, account.id, &name, &locale, currency)
+                    .await?;
+            let chosen =
+                crate::i18n::Locale::from_slug(&updated.locale.to_lowercase()).unwrap_or_default();
+            ssr::go(chosen, "/account/profile?saved=1");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn change_email(lang: String, password: String, email: String) -> Result<(), AppError> {
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let (pool, _, account, _) = ssr::signed_in().await?;
+            let links = ssr::links(&pool).await?;
+            domain::accounts::recovery::change_email(&pool, account.id, &password, &email, &links)
+                .await?;
+            ssr::go(locale, "/account/profile?email_sent=1");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn delete_account(lang: String, password: String) -> Result<(), AppError> {
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let (pool, session, account, _) = ssr::signed_in().await?;
+            domain::accounts::data::delete(&pool, account.id, &password).await?;
+            session.flush().await.map_err(|_| AppError::Busy)?;
+            ssr::go(locale, "/account/sign-in?deleted=1");
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -1,0 +1,161 @@
+//! Security server functions: the password, two-factor sign-in and recovery codes, and
+//! the account's signed-in browsers.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use super::ssr;
+use crate::error::AppError;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorSetup {
+    pub secret: String,
+    pub qr_svg: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginView {
+    pub id: String,
+    pub since: String,
+    pub user_agent: String,
+    pub ip: String,
+    pub current: bool,
+}
+
+/// The authenticator set-up for the signed-in account (a secret kept aside until
+/// confirmed).
+#[server]
+pub async fn get_two_factor_setup(lang: String) -> Result<TwoFactorSetup, AppError> {
+    ssr::answer(
+        async {
+            crate::server::ssr::locale(&lang)?;
+            let (pool, _, account, _) = ssr::signed_in().await?;
+            let shop = crate::server::ssr::settings(&pool).await?.name;
+            let enrolment =
+                domain::accounts::security::start_two_factor(&pool, account.id, &shop).await?;
+            Ok(TwoFactorSetup {
+                secret: enrolment.secret_base32,
+                qr_svg: enrolment.qr_svg,
+            })
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn confirm_two_factor(lang: String, code: String) -> Result<(), AppError> {
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let (pool, session, account, _) = ssr::signed_in().await?;
+            let codes =
+                domain::accounts::security::confirm_two_factor(&pool, account.id, &code).await?;
+            ssr::renew(&session).await?;
+            ssr::keep_fresh_codes(&session, codes).await?;
+            ssr::go(locale, "/account/security/recovery-codes");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn new_recovery_codes(lang: String, password: String) -> Result<(), AppError> {
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let (pool, session, account, _) = ssr::signed_in().await?;
+            domain::accounts::recovery::confirm_password(&pool, account.id, &password).await?;
+            let codes = domain::accounts::security::new_recovery_codes(&pool, account.id).await?;
+            ssr::keep_fresh_codes(&session, codes).await?;
+            ssr::go(locale, "/account/security/recovery-codes");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The recovery codes just made; shown once.
+#[server]
+pub async fn take_recovery_codes(lang: String) -> Result<Vec<String>, AppError> {
+    ssr::answer(
+        async {
+            crate::server::ssr::locale(&lang)?;
+            let (_, session, _, _) = ssr::signed_in().await?;
+            ssr::take_fresh_codes(&session).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn disable_two_factor(lang: String, password: String) -> Result<(), AppError> {
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let (pool, _, account, _) = ssr::signed_in().await?;
+            domain::accounts::security::disable_two_factor(&pool, account.id, &password).await?;
+            ssr::go(locale, "/account/security");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn end_session(lang: String, id: String) -> Result<(), AppError> {
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let (pool, _, account, _) = ssr::signed_in().await?;
+            let id = id
+                .parse()
+                .map_err(|_| AppError::NotFound("session".into()))?;
+            domain::accounts::logins::close_own(&pool, account.id, id).await?;
+            ssr::go(locale, "/account/security");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn sign_out_everywhere(lang: String) -> Result<(), AppError> {
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let (pool, _, account, login) = ssr::signed_in().await?;
+            domain::accounts::logins::close_all(&pool, account.id, Some(login)).await?;
+            ssr::go(locale, "/account/security");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn change_password(
+    lang: String,
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let (pool, session, account, login) = ssr::signed_in().await?;
+            domain::accounts::recovery::change_password(
+                &pool,
+                account.id,
+                &current_password,
+                &new_password,
+                Some(login),
+            )
+            .await?;
+            ssr::renew(&session).await?;
+            ssr::go(locale, "/account/security?changed=1");
+            Ok(())
+        }
+        .await,
+    )
+}

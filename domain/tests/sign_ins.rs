@@ -1,0 +1,153 @@
+//! Signing in against a real PostgreSQL: two factors and their codes, lockouts with
+//! back-off, and how long a sign-in lasts.
+
+mod common;
+
+use common::accounts::*;
+use domain::DomainError;
+use domain::accounts::{self, SignIn, logins, security};
+use uuid::Uuid;
+
+#[tokio::test]
+async fn two_factor_codes_work_once_and_recovery_codes_once_each() {
+    let pool = common::database().await;
+    let id = verified(&pool, "bia@example.com").await;
+    let enrolment = security::start_two_factor(&pool, id, "Test Shop")
+        .await
+        .unwrap();
+    assert!(enrolment.qr_svg.contains("<svg"));
+    // The secret shown is the one kept aside (a second visit shows the same).
+    let again = security::start_two_factor(&pool, id, "Test Shop")
+        .await
+        .unwrap();
+    assert_eq!(enrolment.secret_base32, again.secret_base32);
+    let secret: Vec<u8> =
+        sqlx::query_scalar("SELECT totp_pending_secret FROM accounts WHERE id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let wrong = security::confirm_two_factor(&pool, id, "000000").await;
+    assert!(wrong.is_err() || accounts::two_factor::code_at(&secret, now()) == "000000");
+    let codes =
+        security::confirm_two_factor(&pool, id, &accounts::two_factor::code_at(&secret, now()))
+            .await
+            .unwrap();
+    assert_eq!(codes.len(), 10);
+
+    // The password alone now leads to the second step.
+    let Ok(SignIn::NeedsSecondFactor(pending)) = sign_in(&pool, "bia@example.com", PASSWORD).await
+    else {
+        panic!("expected the second step");
+    };
+    assert_eq!(pending, id);
+    // The code used to turn it on cannot be replayed; the next one works, once.
+    let used = accounts::two_factor::code_at(&secret, now());
+    assert!(accounts::second_factor(&pool, id, &used).await.is_err());
+    let next = accounts::two_factor::code_at(&secret, now() + 30);
+    assert_eq!(
+        accounts::second_factor(&pool, id, &next).await.unwrap().id,
+        id
+    );
+    assert!(accounts::second_factor(&pool, id, &next).await.is_err());
+    // A recovery code works once, however it is typed.
+    let typed = codes[0].to_uppercase().replace('-', " ");
+    assert!(accounts::second_factor(&pool, id, &typed).await.is_ok());
+    assert!(accounts::second_factor(&pool, id, &codes[0]).await.is_err());
+    assert_eq!(security::recovery_codes_left(&pool, id).await.unwrap(), 9);
+}
+
+#[tokio::test]
+async fn wrong_passwords_lock_the_address_for_known_and_unknown_accounts_alike() {
+    let pool = common::database().await;
+    verified(&pool, "caio@example.com").await;
+    for email in ["caio@example.com", "nobody@example.com"] {
+        for _ in 0..5 {
+            let error = sign_in(&pool, email, "wrong password here")
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(error, DomainError::BadCredentials),
+                "{email}: {error:?}"
+            );
+        }
+        // Locked now, even with the right password.
+        let locked = sign_in(&pool, email, PASSWORD).await.unwrap_err();
+        let DomainError::TooManyAttempts { retry_after_secs } = locked else {
+            panic!("{email}: expected a lockout, got {locked:?}");
+        };
+        assert!((1..=60).contains(&retry_after_secs), "{retry_after_secs}");
+    }
+    // Another account is unaffected.
+    verified(&pool, "duda@example.com").await;
+    assert!(sign_in(&pool, "duda@example.com", PASSWORD).await.is_ok());
+    // The lock ends; a further failure locks for twice as long.
+    sqlx::query("UPDATE auth_throttles SET locked_until = now() - interval '1 second'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert!(matches!(
+        sign_in(&pool, "caio@example.com", "still wrong pass").await,
+        Err(DomainError::BadCredentials)
+    ));
+    let Err(DomainError::TooManyAttempts { retry_after_secs }) =
+        sign_in(&pool, "caio@example.com", PASSWORD).await
+    else {
+        panic!("expected a longer lockout");
+    };
+    assert!((61..=120).contains(&retry_after_secs), "{retry_after_secs}");
+}
+
+#[tokio::test]
+async fn sign_ins_end_when_idle_too_long_or_too_old_and_sooner_for_staff() {
+    let pool = common::database().await;
+    let id = verified(&pool, "gil@example.com").await;
+    let age = |login: Uuid, column: &'static str, hours: i64| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query(&format!(
+                "UPDATE account_sessions SET {column} = now() - make_interval(hours => $2) WHERE id = $1"
+            ))
+            .bind(login)
+            .bind(hours as i32)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+    };
+    let idle = logins::open(&pool, id, &client("1.1.1.1")).await.unwrap();
+    age(idle, "last_seen_at", 11).await;
+    assert!(
+        logins::current(&pool, idle).await.unwrap().is_some(),
+        "11 h idle is fine"
+    );
+    age(idle, "last_seen_at", 13).await;
+    assert!(
+        logins::current(&pool, idle).await.unwrap().is_none(),
+        "13 h idle has ended"
+    );
+
+    let old = logins::open(&pool, id, &client("1.1.1.1")).await.unwrap();
+    age(old, "created_at", 29 * 24).await;
+    assert!(
+        logins::current(&pool, old).await.unwrap().is_some(),
+        "a busy 29-day sign-in lasts"
+    );
+    age(old, "created_at", 31 * 24).await;
+    assert!(
+        logins::current(&pool, old).await.unwrap().is_none(),
+        "30 days is the most"
+    );
+
+    let (admin, _) = accounts::admin::create_admin(&pool, "root@example.com", None)
+        .await
+        .unwrap();
+    let staff = logins::open(&pool, admin, &client("1.1.1.1"))
+        .await
+        .unwrap();
+    age(staff, "created_at", 13).await;
+    assert!(
+        logins::current(&pool, staff).await.unwrap().is_none(),
+        "staff: 12 hours at most"
+    );
+}
