@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod accounts;
+
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, Response};
 use tower::ServiceExt;
