@@ -198,13 +198,16 @@ fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
 }
 
 /// The mail transport the settings ask for.
-pub fn mail_transport(config: &crate::config::Config) -> domain::mail::delivery::Transport {
+pub fn mail_transport(
+    config: &crate::config::Config,
+) -> Result<domain::mail::delivery::Transport, crate::config::ConfigError> {
+    use domain::mail::delivery::Transport;
     match &config.smtp_url {
-        // Checked when the settings were read.
-        Some(url) => domain::mail::delivery::Transport::smtp(url).unwrap_or_else(|_| {
-            domain::mail::delivery::Transport::Files(config.data_dir.join("mail"))
+        Some(url) => Transport::smtp(url).map_err(|reason| crate::config::ConfigError::Invalid {
+            name: "VITRINE_SMTP_URL",
+            reason,
         }),
-        None => domain::mail::delivery::Transport::Files(config.data_dir.join("mail")),
+        None => Ok(Transport::Files(config.data_dir.join("mail"))),
     }
 }
 

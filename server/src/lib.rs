@@ -303,7 +303,7 @@ async fn serve(
     };
     let cache = domain::cache::Cache::new(CACHE_ENTRIES, CACHE_TTL);
     let follower = tokio::spawn(cache.clone().follow_changes(pool.clone()));
-    let transport = accounts::mail_transport(config);
+    let transport = accounts::mail_transport(config)?;
     tracing::info!(delivery = %transport.describe(), "e-mail");
     let sender = domain::mail::delivery::parse_sender(&config.mail_from).map_err(|reason| {
         config::ConfigError::Invalid {

@@ -77,7 +77,11 @@ pub fn error_text(error: &AppError) -> String {
     match error {
         AppError::Validation { message, .. } => message_text(message),
         AppError::Conflict(message) => message_text(message),
-        AppError::Fields(_) => translate("address.errors.required"),
+        // Shown only when none of the form's own fields is named: the first problem.
+        AppError::Fields(fields) => fields
+            .first()
+            .map(|(_, message)| message_text(message))
+            .unwrap_or_else(|| tr!("error.bad_request")),
         AppError::BadCredentials => tr!("account.errors.credentials"),
         AppError::TooMany { minutes } => {
             tr!("account.errors.too_many", minutes = minutes.to_string())
