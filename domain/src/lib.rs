@@ -7,13 +7,17 @@
 pub mod accounts;
 pub mod addresses;
 pub mod cache;
+pub mod cart;
 pub mod catalog;
+pub mod checkout;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod locale;
 pub mod mail;
 pub mod money;
+pub mod orders;
+pub mod payments;
 pub mod shop;
 
 // E-mails are written in the recipient's language from `locales/mail` (the UI's strings,

@@ -62,14 +62,19 @@ where
     .into_any()
 }
 
-/// A message key from the server (`account.errors.email`) in the page's language; any
+/// A message key from the server (`account.errors.email`) in the page's language, with
+/// its values when it has some (`cart.errors.only_left|count=3` fills `%{count}`); any
 /// other text is shown as it is.
-pub fn message_text(key: &str) -> String {
-    if key.contains('.') && !key.contains(' ') {
-        translate(key)
-    } else {
-        key.to_string()
+pub fn message_text(message: &str) -> String {
+    let mut parts = message.split('|');
+    let key = parts.next().unwrap_or_default();
+    if !(key.contains('.') && !key.contains(' ')) {
+        return message.to_string();
     }
+    parts.fold(translate(key), |text, pair| match pair.split_once('=') {
+        Some((name, value)) => text.replace(&format!("%{{{name}}}"), value),
+        None => text,
+    })
 }
 
 /// What to tell the person about an error that is not about one field.

@@ -64,7 +64,7 @@ pub fn email_change_requested(locale: &str, links: &Links, to: &str) -> Email {
     )
 }
 
-fn build(
+pub(crate) fn build(
     locale: &str,
     to: &str,
     subject: String,

@@ -1,0 +1,350 @@
+//! Carts: a guest's (found through the browser's session) or a customer's (the same on
+//! every device), merged when the guest signs in. Stock and prices are checked again on
+//! every change and every time the cart is shown; what changed is told, not hidden.
+
+pub mod repo;
+
+use rust_decimal::Decimal;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::catalog::listing::Audience;
+use crate::money::{Currency, Money};
+use crate::{DomainError, DomainResult};
+
+/// The most of one item a cart takes (a shop selling by the thousand sets up B2B).
+pub const MAX_QUANTITY: i32 = 999;
+
+/// Whose cart: a signed-in customer's, or the browser's (its id from the session).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Owner {
+    Account(Uuid),
+    Guest(Option<Uuid>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CartLine {
+    pub variant_id: Uuid,
+    pub sku: String,
+    pub name: String,
+    pub slug: String,
+    /// The variant's options, "M / Red".
+    pub options: String,
+    pub image: Option<String>,
+    pub quantity: i32,
+    pub stock: i32,
+    pub weight_grams: i32,
+    pub unit_price: Money,
+    pub line_total: Money,
+}
+
+/// Something that changed since the shopper last looked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    PriceChanged {
+        name: String,
+        from: Money,
+        to: Money,
+    },
+    QuantityLowered {
+        name: String,
+        to: i32,
+    },
+    SoldOut {
+        name: String,
+    },
+    Unavailable {
+        name: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CartView {
+    pub id: Option<Uuid>,
+    pub lines: Vec<CartLine>,
+    pub subtotal: Money,
+    pub count: i64,
+    pub weight_grams: i64,
+    pub notices: Vec<Notice>,
+}
+
+impl CartView {
+    pub fn empty(currency: Currency) -> CartView {
+        CartView {
+            id: None,
+            lines: Vec::new(),
+            subtotal: Money::new(Decimal::ZERO, currency).rounded(),
+            count: 0,
+            weight_grams: 0,
+            notices: Vec::new(),
+        }
+    }
+}
+
+/// The open cart of `owner`, if it has one.
+pub async fn find(pool: &PgPool, owner: Owner) -> DomainResult<Option<Uuid>> {
+    Ok(match owner {
+        Owner::Account(account) => {
+            sqlx::query_scalar!(
+                "SELECT id FROM carts WHERE account_id = $1 AND order_id IS NULL",
+                account
+            )
+            .fetch_optional(pool)
+            .await?
+        }
+        Owner::Guest(Some(id)) => {
+            sqlx::query_scalar!(
+                "SELECT id FROM carts WHERE id = $1 AND account_id IS NULL AND order_id IS NULL",
+                id
+            )
+            .fetch_optional(pool)
+            .await?
+        }
+        Owner::Guest(None) => None,
+    })
+}
+
+/// The open cart of `owner`, made when there is none.
+pub async fn find_or_create(pool: &PgPool, owner: Owner) -> DomainResult<Uuid> {
+    if let Some(id) = find(pool, owner).await? {
+        return Ok(id);
+    }
+    let account = match owner {
+        Owner::Account(id) => Some(id),
+        Owner::Guest(_) => None,
+    };
+    // Two first adds at once for one account: the second finds the first's cart.
+    let made = sqlx::query_scalar!(
+        "INSERT INTO carts (account_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING id",
+        account
+    )
+    .fetch_optional(pool)
+    .await?;
+    match made {
+        Some(id) => Ok(id),
+        None => find(pool, owner)
+            .await?
+            .ok_or(DomainError::Conflict("cart.errors.try_again".into())),
+    }
+}
+
+fn check_quantity(quantity: i32) -> DomainResult<()> {
+    if (1..=MAX_QUANTITY).contains(&quantity) {
+        Ok(())
+    } else {
+        Err(DomainError::Validation {
+            field: "quantity",
+            message: format!("cart.errors.quantity|max={MAX_QUANTITY}"),
+        })
+    }
+}
+
+fn stock_error(stock: i32) -> DomainError {
+    if stock <= 0 {
+        DomainError::Conflict("cart.errors.sold_out".into())
+    } else {
+        DomainError::Conflict(format!("cart.errors.only_left|count={stock}"))
+    }
+}
+
+/// Adds `quantity` of a variant (to what the cart already has of it).
+pub async fn add(
+    pool: &PgPool,
+    cart: Uuid,
+    variant: Uuid,
+    quantity: i32,
+    currency: Currency,
+) -> DomainResult<()> {
+    check_quantity(quantity)?;
+    let offer = repo::offer(pool, variant, currency.code())
+        .await?
+        .ok_or(DomainError::NotFound("product"))?;
+    let wanted = repo::quantity_of(pool, cart, variant).await? + quantity;
+    if wanted > offer.stock {
+        return Err(stock_error(offer.stock));
+    }
+    check_quantity(wanted)?;
+    repo::put(pool, cart, variant, wanted, offer.price, currency.code()).await?;
+    repo::touch(pool, cart).await?;
+    Ok(())
+}
+
+/// Sets the quantity of a line already in the cart (0 removes it).
+pub async fn set_quantity(
+    pool: &PgPool,
+    cart: Uuid,
+    variant: Uuid,
+    quantity: i32,
+    currency: Currency,
+) -> DomainResult<()> {
+    if quantity == 0 {
+        return remove(pool, cart, variant).await;
+    }
+    check_quantity(quantity)?;
+    if repo::quantity_of(pool, cart, variant).await? == 0 {
+        return Err(DomainError::NotFound("cart line"));
+    }
+    let offer = repo::offer(pool, variant, currency.code())
+        .await?
+        .ok_or(DomainError::NotFound("product"))?;
+    if quantity > offer.stock {
+        return Err(stock_error(offer.stock));
+    }
+    repo::put(pool, cart, variant, quantity, offer.price, currency.code()).await?;
+    repo::touch(pool, cart).await?;
+    Ok(())
+}
+
+pub async fn remove(pool: &PgPool, cart: Uuid, variant: Uuid) -> DomainResult<()> {
+    if !repo::remove(pool, cart, variant).await? {
+        return Err(DomainError::NotFound("cart line"));
+    }
+    repo::touch(pool, cart).await?;
+    Ok(())
+}
+
+/// The cart as the shopper should see it now. Lines that can no longer be bought are
+/// taken out, quantities past the stock lowered, and new prices remembered; each such
+/// change comes back as a notice to show once.
+pub async fn review(pool: &PgPool, cart: Uuid, audience: Audience<'_>) -> DomainResult<CartView> {
+    let currency = audience.currency;
+    let rows = repo::lines(pool, audience, cart).await?;
+    let mut view = CartView::empty(currency);
+    view.id = Some(cart);
+    for row in rows {
+        let name = if row.options.is_empty() {
+            row.name.clone()
+        } else {
+            format!("{} ({})", row.name, row.options)
+        };
+        if !row.active {
+            repo::remove(pool, cart, row.variant_id).await?;
+            view.notices.push(Notice::Unavailable { name });
+            continue;
+        }
+        if row.stock <= 0 {
+            repo::remove(pool, cart, row.variant_id).await?;
+            view.notices.push(Notice::SoldOut { name });
+            continue;
+        }
+        let price = Money::new(row.price, currency).rounded();
+        let mut quantity = row.quantity;
+        if quantity > row.stock {
+            quantity = row.stock;
+            view.notices.push(Notice::QuantityLowered {
+                name: name.clone(),
+                to: quantity,
+            });
+        }
+        let seen_here = row.seen_currency == currency.code();
+        if seen_here && row.seen_price != row.price {
+            view.notices.push(Notice::PriceChanged {
+                name: name.clone(),
+                from: Money::new(row.seen_price, currency).rounded(),
+                to: price,
+            });
+        }
+        if quantity != row.quantity || !seen_here || row.seen_price != row.price {
+            repo::put(
+                pool,
+                cart,
+                row.variant_id,
+                quantity,
+                row.price,
+                currency.code(),
+            )
+            .await?;
+        }
+        let line_total = Money::new(price.amount * Decimal::from(quantity), currency).rounded();
+        view.subtotal.amount += line_total.amount;
+        view.count += i64::from(quantity);
+        view.weight_grams += i64::from(row.weight_grams) * i64::from(quantity);
+        view.lines.push(CartLine {
+            variant_id: row.variant_id,
+            sku: row.sku,
+            name: row.name,
+            slug: row.slug,
+            options: row.options,
+            image: row.image,
+            quantity,
+            stock: row.stock,
+            weight_grams: row.weight_grams,
+            unit_price: price,
+            line_total,
+        });
+    }
+    Ok(view)
+}
+
+/// How many items the cart holds (for the header).
+pub async fn count(pool: &PgPool, cart: Uuid) -> DomainResult<i64> {
+    Ok(repo::count(pool, cart).await?)
+}
+
+/// At sign-in: the guest's cart joins the customer's. Quantities of the same item add
+/// up (to the most a cart takes; the stock check happens when the cart is next seen).
+/// With no customer cart yet, the guest's simply becomes theirs.
+pub async fn merge(pool: &PgPool, guest: Uuid, account: Uuid) -> DomainResult<()> {
+    let mut tx = pool.begin().await?;
+    let guest_open = sqlx::query_scalar!(
+        "SELECT id FROM carts WHERE id = $1 AND account_id IS NULL AND order_id IS NULL
+         FOR UPDATE",
+        guest
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if guest_open.is_none() {
+        return Ok(());
+    }
+    let mine = sqlx::query_scalar!(
+        "SELECT id FROM carts WHERE account_id = $1 AND order_id IS NULL FOR UPDATE",
+        account
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    match mine {
+        None => {
+            sqlx::query!(
+                "UPDATE carts SET account_id = $2, updated_at = now() WHERE id = $1",
+                guest,
+                account
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        Some(mine) => {
+            sqlx::query!(
+                "INSERT INTO cart_items (cart_id, variant_id, quantity, seen_price, seen_currency, added_at)
+                 SELECT $2, variant_id, quantity, seen_price, seen_currency, added_at
+                 FROM cart_items WHERE cart_id = $1
+                 ON CONFLICT (cart_id, variant_id) DO UPDATE
+                 SET quantity = least(cart_items.quantity + EXCLUDED.quantity, $3)",
+                guest,
+                mine,
+                MAX_QUANTITY
+            )
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query!("DELETE FROM carts WHERE id = $1", guest)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query!("UPDATE carts SET updated_at = now() WHERE id = $1", mine)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Forgets guest carts untouched for `days` (the session that knew them is long gone).
+pub async fn sweep_abandoned(pool: &PgPool, days: i32) -> DomainResult<u64> {
+    let done = sqlx::query!(
+        "DELETE FROM carts WHERE account_id IS NULL AND order_id IS NULL
+         AND updated_at < now() - make_interval(days => $1)",
+        days
+    )
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}

@@ -1,0 +1,367 @@
+//! Checkout: the answers a shopper gives step by step (contact, shipping address,
+//! shipping method, coupon, payment method) are kept on the cart; a quote works out
+//! what the order would cost now; [`place`] turns the cart into an order.
+
+pub mod place;
+pub mod rules;
+pub mod totals;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::addresses::{self, AddressInput};
+use crate::cart::{self, CartView};
+use crate::catalog::listing::Audience;
+use crate::money::Money;
+use crate::payments::Provider;
+use crate::{DomainError, DomainResult};
+
+pub use place::{PlaceOrder, Placed, place};
+use rules::{Parcel, ShippingOption};
+use totals::{Discount, LineInput, TaxRule, Totals};
+
+/// An address as the order keeps it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShippingAddress {
+    pub name: String,
+    pub line1: String,
+    pub line2: String,
+    pub city: String,
+    pub region: String,
+    pub postal_code: String,
+    pub country: String,
+    pub phone: String,
+}
+
+impl ShippingAddress {
+    pub fn lines(&self) -> Vec<String> {
+        [
+            self.name.clone(),
+            self.line1.clone(),
+            self.line2.clone(),
+            format!("{} {} {}", self.postal_code, self.city, self.region)
+                .trim()
+                .to_string(),
+            self.country.clone(),
+            self.phone.clone(),
+        ]
+        .into_iter()
+        .filter(|l| !l.is_empty())
+        .collect()
+    }
+}
+
+/// What the shopper has told the checkout so far.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Answers {
+    pub email: Option<String>,
+    pub address: Option<ShippingAddress>,
+    pub method: Option<Uuid>,
+    pub coupon: Option<String>,
+    pub payment: Option<Provider>,
+}
+
+pub async fn answers(pool: &PgPool, cart: Uuid) -> DomainResult<Answers> {
+    let row = sqlx::query!(
+        "SELECT email, shipping_address, shipping_method_id, coupon_code, payment_method
+         FROM carts WHERE id = $1",
+        cart
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or(DomainError::NotFound("cart"))?;
+    Ok(Answers {
+        email: row.email,
+        address: row
+            .shipping_address
+            .and_then(|json| serde_json::from_value(json).ok()),
+        method: row.shipping_method_id,
+        coupon: row.coupon_code,
+        payment: row.payment_method.as_deref().and_then(Provider::parse),
+    })
+}
+
+/// Step 1: the e-mail the order's messages go to.
+pub async fn set_email(pool: &PgPool, cart: Uuid, email: &str) -> DomainResult<()> {
+    let email = crate::accounts::email::parse(email)?;
+    sqlx::query!(
+        "UPDATE carts SET email = $2, updated_at = now() WHERE id = $1",
+        cart,
+        email
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Step 2: where to ship, checked by the same rules as the address book.
+pub async fn set_address(pool: &PgPool, cart: Uuid, input: &AddressInput) -> DomainResult<()> {
+    let input = AddressInput {
+        kind: "shipping".into(),
+        ..input.clone()
+    };
+    let (_, clean) = addresses::validate(&input).map_err(DomainError::Invalid)?;
+    let address = ShippingAddress {
+        name: clean.name,
+        line1: clean.line1,
+        line2: clean.line2,
+        city: clean.city,
+        region: clean.region,
+        postal_code: clean.postal_code,
+        country: clean.country,
+        phone: clean.phone,
+    };
+    let json = serde_json::to_value(&address).map_err(|e| DomainError::Internal(Box::new(e)))?;
+    // A new address may change which methods apply: the method is chosen again.
+    sqlx::query!(
+        "UPDATE carts SET shipping_address = $2,
+                shipping_method_id = CASE WHEN shipping_address = $2 THEN shipping_method_id END,
+                updated_at = now()
+         WHERE id = $1",
+        cart,
+        json
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Step 3: one of the methods offered for the address.
+pub async fn set_method(
+    pool: &PgPool,
+    cart: Uuid,
+    audience: Audience<'_>,
+    method: Uuid,
+) -> DomainResult<()> {
+    let quote = quote(pool, cart, audience).await?;
+    if !quote.methods.iter().any(|m| m.id == method) {
+        return Err(DomainError::Validation {
+            field: "method",
+            message: "checkout.errors.method".into(),
+        });
+    }
+    sqlx::query!(
+        "UPDATE carts SET shipping_method_id = $2, updated_at = now() WHERE id = $1",
+        cart,
+        method
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Applies a coupon code, or says why it does not apply. One code per order: a second
+/// code is refused until the first is removed.
+pub async fn apply_coupon(
+    pool: &PgPool,
+    cart: Uuid,
+    audience: Audience<'_>,
+    typed: &str,
+) -> DomainResult<()> {
+    let code = rules::coupon_code(typed);
+    let refuse = |message: String| DomainError::Validation {
+        field: "coupon",
+        message,
+    };
+    if code.is_empty() || code.len() > 40 {
+        return Err(refuse("coupon.errors.unknown".into()));
+    }
+    let current = answers(pool, cart).await?;
+    if let Some(applied) = current.coupon.filter(|c| *c != code) {
+        return Err(refuse(format!(
+            "coupon.errors.one_per_order|code={applied}"
+        )));
+    }
+    let view = cart::review(pool, cart, audience).await?;
+    let coupon = rules::coupon(pool, &code)
+        .await?
+        .ok_or_else(|| refuse("coupon.errors.unknown".into()))?;
+    let used = rules::coupon_uses_by(pool, coupon.id, &customer_key(&current.email)).await?;
+    let parcel = parcel_of(pool, &view, audience).await?;
+    rules::coupon_discount(&coupon, chrono::Utc::now(), parcel, used, audience.locale)
+        .map_err(refuse)?;
+    sqlx::query!(
+        "UPDATE carts SET coupon_code = $2, updated_at = now() WHERE id = $1",
+        cart,
+        code
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn remove_coupon(pool: &PgPool, cart: Uuid) -> DomainResult<()> {
+    sqlx::query!(
+        "UPDATE carts SET coupon_code = NULL, updated_at = now() WHERE id = $1",
+        cart
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Step 4: how the shopper will pay; only a method offered for their currency.
+pub async fn set_payment(
+    pool: &PgPool,
+    cart: Uuid,
+    provider: Provider,
+    offered: &[Provider],
+) -> DomainResult<()> {
+    if !offered.contains(&provider) {
+        return Err(DomainError::Validation {
+            field: "payment",
+            message: "checkout.errors.payment".into(),
+        });
+    }
+    sqlx::query!(
+        "UPDATE carts SET payment_method = $2, updated_at = now() WHERE id = $1",
+        cart,
+        provider.code()
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Coupon limits per customer count by e-mail, the same for accounts and guests.
+pub fn customer_key(email: &Option<String>) -> String {
+    email.as_deref().unwrap_or_default().to_lowercase()
+}
+
+/// The checkout as it stands: the cart, the methods for its address, and its totals.
+#[derive(Clone, Debug)]
+pub struct Quote {
+    pub cart: CartView,
+    pub answers: Answers,
+    pub methods: Vec<ShippingOption>,
+    /// The chosen method, if it is still offered.
+    pub method: Option<ShippingOption>,
+    /// Why the coupon kept on the cart no longer applies, if it does not.
+    pub coupon_problem: Option<String>,
+    pub tax_name: Option<String>,
+    pub tax: TaxRule,
+    pub rate: Decimal,
+    pub totals: Totals,
+}
+
+impl Quote {
+    /// The first step still missing an answer, or `None` when the order can be placed.
+    pub fn missing_step(&self) -> Option<&'static str> {
+        if self.cart.lines.is_empty() {
+            Some("cart")
+        } else if self.answers.email.is_none() {
+            Some("contact")
+        } else if self.answers.address.is_none() {
+            Some("address")
+        } else if self.method.is_none() {
+            Some("shipping")
+        } else if self.answers.payment.is_none() {
+            Some("payment")
+        } else {
+            None
+        }
+    }
+
+    pub fn money(&self, amount: Decimal) -> Money {
+        Money::new(amount, self.totals.currency)
+    }
+}
+
+async fn parcel_of(pool: &PgPool, view: &CartView, audience: Audience<'_>) -> DomainResult<Parcel> {
+    Ok(Parcel {
+        weight_grams: view.weight_grams,
+        subtotal: view.subtotal.amount,
+        currency: audience.currency,
+        rate: rate(pool, audience).await?,
+    })
+}
+
+/// Units of the shopper's currency one unit of the base currency buys.
+pub async fn rate(db: impl sqlx::PgExecutor<'_>, audience: Audience<'_>) -> DomainResult<Decimal> {
+    Ok(sqlx::query_scalar!(
+        "SELECT rate FROM currencies WHERE code = $1",
+        audience.currency.code()
+    )
+    .fetch_one(db)
+    .await?)
+}
+
+pub async fn prices_include_tax(db: impl sqlx::PgExecutor<'_>) -> DomainResult<bool> {
+    Ok(
+        sqlx::query_scalar!("SELECT prices_include_tax FROM shop_settings")
+            .fetch_one(db)
+            .await?,
+    )
+}
+
+/// Works out the checkout for `cart` now (reviewing the cart on the way).
+pub async fn quote(pool: &PgPool, cart: Uuid, audience: Audience<'_>) -> DomainResult<Quote> {
+    let view = cart::review(pool, cart, audience).await?;
+    let answers = answers(pool, cart).await?;
+    let parcel = parcel_of(pool, &view, audience).await?;
+    let included = prices_include_tax(pool).await?;
+    let (methods, tax_name, tax) = match &answers.address {
+        Some(a) => {
+            let methods =
+                rules::shipping_options(pool, &a.country, &a.region, audience.locale, parcel)
+                    .await?;
+            let (name, tax) = rules::tax_rule(pool, &a.country, &a.region, included).await?;
+            (methods, name, tax)
+        }
+        None => (
+            Vec::new(),
+            None,
+            TaxRule {
+                included,
+                ..TaxRule::NONE
+            },
+        ),
+    };
+    let method = answers
+        .method
+        .and_then(|id| methods.iter().find(|m| m.id == id).cloned());
+    let mut coupon_problem = None;
+    let mut discount = Discount::None;
+    if let Some(code) = &answers.coupon {
+        match rules::coupon(pool, code).await? {
+            None => coupon_problem = Some("coupon.errors.unknown".to_string()),
+            Some(coupon) => {
+                let used =
+                    rules::coupon_uses_by(pool, coupon.id, &customer_key(&answers.email)).await?;
+                match rules::coupon_discount(
+                    &coupon,
+                    chrono::Utc::now(),
+                    parcel,
+                    used,
+                    audience.locale,
+                ) {
+                    Ok(d) => discount = d,
+                    Err(problem) => coupon_problem = Some(problem),
+                }
+            }
+        }
+    }
+    let lines: Vec<LineInput> = view
+        .lines
+        .iter()
+        .map(|l| LineInput {
+            unit_price: l.unit_price.amount,
+            quantity: l.quantity.unsigned_abs(),
+        })
+        .collect();
+    let shipping = method.as_ref().map_or(Decimal::ZERO, |m| m.price.amount);
+    let totals = totals::compute(audience.currency, &lines, discount, shipping, tax);
+    Ok(Quote {
+        cart: view,
+        answers,
+        methods,
+        method,
+        coupon_problem,
+        tax_name,
+        tax,
+        rate: parcel.rate,
+        totals,
+    })
+}

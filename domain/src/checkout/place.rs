@@ -1,0 +1,487 @@
+//! Placing an order: one transaction that locks the cart, reserves the stock with
+//! conditional updates, takes the coupon, writes the order with its lines, history and
+//! payment, and marks the cart as placed.
+//!
+//! - **Never oversold**: each line's stock is taken with
+//!   `UPDATE … SET stock = stock - n WHERE stock >= n`; PostgreSQL's row lock makes
+//!   concurrent buyers of the last units queue, and the loser finds too little and
+//!   rolls back everything. Lines are taken in variant-id order so two carts never wait
+//!   on each other in a cycle.
+//! - **Placed once**: the cart row is locked first; a double click, a retried request or
+//!   a second tab waits, then finds the cart already placed and gets the same order.
+//! - **Charged what was shown**: the review step posts the total it showed; a different
+//!   total now (a price changed, a tampered form) places nothing.
+
+use chrono::{Duration, Utc};
+use rust_decimal::Decimal;
+use serde_json::json;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::{Quote, quote};
+use crate::cart::Owner;
+use crate::catalog::listing::Audience;
+use crate::mail::Links;
+use crate::money::{Currency, Money, format};
+use crate::orders::{self, Actor, OrderStatus};
+use crate::payments::test_card::{self, CardOutcome};
+use crate::payments::{self, Config, Provider, boleto, pix};
+use crate::{DomainError, DomainResult};
+
+pub struct PlaceOrder<'a> {
+    pub cart: Uuid,
+    pub owner: Owner,
+    pub audience: Audience<'a>,
+    /// The total the review step showed, as posted back.
+    pub expected_total: Decimal,
+    /// For the test card provider only; never stored.
+    pub card_number: Option<&'a str>,
+    pub config: &'a Config,
+    pub links: &'a Links,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Placed {
+    pub order: Uuid,
+    pub number: i64,
+    /// The secret of a guest's link to the order.
+    pub key: Option<String>,
+    /// False when the cart had already been placed (the same order again).
+    pub new: bool,
+}
+
+fn problem(field: &'static str, message: impl Into<String>) -> DomainError {
+    DomainError::Validation {
+        field,
+        message: message.into(),
+    }
+}
+
+pub async fn place(pool: &PgPool, request: PlaceOrder<'_>) -> DomainResult<Placed> {
+    let signing_key = orders::signing_key(pool).await?;
+    if let Some(placed) = already_placed(pool, &request, &signing_key).await? {
+        return Ok(placed);
+    }
+    let quote = quote(pool, request.cart, request.audience).await?;
+    let (provider, card) = check(&quote, &request)?;
+
+    let mut tx = pool.begin().await?;
+    let cart = sqlx::query!(
+        "SELECT account_id, order_id FROM carts WHERE id = $1 FOR UPDATE",
+        request.cart
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(DomainError::NotFound("cart"))?;
+    if cart.order_id.is_some() {
+        drop(tx);
+        return already_placed(pool, &request, &signing_key)
+            .await?
+            .ok_or(DomainError::NotFound("cart"));
+    }
+    // The cart may have changed between the quote and the lock (another tab).
+    let items = sqlx::query!(
+        "SELECT variant_id, quantity FROM cart_items WHERE cart_id = $1 ORDER BY variant_id",
+        request.cart
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut quoted: Vec<(Uuid, i32)> = quote
+        .cart
+        .lines
+        .iter()
+        .map(|l| (l.variant_id, l.quantity))
+        .collect();
+    quoted.sort();
+    if items
+        .iter()
+        .map(|i| (i.variant_id, i.quantity))
+        .ne(quoted.iter().copied())
+    {
+        return Err(DomainError::Conflict("checkout.errors.cart_changed".into()));
+    }
+
+    // Reserve the stock.
+    for (variant, quantity) in &quoted {
+        let left = sqlx::query_scalar!(
+            "UPDATE variants SET stock = stock - $2, updated_at = now()
+             WHERE id = $1 AND stock >= $2 RETURNING stock",
+            variant,
+            quantity
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        if left.is_none() {
+            let name = quote
+                .cart
+                .lines
+                .iter()
+                .find(|l| l.variant_id == *variant)
+                .map(|l| l.name.clone())
+                .unwrap_or_default();
+            return Err(DomainError::Conflict(format!(
+                "checkout.errors.sold_out|name={name}"
+            )));
+        }
+    }
+
+    // Take the coupon: the conditional update holds its usage limit under concurrency.
+    let email = quote.answers.email.clone().unwrap_or_default();
+    let email_key = super::customer_key(&quote.answers.email);
+    let mut coupon_id = None;
+    if let Some(code) = &quote.answers.coupon {
+        let taken = sqlx::query!(
+            "UPDATE coupons SET times_used = times_used + 1
+             WHERE code = $1 AND active
+               AND (usage_limit IS NULL OR times_used < usage_limit)
+               AND (starts_at IS NULL OR starts_at <= now())
+               AND (ends_at IS NULL OR ends_at > now())
+             RETURNING id, per_customer_limit",
+            code
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| problem("coupon", "coupon.errors.used_up"))?;
+        if let Some(limit) = taken.per_customer_limit {
+            let used = super::rules::coupon_uses_by(&mut *tx, taken.id, &email_key).await?;
+            if used >= i64::from(limit) {
+                return Err(problem("coupon", "coupon.errors.already_used"));
+            }
+        }
+        coupon_id = Some(taken.id);
+    }
+
+    let settings = sqlx::query!(
+        "SELECT base_currency AS \"base!: String\", reservation_minutes, boleto_days,
+                pix_key, pix_merchant_name, pix_merchant_city
+         FROM shop_settings"
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let hold = match provider {
+        Provider::Boleto => Duration::days(i64::from(settings.boleto_days)),
+        _ => Duration::minutes(i64::from(settings.reservation_minutes)),
+    };
+    let reserved_until = Utc::now() + hold;
+    let t = &quote.totals;
+    let address = serde_json::to_value(&quote.answers.address)
+        .map_err(|e| DomainError::Internal(Box::new(e)))?;
+    let method = quote
+        .method
+        .as_ref()
+        .map(|m| m.name.clone())
+        .unwrap_or_default();
+    let order = sqlx::query!(
+        "INSERT INTO orders (cart_id, account_id, email, locale, currency, base_currency,
+                             exchange_rate, prices_include_tax, subtotal, discount, shipping,
+                             tax, total, coupon_code, shipping_address, shipping_method,
+                             tax_name, tax_rate, reserved_until)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                 $18, $19)
+         RETURNING id, number",
+        request.cart,
+        cart.account_id,
+        email,
+        request.audience.locale,
+        t.currency.code(),
+        settings.base,
+        quote.rate,
+        t.tax_included,
+        t.subtotal,
+        t.discount,
+        t.shipping,
+        t.tax,
+        t.total,
+        quote.answers.coupon,
+        address,
+        method,
+        quote.tax_name,
+        quote.tax.rate,
+        reserved_until
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let mut mailed_lines = Vec::new();
+    for (position, (line, totals)) in quote.cart.lines.iter().zip(&t.lines).enumerate() {
+        let name = if line.options.is_empty() {
+            line.name.clone()
+        } else {
+            format!("{} ({})", line.name, line.options)
+        };
+        sqlx::query!(
+            "INSERT INTO order_lines (order_id, position, variant_id, sku, name, quantity,
+                                      unit_price, line_total, discount, tax)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            order.id,
+            position as i32,
+            line.variant_id,
+            line.sku,
+            name,
+            line.quantity,
+            line.unit_price.amount,
+            totals.line_total,
+            totals.discount,
+            totals.tax
+        )
+        .execute(&mut *tx)
+        .await?;
+        mailed_lines.push((name, line.quantity));
+    }
+    let customer = Actor::Customer(cart.account_id);
+    orders::record(
+        &mut tx,
+        order.id,
+        None,
+        OrderStatus::PendingPayment,
+        customer,
+        "order placed",
+    )
+    .await?;
+    if let Some(coupon) = coupon_id {
+        sqlx::query!(
+            "INSERT INTO coupon_redemptions (coupon_id, order_id, account_id, email_key)
+             VALUES ($1, $2, $3, $4)",
+            coupon,
+            order.id,
+            cart.account_id,
+            email_key
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+
+    // The payment, as its provider starts it.
+    let mut status = "pending";
+    let mut reference = None;
+    let mut instructions = json!({});
+    let mut mailed_instructions = None;
+    match (provider, &card) {
+        (Provider::TestCard, Some(CardOutcome::Approved { .. })) => status = "succeeded",
+        (Provider::TestCard, _) => status = "requires_action",
+        (Provider::Pix, _) => {
+            let (Some(key), Some(name), Some(city)) = (
+                settings.pix_key,
+                settings.pix_merchant_name,
+                settings.pix_merchant_city,
+            ) else {
+                return Err(problem("payment", "payment.errors.provider_unavailable"));
+            };
+            let txid = format!("VT{}{}", order.number, Uuid::new_v4().simple())
+                .chars()
+                .take(25)
+                .collect::<String>();
+            let code = pix::payload(&pix::PixCharge {
+                key: &key,
+                merchant_name: &name,
+                merchant_city: &city,
+                amount: t.total,
+                txid: &txid,
+            });
+            mailed_instructions = Some(format!("PIX: {code}"));
+            instructions = json!({ "pix_code": code });
+            reference = Some(txid);
+        }
+        (Provider::Boleto, _) => {
+            let due = reserved_until.date_naive();
+            let charge = boleto::BoletoCharge {
+                bank: &request.config.boleto_bank,
+                agreement: &request.config.boleto_agreement,
+                our_number: u64::try_from(order.number).unwrap_or_default(),
+                wallet: &request.config.boleto_wallet,
+                amount: t.total,
+                due,
+            };
+            let slip = boleto::issue(&charge)
+                .ok_or_else(|| problem("payment", "payment.errors.provider_unavailable"))?;
+            mailed_instructions = Some(format!("Boleto: {}", slip.digitable_line));
+            instructions = json!({
+                "digitable_line": slip.digitable_line,
+                "barcode": slip.barcode,
+                "due": due.to_string(),
+            });
+            reference = Some(format!("{:010}", order.number));
+        }
+        (Provider::Stripe, _) => {}
+    }
+    let last4 = match &card {
+        Some(CardOutcome::Approved { last4 } | CardOutcome::NeedsConfirmation { last4 }) => {
+            Some(last4.clone())
+        }
+        None => None,
+    };
+    sqlx::query!(
+        "INSERT INTO payments (order_id, provider, status, amount, currency, reference,
+                               instructions, card_last4, expires_at)
+         VALUES ($1, $2, $3::text::payment_status, $4, $5, $6, $7, $8, $9)",
+        order.id,
+        provider.code(),
+        status,
+        t.total,
+        t.currency.code(),
+        reference,
+        instructions,
+        last4,
+        reserved_until
+    )
+    .execute(&mut *tx)
+    .await?;
+    if status == "succeeded" {
+        // Paid at once: no "payment received" e-mail on top of the confirmation.
+        sqlx::query!(
+            "UPDATE orders SET status = 'paid', reserved_until = NULL WHERE id = $1",
+            order.id
+        )
+        .execute(&mut *tx)
+        .await?;
+        orders::record(
+            &mut tx,
+            order.id,
+            Some(OrderStatus::PendingPayment),
+            OrderStatus::Paid,
+            Actor::System("payment"),
+            "test card payment approved",
+        )
+        .await?;
+    }
+    sqlx::query!(
+        "UPDATE carts SET order_id = $2, updated_at = now() WHERE id = $1",
+        request.cart,
+        order.id
+    )
+    .execute(&mut *tx)
+    .await?;
+    orders::mail::placed(
+        &mut tx,
+        order.id,
+        &mailed_lines,
+        mailed_instructions,
+        request.links,
+    )
+    .await?;
+    tx.commit().await?;
+
+    if provider == Provider::Stripe {
+        // Outside the transaction: the order exists whatever Stripe answers, and the
+        // order page can start the payment again.
+        if let Err(error) = start_stripe(pool, request.config, order.id).await {
+            tracing::warn!(%error, order = order.number, "Stripe payment not started yet");
+        }
+    }
+    Ok(Placed {
+        order: order.id,
+        number: order.number,
+        key: cart
+            .account_id
+            .is_none()
+            .then(|| orders::link_key(&signing_key, order.id)),
+        new: true,
+    })
+}
+
+/// The order a cart already became, if it is the asker's cart and was placed.
+async fn already_placed(
+    pool: &PgPool,
+    request: &PlaceOrder<'_>,
+    signing_key: &[u8],
+) -> DomainResult<Option<Placed>> {
+    let row = sqlx::query!(
+        r#"SELECT c.account_id, o.id AS "order_id?", o.number AS "number?"
+         FROM carts c LEFT JOIN orders o ON o.id = c.order_id WHERE c.id = $1"#,
+        request.cart
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or(DomainError::NotFound("cart"))?;
+    let mine = match request.owner {
+        Owner::Account(me) => row.account_id == Some(me),
+        Owner::Guest(session_cart) => {
+            row.account_id.is_none() && session_cart == Some(request.cart)
+        }
+    };
+    if !mine {
+        return Err(DomainError::NotFound("cart"));
+    }
+    Ok(match (row.order_id, row.number) {
+        (Some(order), Some(number)) => Some(Placed {
+            order,
+            number,
+            key: row
+                .account_id
+                .is_none()
+                .then(|| orders::link_key(signing_key, order)),
+            new: false,
+        }),
+        _ => None,
+    })
+}
+
+/// Everything that can be refused before anything is written.
+fn check(quote: &Quote, request: &PlaceOrder<'_>) -> DomainResult<(Provider, Option<CardOutcome>)> {
+    if !quote.cart.notices.is_empty() {
+        return Err(DomainError::Conflict("checkout.errors.cart_changed".into()));
+    }
+    if let Some(step) = quote.missing_step() {
+        return Err(problem("step", step));
+    }
+    if let Some(coupon) = &quote.coupon_problem {
+        return Err(problem("coupon", coupon.clone()));
+    }
+    if quote.totals.total != request.expected_total {
+        let shown = format(quote.money(quote.totals.total), request.audience.locale);
+        return Err(DomainError::Conflict(format!(
+            "checkout.errors.total_changed|total={shown}"
+        )));
+    }
+    let provider = quote
+        .answers
+        .payment
+        .ok_or_else(|| problem("step", "payment"))?;
+    if !payments::offered(request.config, quote.totals.currency).contains(&provider) {
+        return Err(problem("payment", "checkout.errors.payment"));
+    }
+    let card = match provider {
+        Provider::TestCard => Some(test_card::authorize(
+            request.card_number.unwrap_or_default(),
+        )?),
+        _ => None,
+    };
+    Ok((provider, card))
+}
+
+/// Creates (or, after a failure, creates again — the payment id is the idempotency key)
+/// the Stripe PaymentIntent of an order's pending payment.
+pub async fn start_stripe(pool: &PgPool, config: &Config, order: Uuid) -> DomainResult<()> {
+    let stripe = config.stripe.as_ref().ok_or(DomainError::Conflict(
+        "payment.errors.provider_unavailable".into(),
+    ))?;
+    let payment = sqlx::query!(
+        r#"SELECT p.id, p.amount, p.currency AS "currency!: String", o.number
+           FROM payments p JOIN orders o ON o.id = p.order_id
+           WHERE p.order_id = $1 AND p.provider = 'stripe' AND p.status = 'pending'
+             AND p.reference IS NULL"#,
+        order
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or(DomainError::Conflict(
+        "payment.errors.not_confirmable".into(),
+    ))?;
+    let currency =
+        Currency::from_code(&payment.currency).ok_or(DomainError::NotFound("currency"))?;
+    let intent = payments::stripe::create_intent(
+        stripe,
+        Money::new(payment.amount, currency),
+        &payment.id.to_string(),
+        payment.number,
+    )
+    .await?;
+    sqlx::query!(
+        "UPDATE payments SET reference = $2, instructions = $3, updated_at = now() WHERE id = $1",
+        payment.id,
+        intent.id,
+        json!({ "client_secret": intent.client_secret })
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}

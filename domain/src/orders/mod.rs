@@ -1,0 +1,247 @@
+//! Orders: status changes through the state machine (each with its history row, in the
+//! same transaction), stock given back when an order is cancelled or its payment time
+//! runs out, the guest's signed link, and what the order pages show.
+
+pub mod mail;
+pub mod read;
+pub mod status;
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use crate::mail::Links;
+use crate::{DomainError, DomainResult};
+
+pub use read::{HistoryEntry, OrderDetail, OrderLine, OrderSummary, PaymentView};
+pub use status::OrderStatus;
+
+/// Who changed an order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Actor {
+    /// A staff member, from the staff page.
+    Staff(Uuid),
+    /// The shopper (signed in or not).
+    Customer(Option<Uuid>),
+    /// The shop itself: a payment provider's message, the expiry job.
+    System(&'static str),
+}
+
+impl Actor {
+    fn parts(self) -> (Option<Uuid>, &'static str) {
+        match self {
+            Actor::Staff(id) => (Some(id), "staff"),
+            Actor::Customer(id) => (id, "customer"),
+            Actor::System(what) => (None, what),
+        }
+    }
+}
+
+/// Writes a history row (also for a note that changes nothing: `from == to`).
+pub async fn record(
+    conn: &mut PgConnection,
+    order: Uuid,
+    from: Option<OrderStatus>,
+    to: OrderStatus,
+    actor: Actor,
+    reason: &str,
+) -> DomainResult<()> {
+    let (actor_id, actor) = actor.parts();
+    let reason: String = reason.chars().take(500).collect();
+    sqlx::query!(
+        "INSERT INTO order_history (order_id, from_status, to_status, actor_id, actor, reason)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        order,
+        from as Option<OrderStatus>,
+        to as OrderStatus,
+        actor_id,
+        actor,
+        reason
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The order's status, its row locked until the transaction ends.
+pub async fn lock(conn: &mut PgConnection, order: Uuid) -> DomainResult<OrderStatus> {
+    sqlx::query_scalar!(
+        r#"SELECT status AS "status: OrderStatus" FROM orders WHERE id = $1 FOR UPDATE"#,
+        order
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(DomainError::NotFound("order"))
+}
+
+/// Moves an order to `to` if the state machine allows it, with its history row and the
+/// shopper's e-mail, in the caller's transaction. Cancelling gives the stock back.
+pub async fn transition(
+    conn: &mut PgConnection,
+    order: Uuid,
+    to: OrderStatus,
+    actor: Actor,
+    reason: &str,
+    links: &Links,
+) -> DomainResult<OrderStatus> {
+    let from = lock(conn, order).await?;
+    if !from.can_become(to) {
+        return Err(DomainError::Conflict(format!(
+            "order.errors.transition|from={}|to={}",
+            from.code(),
+            to.code()
+        )));
+    }
+    sqlx::query!(
+        "UPDATE orders SET status = $2, updated_at = now(),
+                reserved_until = CASE WHEN $2 = 'pending_payment'::order_status
+                                      THEN reserved_until END
+         WHERE id = $1",
+        order,
+        to as OrderStatus
+    )
+    .execute(&mut *conn)
+    .await?;
+    record(conn, order, Some(from), to, actor, reason).await?;
+    if to == OrderStatus::Cancelled {
+        release(conn, order).await?;
+        sqlx::query!(
+            "UPDATE payments SET status = 'cancelled', updated_at = now()
+             WHERE order_id = $1 AND status IN ('pending', 'requires_action')",
+            order
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    mail::status_changed(conn, order, to, links).await?;
+    Ok(from)
+}
+
+/// Gives an order's stock back and its coupon use (for a cancelled order).
+async fn release(conn: &mut PgConnection, order: Uuid) -> DomainResult<()> {
+    sqlx::query!(
+        "UPDATE variants v SET stock = v.stock + l.quantity, updated_at = now()
+         FROM (SELECT variant_id, sum(quantity)::int AS quantity FROM order_lines
+               WHERE order_id = $1 AND variant_id IS NOT NULL GROUP BY variant_id) l
+         WHERE v.id = l.variant_id",
+        order
+    )
+    .execute(&mut *conn)
+    .await?;
+    let coupon = sqlx::query_scalar!(
+        "DELETE FROM coupon_redemptions WHERE order_id = $1 RETURNING coupon_id",
+        order
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(coupon) = coupon {
+        sqlx::query!(
+            "UPDATE coupons SET times_used = greatest(times_used - 1, 0) WHERE id = $1",
+            coupon
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Cancels unpaid orders whose time to pay ran out, giving their stock back. Safe to
+/// run in every replica at once: each order is taken by one (`SKIP LOCKED`).
+pub async fn expire_unpaid(pool: &PgPool, links: &Links) -> DomainResult<u64> {
+    let mut expired = 0;
+    loop {
+        let mut tx = pool.begin().await?;
+        let due = sqlx::query_scalar!(
+            "SELECT id FROM orders
+             WHERE status = 'pending_payment' AND reserved_until < now()
+             ORDER BY reserved_until LIMIT 1 FOR UPDATE SKIP LOCKED"
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(order) = due else {
+            return Ok(expired);
+        };
+        transition(
+            &mut tx,
+            order,
+            OrderStatus::Cancelled,
+            Actor::System("expiry"),
+            "payment not completed in time",
+            links,
+        )
+        .await?;
+        tx.commit().await?;
+        expired += 1;
+    }
+}
+
+/// Runs [`expire_unpaid`] every `every` for as long as the server runs.
+pub async fn expire_forever(pool: PgPool, links: Links, every: std::time::Duration) {
+    loop {
+        match expire_unpaid(&pool, &links).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(orders = n, "unpaid orders cancelled, stock released"),
+            Err(error) => tracing::warn!(%error, "expiring unpaid orders"),
+        }
+        tokio::time::sleep(every).await;
+    }
+}
+
+/// The key order links are signed with, made on first use and shared by every replica.
+pub async fn signing_key(pool: &PgPool) -> DomainResult<Vec<u8>> {
+    let fresh: [u8; 32] = rand::random();
+    sqlx::query!(
+        "INSERT INTO signing_keys (name, key) VALUES ('order_links', $1) ON CONFLICT DO NOTHING",
+        &fresh[..]
+    )
+    .execute(pool)
+    .await?;
+    Ok(
+        sqlx::query_scalar!("SELECT key FROM signing_keys WHERE name = 'order_links'")
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
+/// The secret part of a guest's link to an order: an HMAC of its id.
+pub fn link_key(signing_key: &[u8], order: Uuid) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(signing_key).expect("any key length");
+    mac.update(order.as_bytes());
+    hex::encode(&mac.finalize().into_bytes()[..16])
+}
+
+/// Whether `key` opens `order` (compared in constant time).
+pub fn link_opens(signing_key: &[u8], order: Uuid, key: &str) -> bool {
+    let Ok(given) = hex::decode(key.trim()) else {
+        return false;
+    };
+    let mut mac = Hmac::<Sha256>::new_from_slice(signing_key).expect("any key length");
+    mac.update(order.as_bytes());
+    mac.verify_truncated_left(&given).is_ok() && given.len() == 16
+}
+
+/// The address of an order's page, with the key for a guest.
+pub fn page_path(order: Uuid, key: Option<&str>) -> String {
+    match key {
+        Some(key) => format!("/orders/{order}?key={key}"),
+        None => format!("/orders/{order}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_key_opens_its_order_only() {
+        let key = [7u8; 32];
+        let order = Uuid::new_v4();
+        let link = link_key(&key, order);
+        assert!(link_opens(&key, order, &link));
+        assert!(!link_opens(&key, Uuid::new_v4(), &link));
+        assert!(!link_opens(&[8u8; 32], order, &link));
+        assert!(!link_opens(&key, order, &link[..30]));
+        assert!(!link_opens(&key, order, "zz"));
+    }
+}

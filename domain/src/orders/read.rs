@@ -1,0 +1,277 @@
+//! Reading orders: one order with its lines, payments and history, and order lists for
+//! a customer and for staff.
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde_json::Value;
+use sqlx::{PgExecutor, PgPool};
+use uuid::Uuid;
+
+use super::OrderStatus;
+use crate::checkout::ShippingAddress;
+use crate::money::{Currency, Money};
+use crate::payments::{PaymentStatus, Provider};
+use crate::{DomainError, DomainResult};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderLine {
+    pub sku: String,
+    pub name: String,
+    pub quantity: i32,
+    pub unit_price: Money,
+    pub line_total: Money,
+    pub discount: Money,
+    pub tax: Money,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PaymentView {
+    pub id: Uuid,
+    pub provider: Provider,
+    pub status: PaymentStatus,
+    pub amount: Money,
+    pub refunded: Money,
+    pub reference: Option<String>,
+    pub instructions: Value,
+    pub card_last4: Option<String>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub from: Option<OrderStatus>,
+    pub to: OrderStatus,
+    pub actor: String,
+    pub actor_email: Option<String>,
+    pub reason: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderDetail {
+    pub id: Uuid,
+    pub number: i64,
+    pub account_id: Option<Uuid>,
+    pub email: String,
+    pub locale: String,
+    pub status: OrderStatus,
+    pub currency: Currency,
+    pub exchange_rate: Decimal,
+    pub prices_include_tax: bool,
+    pub subtotal: Money,
+    pub discount: Money,
+    pub shipping: Money,
+    pub tax: Money,
+    pub total: Money,
+    pub refunded: Money,
+    pub coupon_code: Option<String>,
+    pub address: ShippingAddress,
+    pub shipping_method: String,
+    pub tax_name: Option<String>,
+    pub tax_rate: Decimal,
+    pub reserved_until: Option<DateTime<Utc>>,
+    pub placed_at: DateTime<Utc>,
+    pub lines: Vec<OrderLine>,
+    pub payments: Vec<PaymentView>,
+    pub history: Vec<HistoryEntry>,
+}
+
+fn currency_of(code: &str) -> DomainResult<Currency> {
+    Currency::from_code(code)
+        .ok_or_else(|| DomainError::Internal(format!("unknown currency {code}").into()))
+}
+
+pub async fn detail(pool: &PgPool, id: Uuid) -> DomainResult<OrderDetail> {
+    let o = sqlx::query!(
+        r#"SELECT id, number, account_id, email, locale, status AS "status: OrderStatus",
+                  currency AS "currency!: String", exchange_rate, prices_include_tax,
+                  subtotal, discount, shipping, tax, total, refunded, coupon_code,
+                  shipping_address, shipping_method, tax_name, tax_rate,
+                  reserved_until AS "reserved_until: DateTime<Utc>",
+                  placed_at AS "placed_at: DateTime<Utc>"
+           FROM orders WHERE id = $1"#,
+        id
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or(DomainError::NotFound("order"))?;
+    let currency = currency_of(&o.currency)?;
+    let money = |amount: Decimal| Money::new(amount, currency).rounded();
+    let lines = sqlx::query!(
+        "SELECT sku, name, quantity, unit_price, line_total, discount, tax
+         FROM order_lines WHERE order_id = $1 ORDER BY position",
+        id
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|l| OrderLine {
+        sku: l.sku,
+        name: l.name,
+        quantity: l.quantity,
+        unit_price: money(l.unit_price),
+        line_total: money(l.line_total),
+        discount: money(l.discount),
+        tax: money(l.tax),
+    })
+    .collect();
+    let history = sqlx::query!(
+        r#"SELECT h.from_status AS "from_status: OrderStatus", h.to_status AS "to_status: OrderStatus",
+                  h.actor, a.email AS "actor_email?", h.reason, h.at AS "at: DateTime<Utc>"
+           FROM order_history h LEFT JOIN accounts a ON a.id = h.actor_id
+           WHERE h.order_id = $1 ORDER BY h.id"#,
+        id
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|h| HistoryEntry {
+        from: h.from_status,
+        to: h.to_status,
+        actor: h.actor,
+        actor_email: h.actor_email,
+        reason: h.reason,
+        at: h.at,
+    })
+    .collect();
+    Ok(OrderDetail {
+        id: o.id,
+        number: o.number,
+        account_id: o.account_id,
+        email: o.email,
+        locale: o.locale,
+        status: o.status,
+        currency,
+        exchange_rate: o.exchange_rate,
+        prices_include_tax: o.prices_include_tax,
+        subtotal: money(o.subtotal),
+        discount: money(o.discount),
+        shipping: money(o.shipping),
+        tax: money(o.tax),
+        total: money(o.total),
+        refunded: money(o.refunded),
+        coupon_code: o.coupon_code,
+        address: serde_json::from_value(o.shipping_address).unwrap_or_default(),
+        shipping_method: o.shipping_method,
+        tax_name: o.tax_name,
+        tax_rate: o.tax_rate,
+        reserved_until: o.reserved_until,
+        placed_at: o.placed_at,
+        lines,
+        payments: payments(pool, id).await?,
+        history,
+    })
+}
+
+pub async fn payments(db: impl PgExecutor<'_>, order: Uuid) -> DomainResult<Vec<PaymentView>> {
+    let rows = sqlx::query!(
+        r#"SELECT id, provider, status AS "status: PaymentStatus", amount, refunded,
+                  currency AS "currency!: String", reference, instructions, card_last4,
+                  expires_at AS "expires_at: DateTime<Utc>"
+           FROM payments WHERE order_id = $1 ORDER BY created_at"#,
+        order
+    )
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|p| {
+            let currency = currency_of(&p.currency)?;
+            Ok(PaymentView {
+                id: p.id,
+                provider: Provider::parse(&p.provider)
+                    .ok_or_else(|| DomainError::Internal("unknown provider".into()))?,
+                status: p.status,
+                amount: Money::new(p.amount, currency).rounded(),
+                refunded: Money::new(p.refunded, currency).rounded(),
+                reference: p.reference,
+                instructions: p.instructions,
+                card_last4: p.card_last4,
+                expires_at: p.expires_at,
+            })
+        })
+        .collect()
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderSummary {
+    pub id: Uuid,
+    pub number: i64,
+    pub email: String,
+    pub status: OrderStatus,
+    pub total: Money,
+    pub items: i64,
+    pub placed_at: DateTime<Utc>,
+}
+
+struct SummaryRow {
+    id: Uuid,
+    number: i64,
+    email: String,
+    status: OrderStatus,
+    currency: String,
+    total: Decimal,
+    items: i64,
+    placed_at: DateTime<Utc>,
+}
+
+fn summaries(rows: Vec<SummaryRow>) -> DomainResult<Vec<OrderSummary>> {
+    rows.into_iter()
+        .map(|r| {
+            Ok(OrderSummary {
+                total: Money::new(r.total, currency_of(&r.currency)?).rounded(),
+                id: r.id,
+                number: r.number,
+                email: r.email,
+                status: r.status,
+                items: r.items,
+                placed_at: r.placed_at,
+            })
+        })
+        .collect()
+}
+
+/// A customer's orders, newest first.
+pub async fn for_account(pool: &PgPool, account: Uuid) -> DomainResult<Vec<OrderSummary>> {
+    let rows = sqlx::query_as!(
+        SummaryRow,
+        r#"SELECT o.id, o.number, o.email, o.status AS "status: OrderStatus",
+                  o.currency AS "currency!: String", o.total,
+                  (SELECT COALESCE(sum(quantity), 0) FROM order_lines WHERE order_id = o.id) AS "items!",
+                  o.placed_at AS "placed_at: DateTime<Utc>"
+           FROM orders o WHERE o.account_id = $1 ORDER BY o.placed_at DESC LIMIT 200"#,
+        account
+    )
+    .fetch_all(pool)
+    .await?;
+    summaries(rows)
+}
+
+/// The shop's latest orders for staff, optionally of one status.
+pub async fn latest(
+    pool: &PgPool,
+    status: Option<OrderStatus>,
+    limit: i64,
+) -> DomainResult<Vec<OrderSummary>> {
+    let rows = sqlx::query_as!(
+        SummaryRow,
+        r#"SELECT o.id, o.number, o.email, o.status AS "status: OrderStatus",
+                  o.currency AS "currency!: String", o.total,
+                  (SELECT COALESCE(sum(quantity), 0) FROM order_lines WHERE order_id = o.id) AS "items!",
+                  o.placed_at AS "placed_at: DateTime<Utc>"
+           FROM orders o WHERE ($1::order_status IS NULL OR o.status = $1)
+           ORDER BY o.placed_at DESC LIMIT $2"#,
+        status as Option<OrderStatus>,
+        limit.clamp(1, 500)
+    )
+    .fetch_all(pool)
+    .await?;
+    summaries(rows)
+}
+
+/// An order's id from its number (staff type numbers).
+pub async fn id_by_number(pool: &PgPool, number: i64) -> DomainResult<Uuid> {
+    sqlx::query_scalar!("SELECT id FROM orders WHERE number = $1", number)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(DomainError::NotFound("order"))
+}

@@ -1,0 +1,139 @@
+//! The order state machine: which status may follow which.
+//!
+//! ```text
+//! pending_payment ─► paid ─► fulfilling ─► shipped ─► delivered
+//!        │             │          │            │           │
+//!        ▼             ▼          ▼            ▼           ▼
+//!    cancelled   (partially) refunded — from any paid status
+//! ```
+//!
+//! A paid order can also be cancelled (it is refunded in full first). A partially
+//! refunded order can still be fulfilled. Cancelled and refunded are final.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
+#[sqlx(type_name = "order_status", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    PendingPayment,
+    Paid,
+    Fulfilling,
+    Shipped,
+    Delivered,
+    Cancelled,
+    PartiallyRefunded,
+    Refunded,
+}
+
+use OrderStatus::*;
+
+impl OrderStatus {
+    pub const ALL: [OrderStatus; 8] = [
+        PendingPayment,
+        Paid,
+        Fulfilling,
+        Shipped,
+        Delivered,
+        Cancelled,
+        PartiallyRefunded,
+        Refunded,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            PendingPayment => "pending_payment",
+            Paid => "paid",
+            Fulfilling => "fulfilling",
+            Shipped => "shipped",
+            Delivered => "delivered",
+            Cancelled => "cancelled",
+            PartiallyRefunded => "partially_refunded",
+            Refunded => "refunded",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<OrderStatus> {
+        OrderStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Whether an order may go from `self` to `to`.
+    pub fn can_become(self, to: OrderStatus) -> bool {
+        match (self, to) {
+            (PendingPayment, Paid | Cancelled) => true,
+            (Paid, Fulfilling | Shipped | Cancelled | PartiallyRefunded | Refunded) => true,
+            (Fulfilling, Shipped | Cancelled | PartiallyRefunded | Refunded) => true,
+            (Shipped, Delivered | PartiallyRefunded | Refunded) => true,
+            (Delivered, PartiallyRefunded | Refunded) => true,
+            (
+                PartiallyRefunded,
+                PartiallyRefunded | Refunded | Fulfilling | Shipped | Delivered,
+            ) => true,
+            _ => false,
+        }
+    }
+
+    /// Money has been taken for the order (and not all given back).
+    pub fn is_paid(self) -> bool {
+        matches!(
+            self,
+            Paid | Fulfilling | Shipped | Delivered | PartiallyRefunded
+        )
+    }
+
+    /// Nothing more can happen to the order.
+    pub fn is_final(self) -> bool {
+        matches!(self, Cancelled | Refunded)
+    }
+
+    /// The statuses staff move an order along to by hand (refunds and payments have
+    /// their own actions).
+    pub fn next_steps(self) -> Vec<OrderStatus> {
+        [Fulfilling, Shipped, Delivered, Cancelled]
+            .into_iter()
+            .filter(|to| self.can_become(*to))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_happy_path_is_allowed_step_by_step() {
+        let path = [PendingPayment, Paid, Fulfilling, Shipped, Delivered];
+        for pair in path.windows(2) {
+            assert!(pair[0].can_become(pair[1]), "{:?} → {:?}", pair[0], pair[1]);
+        }
+    }
+
+    #[test]
+    fn orders_never_move_backwards_or_out_of_a_final_status() {
+        assert!(!Paid.can_become(PendingPayment));
+        assert!(!Shipped.can_become(Paid));
+        assert!(!Delivered.can_become(Shipped));
+        assert!(!Shipped.can_become(Cancelled));
+        assert!(!PendingPayment.can_become(Shipped));
+        assert!(!PendingPayment.can_become(Refunded));
+        for to in OrderStatus::ALL {
+            assert!(!Cancelled.can_become(to));
+            assert!(!Refunded.can_become(to));
+        }
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for status in OrderStatus::ALL {
+            assert_eq!(OrderStatus::parse(status.code()), Some(status));
+        }
+        assert_eq!(OrderStatus::parse("lost"), None);
+    }
+
+    #[test]
+    fn staff_see_only_allowed_next_steps() {
+        assert_eq!(Paid.next_steps(), vec![Fulfilling, Shipped, Cancelled]);
+        assert_eq!(Shipped.next_steps(), vec![Delivered]);
+        assert!(Refunded.next_steps().is_empty());
+    }
+}
