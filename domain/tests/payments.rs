@@ -1,0 +1,456 @@
+//! Payments against a real PostgreSQL: provider events applied once and never
+//! backwards, staff confirmation, refunds, the order state machine, and the Stripe
+//! adapter talking HTTP to a local stand-in that answers in Stripe's format.
+
+mod common;
+
+use common::shop::*;
+use domain::money::{Currency, Money};
+use domain::orders::{self, Actor, OrderStatus};
+use domain::payments::events::{self, Happened, Outcome};
+use domain::payments::{Provider, test_card};
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+async fn pix_order(pool: &PgPool) -> (Uuid, String, Decimal) {
+    let brl = audience(Currency::Brl);
+    let fan = product(pool, "Fan", dec!(30), 10, 1000).await;
+    let cart = ready_cart(pool, brl, &[(fan, 1)], &br_address(), Provider::Pix)
+        .await
+        .unwrap();
+    let placed = place_with(pool, brl, cart, None).await.unwrap();
+    let order = orders::read::detail(pool, placed.order).await.unwrap();
+    let payment = &order.payments[0];
+    let code = payment.instructions["pix_code"].as_str().unwrap();
+    assert!(domain::payments::pix::crc_is_valid(code));
+    assert!(code.contains(&format!(
+        "54{:02}{}",
+        order.total.amount.to_string().len(),
+        order.total.amount
+    )));
+    (
+        placed.order,
+        payment.reference.clone().unwrap(),
+        order.total.amount,
+    )
+}
+
+async fn paid_rows(pool: &PgPool, order: Uuid) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM order_history WHERE order_id = $1 AND to_status = 'paid' AND from_status <> 'paid'")
+        .bind(order)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_same_event_delivered_a_hundred_times_changes_the_order_once() {
+    let pool = common::database_with(20).await;
+    let (order, txid, total) = pix_order(&pool).await;
+    let deliveries: Vec<_> = (0..100)
+        .map(|_| {
+            let (pool, txid) = (pool.clone(), txid.clone());
+            tokio::spawn(async move {
+                events::handle(
+                    &pool,
+                    Provider::Pix,
+                    "E00000000202611221200abc",
+                    &txid,
+                    Happened::Paid {
+                        amount: Some(total),
+                    },
+                    &links(),
+                )
+                .await
+            })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for d in deliveries {
+        outcomes.push(d.await.unwrap().unwrap());
+    }
+    assert_eq!(
+        outcomes.iter().filter(|o| **o == Outcome::Applied).count(),
+        1
+    );
+    assert_eq!(
+        outcomes
+            .iter()
+            .filter(|o| **o == Outcome::Duplicate)
+            .count(),
+        99
+    );
+    assert_eq!(order_status(&pool, order).await, "paid");
+    assert_eq!(paid_rows(&pool, order).await, 1);
+    assert_eq!(count(&pool, "SELECT count(*) FROM payment_events").await, 1);
+    let paid_mails = count(
+        &pool,
+        "SELECT count(*) FROM outbox_emails WHERE subject LIKE '%pagamento recebido'",
+    )
+    .await;
+    assert_eq!(paid_mails, 1);
+}
+
+#[tokio::test]
+async fn late_and_unknown_events_never_move_an_order_backwards() {
+    let pool = common::database().await;
+    let (order, txid, total) = pix_order(&pool).await;
+    // Unknown payment: refused, nothing stored.
+    let unknown = events::handle(
+        &pool,
+        Provider::Pix,
+        "E1",
+        "nope",
+        Happened::Paid { amount: None },
+        &links(),
+    )
+    .await;
+    assert!(matches!(
+        unknown,
+        Err(domain::DomainError::Validation { .. })
+    ));
+    assert_eq!(count(&pool, "SELECT count(*) FROM payment_events").await, 0);
+    // Paid short: noted for staff, not paid.
+    let short = events::handle(
+        &pool,
+        Provider::Pix,
+        "E2",
+        &txid,
+        Happened::Paid {
+            amount: Some(total - dec!(1)),
+        },
+        &links(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(short, Outcome::Noted);
+    assert_eq!(order_status(&pool, order).await, "pending_payment");
+    // Paid, then a late "failed" and "cancelled": the order stays paid.
+    events::handle(
+        &pool,
+        Provider::Pix,
+        "E3",
+        &txid,
+        Happened::Paid {
+            amount: Some(total),
+        },
+        &links(),
+    )
+    .await
+    .unwrap();
+    for (id, happened) in [("E4", Happened::Failed), ("E5", Happened::Cancelled)] {
+        let outcome = events::handle(&pool, Provider::Pix, id, &txid, happened, &links())
+            .await
+            .unwrap();
+        assert_eq!(outcome, Outcome::Noted);
+    }
+    assert_eq!(order_status(&pool, order).await, "paid");
+
+    // Money arriving after the order expired: the order stays cancelled, staff are told.
+    let (late, late_txid, late_total) = pix_order(&pool).await;
+    sqlx::query("UPDATE orders SET reserved_until = now() - interval '1 s' WHERE id = $1")
+        .bind(late)
+        .execute(&pool)
+        .await
+        .unwrap();
+    orders::expire_unpaid(&pool, &links()).await.unwrap();
+    events::handle(
+        &pool,
+        Provider::Pix,
+        "E6",
+        &late_txid,
+        Happened::Paid {
+            amount: Some(late_total),
+        },
+        &links(),
+    )
+    .await
+    .unwrap();
+    let detail = orders::read::detail(&pool, late).await.unwrap();
+    assert_eq!(detail.status, OrderStatus::Cancelled);
+    assert!(
+        detail
+            .history
+            .last()
+            .unwrap()
+            .reason
+            .contains("give it back")
+    );
+}
+
+#[tokio::test]
+async fn staff_confirm_a_boleto_and_move_the_order_along_with_history() {
+    let pool = common::database().await;
+    let staff = common::accounts::verified(&pool, "staff@example.com").await;
+    let brl = audience(Currency::Brl);
+    let desk = product(&pool, "Desk", dec!(150), 3, 20000).await;
+    let cart = ready_cart(&pool, brl, &[(desk, 1)], &br_address(), Provider::Boleto)
+        .await
+        .unwrap();
+    let placed = place_with(&pool, brl, cart, None).await.unwrap();
+    let order = orders::read::detail(&pool, placed.order).await.unwrap();
+    let line = order.payments[0].instructions["digitable_line"]
+        .as_str()
+        .unwrap();
+    assert!(domain::payments::boleto::line_is_valid(line), "{line}");
+    assert!(order.reserved_until.unwrap() > chrono::Utc::now() + chrono::Duration::days(2));
+
+    // Shipping an unpaid order is refused, with nothing written.
+    let mut tx = pool.begin().await.unwrap();
+    let refused = orders::transition(
+        &mut tx,
+        placed.order,
+        OrderStatus::Shipped,
+        Actor::Staff(staff),
+        "",
+        &links(),
+    )
+    .await;
+    assert!(matches!(refused, Err(domain::DomainError::Conflict(_))));
+    drop(tx);
+    let l = links();
+    events::confirm_offline(&pool, placed.order, staff, &l)
+        .await
+        .unwrap();
+    assert!(
+        events::confirm_offline(&pool, placed.order, staff, &l)
+            .await
+            .is_err(),
+        "only once"
+    );
+    for to in [
+        OrderStatus::Fulfilling,
+        OrderStatus::Shipped,
+        OrderStatus::Delivered,
+    ] {
+        let mut tx = pool.begin().await.unwrap();
+        orders::transition(
+            &mut tx,
+            placed.order,
+            to,
+            Actor::Staff(staff),
+            "by hand",
+            &l,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let mut tx = pool.begin().await.unwrap();
+    assert!(
+        orders::transition(
+            &mut tx,
+            placed.order,
+            OrderStatus::Shipped,
+            Actor::Staff(staff),
+            "",
+            &l
+        )
+        .await
+        .is_err()
+    );
+    drop(tx);
+    let order = orders::read::detail(&pool, placed.order).await.unwrap();
+    use OrderStatus::*;
+    let steps: Vec<_> = order
+        .history
+        .iter()
+        .map(|h| (h.from, h.to, h.actor_email.as_deref()))
+        .collect();
+    let by = Some("staff@example.com");
+    assert_eq!(
+        steps,
+        vec![
+            (None, PendingPayment, None),
+            (Some(PendingPayment), Paid, by),
+            (Some(Paid), Fulfilling, by),
+            (Some(Fulfilling), Shipped, by),
+            (Some(Shipped), Delivered, by),
+        ]
+    );
+
+    // A boleto notice for an order already paid changes nothing.
+    let notice = events::handle(
+        &pool,
+        Provider::Boleto,
+        "b-1",
+        order.payments[0].reference.as_deref().unwrap(),
+        Happened::Paid {
+            amount: Some(order.total.amount),
+        },
+        &l,
+    )
+    .await
+    .unwrap();
+    assert_eq!(notice, Outcome::Noted);
+    assert_eq!(order_status(&pool, placed.order).await, "delivered");
+}
+
+#[tokio::test]
+async fn refunds_partial_then_full_are_recorded_against_the_payment() {
+    let pool = common::database().await;
+    let staff = common::accounts::verified(&pool, "refunds@example.com").await;
+    let chair = product(&pool, "Chair", dec!(40), 5, 5000).await;
+    let cart = ready_cart(&pool, USD, &[(chair, 1)], &us_address(), Provider::TestCard)
+        .await
+        .unwrap();
+    let placed = place(&pool, USD, cart).await.unwrap();
+    let total = orders::read::detail(&pool, placed.order)
+        .await
+        .unwrap()
+        .total
+        .amount;
+    let config = domain::payments::Config::default();
+    let l = links();
+    let refund = |amount: Decimal| {
+        domain::payments::refund(&pool, &config, placed.order, amount, "damaged", staff, &l)
+    };
+    for bad in [dec!(0), dec!(-5), dec!(0.001), total + dec!(0.01)] {
+        assert!(
+            matches!(
+                refund(bad).await,
+                Err(domain::DomainError::Validation { .. })
+            ),
+            "{bad}"
+        );
+    }
+    refund(dec!(10)).await.unwrap();
+    assert_eq!(
+        order_status(&pool, placed.order).await,
+        "partially_refunded"
+    );
+    refund(total - dec!(10)).await.unwrap();
+    assert_eq!(order_status(&pool, placed.order).await, "refunded");
+    assert!(refund(dec!(1)).await.is_err(), "nothing left to refund");
+    let order = orders::read::detail(&pool, placed.order).await.unwrap();
+    assert_eq!(order.refunded, Money::new(total, Currency::Usd));
+    assert_eq!(order.payments[0].refunded.amount, total);
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM refunds WHERE reference LIKE 'test_refund_%'"
+        )
+        .await,
+        2
+    );
+    // Refunding an unpaid order is refused.
+    let other = ready_cart(&pool, USD, &[(chair, 1)], &us_address(), Provider::TestCard)
+        .await
+        .unwrap();
+    let pending = place_with(&pool, USD, other, Some(test_card::NEEDS_CONFIRMATION))
+        .await
+        .unwrap();
+    let error = domain::payments::refund(&pool, &config, pending.order, dec!(1), "", staff, &l)
+        .await
+        .unwrap_err();
+    assert_eq!(message(&error), "payment.errors.not_refundable");
+    // The extra confirmation step pays it.
+    events::confirm_test_card(&pool, pending.order, true, &l)
+        .await
+        .unwrap();
+    assert_eq!(order_status(&pool, pending.order).await, "paid");
+}
+
+/// Answers one HTTP request with `body` and returns what was asked.
+async fn stand_in(body: &'static str) -> (String, tokio::task::JoinHandle<String>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let task = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = Vec::new();
+        let mut buffer = [0u8; 4096];
+        loop {
+            let n = socket.read(&mut buffer).await.unwrap();
+            request.extend_from_slice(&buffer[..n]);
+            let text = String::from_utf8_lossy(&request).to_string();
+            if let Some((head, rest)) = text.split_once("\r\n\r\n") {
+                let length = head
+                    .lines()
+                    .find_map(|l| {
+                        l.to_lowercase()
+                            .strip_prefix("content-length: ")
+                            .map(|v| v.trim().parse::<usize>().unwrap())
+                    })
+                    .unwrap_or(0);
+                if rest.len() >= length {
+                    break;
+                }
+            }
+        }
+        let reply = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        socket.write_all(reply.as_bytes()).await.unwrap();
+        String::from_utf8_lossy(&request).to_string()
+    });
+    (address, task)
+}
+
+#[tokio::test]
+async fn the_stripe_adapter_speaks_stripes_api() {
+    use domain::payments::stripe;
+    let (address, asked) = stand_in(r#"{"id":"pi_3Abc","object":"payment_intent","client_secret":"pi_3Abc_secret_x","status":"requires_payment_method"}"#).await;
+    let config = stripe::StripeConfig {
+        secret_key: "sk_test_123".into(),
+        publishable_key: "pk_test_123".into(),
+        webhook_secret: "whsec_1".into(),
+        api_base: address,
+    };
+    let intent = stripe::create_intent(
+        &config,
+        Money::new(dec!(3023), Currency::Jpy),
+        "pay-1",
+        1042,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        intent,
+        stripe::Intent {
+            id: "pi_3Abc".into(),
+            client_secret: "pi_3Abc_secret_x".into()
+        }
+    );
+    let request = asked.await.unwrap();
+    assert!(request.starts_with("POST /v1/payment_intents HTTP/1.1"));
+    let lower = request.to_lowercase();
+    assert!(lower.contains("authorization: bearer sk_test_123"));
+    assert!(lower.contains("idempotency-key: pay-1"));
+    assert!(lower.contains("content-type: application/x-www-form-urlencoded"));
+    assert!(
+        request.contains("amount=3023&currency=jpy&automatic_payment_methods%5Benabled%5D=true")
+    );
+
+    let (address, asked) =
+        stand_in(r#"{"id":"re_9","object":"refund","status":"succeeded"}"#).await;
+    let config = stripe::StripeConfig {
+        api_base: address,
+        ..config
+    };
+    let refund = stripe::refund(
+        &config,
+        "pi_3Abc",
+        Money::new(dec!(12.50), Currency::Eur),
+        "ref-1",
+    )
+    .await
+    .unwrap();
+    assert_eq!(refund, "re_9");
+    let request = asked.await.unwrap();
+    assert!(request.starts_with("POST /v1/refunds"));
+    assert!(request.ends_with("payment_intent=pi_3Abc&amount=1250"));
+
+    // Stripe unreachable: a clear "try again" for the shopper, not a crash.
+    let config = stripe::StripeConfig {
+        api_base: "http://127.0.0.1:9".into(),
+        ..config
+    };
+    let error = stripe::create_intent(&config, Money::new(dec!(1), Currency::Usd), "pay-2", 1)
+        .await
+        .unwrap_err();
+    assert_eq!(message(&error), "payment.errors.provider_unavailable");
+}
