@@ -14,6 +14,11 @@
 //! | `VITRINE_SMTP_URL`   | (unset)          | send e-mail over SMTP, e.g. `smtps://user:pass@host`; unset: files in `<data dir>/mail` |
 //! | `VITRINE_MAIL_FROM`  | `Vitrine <shop@localhost.localdomain>` | the sender of every e-mail |
 //! | `VITRINE_TRUST_PROXY`| `false`          | take the client address from `X-Forwarded-For` (only behind a proxy that sets it) |
+//! | `VITRINE_TEST_PAYMENTS` | `true`        | offer the built-in test card provider (turn off in a real shop) |
+//! | `VITRINE_STRIPE_SECRET_KEY`, `VITRINE_STRIPE_PUBLISHABLE_KEY`, `VITRINE_STRIPE_WEBHOOK_SECRET` | (unset) | offer Stripe (all three needed) |
+//! | `VITRINE_STRIPE_API` | `https://api.stripe.com` | Stripe's API address                 |
+//! | `VITRINE_BANK_WEBHOOK_SECRET` | (unset) | secret the bank's PIX and boleto notifications are signed with; unset: staff confirm them |
+//! | `VITRINE_BOLETO_BANK`, `VITRINE_BOLETO_AGREEMENT`, `VITRINE_BOLETO_WALLET` | `001`, `1234567`, `17` | the boleto agreement with the bank |
 //! | `RUST_LOG`           | `info`           | log filter; `VITRINE_LOG_FORMAT=json` for JSON |
 //!
 //! The secret key: with the private database (one server), a random key is made on first
@@ -52,6 +57,7 @@ pub struct Config {
     pub smtp_url: Option<String>,
     pub mail_from: String,
     pub trust_proxy: bool,
+    pub payments: domain::payments::Config,
 }
 
 impl std::fmt::Debug for Config {
@@ -66,6 +72,8 @@ impl std::fmt::Debug for Config {
             .field("smtp", &self.smtp_url.as_deref().map(redact_url))
             .field("mail_from", &self.mail_from)
             .field("trust_proxy", &self.trust_proxy)
+            .field("test_payments", &self.payments.test_card)
+            .field("stripe", &self.payments.stripe.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -142,6 +150,57 @@ pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, Co
         smtp_url,
         mail_from,
         trust_proxy,
+        payments: payments(&get, flag("VITRINE_TEST_PAYMENTS", true)?)?,
+    })
+}
+
+/// The payment providers: the test card unless turned off, Stripe when its three keys
+/// are set (a partial set is an error, not a silently missing provider).
+fn payments(
+    get: &impl Fn(&str) -> Option<String>,
+    test_card: bool,
+) -> Result<domain::payments::Config, ConfigError> {
+    let stripe_keys = [
+        "VITRINE_STRIPE_SECRET_KEY",
+        "VITRINE_STRIPE_PUBLISHABLE_KEY",
+        "VITRINE_STRIPE_WEBHOOK_SECRET",
+    ]
+    .map(|name| (name, get(name)));
+    let stripe = match stripe_keys.iter().filter(|(_, v)| v.is_some()).count() {
+        0 => None,
+        3 => Some(domain::payments::stripe::StripeConfig {
+            secret_key: stripe_keys[0].1.clone().unwrap_or_default(),
+            publishable_key: stripe_keys[1].1.clone().unwrap_or_default(),
+            webhook_secret: stripe_keys[2].1.clone().unwrap_or_default(),
+            api_base: get("VITRINE_STRIPE_API").unwrap_or_else(|| "https://api.stripe.com".into()),
+        }),
+        _ => {
+            let missing = stripe_keys
+                .iter()
+                .find(|(_, v)| v.is_none())
+                .map(|(n, _)| *n);
+            return Err(ConfigError::Invalid {
+                name: missing.unwrap_or("VITRINE_STRIPE_SECRET_KEY"),
+                reason: "Stripe needs its secret key, publishable key and webhook secret".into(),
+            });
+        }
+    };
+    let defaults = domain::payments::Config::default();
+    let digits = |name: &'static str, default: String, len: usize| match get(name) {
+        None => Ok(default),
+        Some(v) if v.len() == len && v.bytes().all(|b| b.is_ascii_digit()) => Ok(v),
+        Some(v) => Err(ConfigError::Invalid {
+            name,
+            reason: format!("`{v}` is not {len} digits"),
+        }),
+    };
+    Ok(domain::payments::Config {
+        test_card,
+        stripe,
+        bank_webhook_secret: get("VITRINE_BANK_WEBHOOK_SECRET"),
+        boleto_bank: digits("VITRINE_BOLETO_BANK", defaults.boleto_bank, 3)?,
+        boleto_agreement: digits("VITRINE_BOLETO_AGREEMENT", defaults.boleto_agreement, 7)?,
+        boleto_wallet: digits("VITRINE_BOLETO_WALLET", defaults.boleto_wallet, 2)?,
     })
 }
 
@@ -257,6 +316,16 @@ mod tests {
         assert!(err.to_string().contains("VITRINE_DEMO_DATA"), "{err}");
         let err = config(&[("VITRINE_DB_POOL", "0")]).unwrap_err();
         assert!(err.to_string().contains("VITRINE_DB_POOL"), "{err}");
+        let err = config(&[("VITRINE_STRIPE_SECRET_KEY", "sk_test_1")]).unwrap_err();
+        assert!(
+            err.to_string().contains("VITRINE_STRIPE_PUBLISHABLE_KEY"),
+            "{err}"
+        );
+        let err = config(&[("VITRINE_BOLETO_AGREEMENT", "12")]).unwrap_err();
+        assert!(
+            err.to_string().contains("VITRINE_BOLETO_AGREEMENT"),
+            "{err}"
+        );
     }
 
     #[test]

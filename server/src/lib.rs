@@ -10,6 +10,7 @@ pub mod config;
 pub mod database;
 pub mod headers;
 pub mod storefront;
+pub mod webhooks;
 
 use std::net::SocketAddr;
 
@@ -40,6 +41,25 @@ pub struct AppState {
     pub public_url: Option<String>,
     /// `VITRINE_TRUST_PROXY`: client addresses come from `X-Forwarded-For`.
     pub trust_proxy: bool,
+    /// The payment providers set up.
+    pub payments: domain::payments::Config,
+}
+
+impl AppState {
+    /// What e-mails sent outside a shopper's request (webhooks, jobs) link to.
+    pub async fn links(&self) -> domain::mail::Links {
+        let name = domain::shop::settings(&self.pool)
+            .await
+            .map(|s| s.name)
+            .unwrap_or_else(|_| "Vitrine".into());
+        domain::mail::Links {
+            base_url: self
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", self.leptos.site_addr)),
+            shop_name: name,
+        }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -100,10 +120,12 @@ pub fn router(state: AppState) -> Router {
     let pool = state.pool.clone();
     let cache = state.cache.clone();
     let public_url = app::server::ssr::PublicUrl(state.public_url.clone());
+    let payments = state.payments.clone();
     let context = move || {
         provide_context(pool.clone());
         provide_context(cache.clone());
         provide_context(public_url.clone());
+        provide_context(payments.clone());
     };
     let shell_options = state.leptos.clone();
     let shell = move || app::shell(shell_options.clone());
@@ -126,6 +148,7 @@ pub fn router(state: AppState) -> Router {
         .route("/sitemap.xml", get(storefront::sitemap))
         .route("/robots.txt", get(storefront::robots))
         .route("/account/export.json", get(accounts::export))
+        .merge(webhooks::router())
         .leptos_routes_with_context(&state, routes, context, shell)
         .merge(assets::router(&state.leptos, not_found))
         .layer(axum::middleware::from_fn(
@@ -319,7 +342,15 @@ async fn serve(
         leptos: leptos_options(config),
         public_url: config.public_url.clone(),
         trust_proxy: config.trust_proxy,
+        payments: config.payments.clone(),
     };
+    // Unpaid orders give their stock back when their time runs out; every replica runs
+    // this, each order is taken by one.
+    let expirer = tokio::spawn(domain::orders::expire_forever(
+        pool.clone(),
+        state.links().await,
+        std::time::Duration::from_secs(30),
+    ));
     let listener = tokio::net::TcpListener::from_std(listener).map_err(StartError::Serve)?;
     let url = format!(
         "http://{}",
@@ -339,6 +370,7 @@ async fn serve(
     follower.abort();
     mailer.abort();
     sweeper.abort();
+    expirer.abort();
     pool.close().await;
     Ok(())
 }

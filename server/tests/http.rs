@@ -28,6 +28,7 @@ async fn an_exhausted_database_pool_answers_503_with_retry_after() {
         leptos: server::leptos_options(&config),
         public_url: None,
         trust_proxy: false,
+        payments: Default::default(),
     });
     let (response, html) = get(&app, "/en/c/t-shirts").await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
@@ -145,6 +146,7 @@ async fn readiness_fails_when_the_database_is_gone() {
         leptos: server::leptos_options(&config),
         public_url: None,
         trust_proxy: false,
+        payments: Default::default(),
     });
     pool.close().await;
     let (response, _) = get(&app, "/readyz").await;
@@ -407,6 +409,7 @@ async fn files_at_the_top_of_the_site_are_served_not_taken_for_a_language() {
         leptos: server::leptos_options(&config),
         public_url: None,
         trust_proxy: false,
+        payments: Default::default(),
     });
     let (response, body) = get(&app, "/favicon.svg").await;
     assert_eq!(response.status(), StatusCode::OK);

@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod catalog;
+pub mod shop;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -20,6 +21,8 @@ pub struct ShopInfo {
     pub currencies: Vec<String>,
     /// Whether someone is signed in on this browser (for the header's account link).
     pub signed_in: bool,
+    /// Items in the shopper's cart (for the header's cart link).
+    pub cart_count: i64,
 }
 
 /// A category link.
@@ -41,10 +44,15 @@ pub async fn get_shop_info(lang: String) -> Result<ShopInfo, AppError> {
     let locale = ssr::locale(&lang)?;
     let pool = ssr::pool()?;
     let settings = ssr::settings(&pool).await?;
-    let session = account::ssr::session().await?;
-    let signed_in = account::ssr::account_in(&pool, &session).await?.is_some();
+    let shopper = shop::ssr::shopper().await?;
+    let signed_in = shopper.account.is_some();
+    let cart_count = match shopper.cart().await? {
+        Some(cart) => domain::cart::count(&pool, cart).await?,
+        None => 0,
+    };
     Ok(ShopInfo {
         signed_in,
+        cart_count,
         name: settings.name,
         currency: ssr::currency(locale).code().to_string(),
         currencies: domain::money::Currency::ALL
@@ -89,6 +97,17 @@ pub mod ssr {
     /// The shop's public address when set (`VITRINE_PUBLIC_URL`), for canonical links.
     #[derive(Clone, Debug, Default)]
     pub struct PublicUrl(pub Option<String>);
+
+    /// Asks browsers not to keep the page (personal data: accounts, carts, orders), not
+    /// even for the back button on a shared computer.
+    pub fn no_store() {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.insert_header(
+                axum::http::header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("no-store"),
+            );
+        }
+    }
 
     /// The database pool, provided by the server for every request.
     pub fn pool() -> Result<PgPool, AppError> {

@@ -177,7 +177,7 @@ pub async fn place(pool: &PgPool, request: PlaceOrder<'_>) -> DomainResult<Place
                              tax, total, coupon_code, shipping_address, shipping_method,
                              tax_name, tax_rate, reserved_until)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-                 $18, $19)
+                 $18, now() + make_interval(secs => $19))
          RETURNING id, number",
         request.cart,
         cart.account_id,
@@ -197,7 +197,7 @@ pub async fn place(pool: &PgPool, request: PlaceOrder<'_>) -> DomainResult<Place
         method,
         quote.tax_name,
         quote.tax.rate,
-        reserved_until
+        hold.num_seconds() as f64
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -312,7 +312,8 @@ pub async fn place(pool: &PgPool, request: PlaceOrder<'_>) -> DomainResult<Place
     sqlx::query!(
         "INSERT INTO payments (order_id, provider, status, amount, currency, reference,
                                instructions, card_last4, expires_at)
-         VALUES ($1, $2, $3::text::payment_status, $4, $5, $6, $7, $8, $9)",
+         VALUES ($1, $2, $3::text::payment_status, $4, $5, $6, $7, $8,
+                 (SELECT reserved_until FROM orders WHERE id = $1))",
         order.id,
         provider.code(),
         status,
@@ -320,8 +321,7 @@ pub async fn place(pool: &PgPool, request: PlaceOrder<'_>) -> DomainResult<Place
         t.currency.code(),
         reference,
         instructions,
-        last4,
-        reserved_until
+        last4
     )
     .execute(&mut *tx)
     .await?;

@@ -104,6 +104,12 @@ pub async fn transition(
     .execute(&mut *conn)
     .await?;
     record(conn, order, Some(from), to, actor, reason).await?;
+    // Stock comes back when the goods never left: a cancelled order, or one refunded in
+    // full before it shipped.
+    let unshipped = matches!(from, OrderStatus::Paid | OrderStatus::Fulfilling);
+    if to == OrderStatus::Refunded && unshipped {
+        release(conn, order).await?;
+    }
     if to == OrderStatus::Cancelled {
         release(conn, order).await?;
         sqlx::query!(

@@ -2,13 +2,14 @@
 //!
 //! ```text
 //! pending_payment ─► paid ─► fulfilling ─► shipped ─► delivered
-//!        │             │          │            │           │
-//!        ▼             ▼          ▼            ▼           ▼
-//!    cancelled   (partially) refunded — from any paid status
+//!        │             └──────────┴────────────┴───────────┴─► (partially) refunded
+//!        ▼
+//!    cancelled
 //! ```
 //!
-//! A paid order can also be cancelled (it is refunded in full first). A partially
-//! refunded order can still be fulfilled. Cancelled and refunded are final.
+//! Only an unpaid order is cancelled; a paid one that will not ship is refunded in full
+//! (and its stock comes back if it had not shipped yet). A partially refunded order can
+//! still be fulfilled. Cancelled and refunded are final.
 
 use serde::{Deserialize, Serialize};
 
@@ -61,8 +62,8 @@ impl OrderStatus {
     pub fn can_become(self, to: OrderStatus) -> bool {
         match (self, to) {
             (PendingPayment, Paid | Cancelled) => true,
-            (Paid, Fulfilling | Shipped | Cancelled | PartiallyRefunded | Refunded) => true,
-            (Fulfilling, Shipped | Cancelled | PartiallyRefunded | Refunded) => true,
+            (Paid, Fulfilling | Shipped | PartiallyRefunded | Refunded) => true,
+            (Fulfilling, Shipped | PartiallyRefunded | Refunded) => true,
             (Shipped, Delivered | PartiallyRefunded | Refunded) => true,
             (Delivered, PartiallyRefunded | Refunded) => true,
             (
@@ -114,6 +115,7 @@ mod tests {
         assert!(!Shipped.can_become(Paid));
         assert!(!Delivered.can_become(Shipped));
         assert!(!Shipped.can_become(Cancelled));
+        assert!(!Paid.can_become(Cancelled));
         assert!(!PendingPayment.can_become(Shipped));
         assert!(!PendingPayment.can_become(Refunded));
         for to in OrderStatus::ALL {
@@ -132,7 +134,8 @@ mod tests {
 
     #[test]
     fn staff_see_only_allowed_next_steps() {
-        assert_eq!(Paid.next_steps(), vec![Fulfilling, Shipped, Cancelled]);
+        assert_eq!(Paid.next_steps(), vec![Fulfilling, Shipped]);
+        assert_eq!(PendingPayment.next_steps(), vec![Cancelled]);
         assert_eq!(Shipped.next_steps(), vec![Delivered]);
         assert!(Refunded.next_steps().is_empty());
     }

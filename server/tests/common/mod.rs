@@ -8,6 +8,10 @@ use axum::body::{Body, to_bytes};
 use axum::http::{Request, Response};
 use tower::ServiceExt;
 
+/// The webhook secrets the test server is set up with.
+pub const STRIPE_SECRET: &str = "whsec_test_endpoint";
+pub const BANK_SECRET: &str = "bank-notifications-secret";
+
 pub async fn app() -> axum::Router {
     app_and_pool().await.0
 }
@@ -30,6 +34,17 @@ pub async fn app_and_pool() -> (axum::Router, sqlx::PgPool) {
         leptos: server::leptos_options(&config),
         public_url: None,
         trust_proxy: false,
+        payments: domain::payments::Config {
+            bank_webhook_secret: Some(BANK_SECRET.into()),
+            stripe: Some(domain::payments::stripe::StripeConfig {
+                secret_key: "sk_test_unused".into(),
+                publishable_key: "pk_test_unused".into(),
+                webhook_secret: STRIPE_SECRET.into(),
+                // Nothing listens here: creating a PaymentIntent fails like an outage.
+                api_base: "http://127.0.0.1:9".into(),
+            }),
+            ..Default::default()
+        },
     });
     (router, pool)
 }

@@ -28,12 +28,7 @@ pub fn AccountFrame(title: String, children: Children) -> impl IntoView {
     // Account pages show personal data (and, once, recovery codes): browsers must not keep
     // them, not even for the back button on a shared computer.
     #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.insert_header(
-            axum::http::header::CACHE_CONTROL,
-            axum::http::HeaderValue::from_static("no-store"),
-        );
-    }
+    crate::server::ssr::no_store();
     view! {
         <PageTitle text=title.clone() />
         <Meta name="robots" content="noindex" />

@@ -80,6 +80,8 @@ pub async fn start_login(
     session.remove_value(PENDING).await.map_err(store_error)?;
     let login = domain::accounts::logins::open(pool, account.id, &client()).await?;
     session.insert(LOGIN, login).await.map_err(store_error)?;
+    // The cart filled before signing in joins the account's.
+    crate::server::shop::ssr::merge_guest_cart(pool, session, account.id).await?;
     if let Some(currency) = &account.currency {
         set_currency_cookie(currency);
     }

@@ -1,0 +1,165 @@
+//! Server-side helpers for the shop's server functions: whose cart, the shopper's
+//! audience, the payment settings, and turning domain values into what pages show.
+
+use domain::cart::Owner;
+use domain::catalog::listing::Audience;
+use domain::money::{Currency, Money};
+use leptos::prelude::use_context;
+use sqlx::PgPool;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use crate::error::AppError;
+use crate::i18n::Locale;
+use crate::server::account::ssr as account;
+use crate::server::ssr as base;
+
+/// Session keys: the guest's cart, and the orders this browser placed as a guest.
+const CART: &str = "cart";
+const ORDERS: &str = "guest_orders";
+
+fn store_error(error: tower_sessions::session::Error) -> AppError {
+    tracing::error!(%error, "session store");
+    AppError::Busy
+}
+
+/// Who is shopping on this request.
+pub struct Shopper {
+    pub pool: PgPool,
+    pub session: Session,
+    pub account: Option<domain::accounts::Account>,
+    pub owner: Owner,
+}
+
+pub async fn shopper() -> Result<Shopper, AppError> {
+    let pool = base::pool()?;
+    let session = account::session().await?;
+    let account = account::account_in(&pool, &session).await?.map(|(a, _)| a);
+    let owner = match &account {
+        Some(a) => Owner::Account(a.id),
+        None => Owner::Guest(session.get::<Uuid>(CART).await.map_err(store_error)?),
+    };
+    Ok(Shopper {
+        pool,
+        session,
+        account,
+        owner,
+    })
+}
+
+impl Shopper {
+    /// The shopper's open cart, if any.
+    pub async fn cart(&self) -> Result<Option<Uuid>, AppError> {
+        Ok(domain::cart::find(&self.pool, self.owner).await?)
+    }
+
+    /// The shopper's open cart, made (and remembered for a guest) when there is none.
+    pub async fn cart_or_new(&self) -> Result<Uuid, AppError> {
+        let cart = domain::cart::find_or_create(&self.pool, self.owner).await?;
+        if matches!(self.owner, Owner::Guest(id) if id != Some(cart)) {
+            self.session.insert(CART, cart).await.map_err(store_error)?;
+        }
+        Ok(cart)
+    }
+
+    /// The open cart, or "your cart is empty" for a form posted without one.
+    pub async fn cart_required(&self) -> Result<Uuid, AppError> {
+        self.cart()
+            .await?
+            .ok_or_else(|| AppError::Conflict("cart.errors.empty".into()))
+    }
+
+    pub async fn remember_order(&self, order: Uuid) -> Result<(), AppError> {
+        let mut orders = self.guest_orders().await?;
+        orders.retain(|o| *o != order);
+        orders.insert(0, order);
+        orders.truncate(20);
+        self.session
+            .insert(ORDERS, orders)
+            .await
+            .map_err(store_error)
+    }
+
+    pub async fn guest_orders(&self) -> Result<Vec<Uuid>, AppError> {
+        Ok(self
+            .session
+            .get::<Vec<Uuid>>(ORDERS)
+            .await
+            .map_err(store_error)?
+            .unwrap_or_default())
+    }
+}
+
+/// At sign-in: a guest's cart joins the account's.
+pub async fn merge_guest_cart(
+    pool: &PgPool,
+    session: &Session,
+    account: Uuid,
+) -> Result<(), AppError> {
+    if let Some(cart) = session.get::<Uuid>(CART).await.map_err(store_error)? {
+        domain::cart::merge(pool, cart, account).await?;
+        session.remove_value(CART).await.map_err(store_error)?;
+    }
+    Ok(())
+}
+
+/// The language, default language and currency prices are shown in.
+pub struct Reader {
+    pub locale: Locale,
+    pub default_locale: String,
+    pub currency: Currency,
+}
+
+impl Reader {
+    pub async fn of(lang: &str, pool: &PgPool) -> Result<Reader, AppError> {
+        let locale = base::locale(lang)?;
+        let settings = base::settings(pool).await?;
+        Ok(Reader {
+            locale,
+            default_locale: settings.default_locale,
+            currency: base::currency(locale),
+        })
+    }
+
+    pub fn audience(&self) -> Audience<'_> {
+        Audience {
+            locale: self.locale.tag(),
+            default_locale: &self.default_locale,
+            currency: self.currency,
+        }
+    }
+
+    pub fn money(&self, money: Money) -> String {
+        domain::money::format(money, self.locale.tag())
+    }
+
+    /// A message key with its values, in this reader's language.
+    pub fn text(&self, key: &str, values: &[(&str, String)]) -> String {
+        values.iter().fold(
+            crate::i18n::translate_in(self.locale, key),
+            |text, (name, value)| text.replace(&format!("%{{{name}}}"), value),
+        )
+    }
+}
+
+/// The payment providers the server set up.
+pub fn payments() -> domain::payments::Config {
+    use_context::<domain::payments::Config>().unwrap_or_default()
+}
+
+/// A form's uuid field; anything else is "not found" rather than a server error.
+pub fn uuid(text: &str, what: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(text.trim()).map_err(|_| AppError::NotFound(what.into()))
+}
+
+/// A form's quantity: whole numbers only (the domain checks the range).
+pub fn quantity(text: &str) -> Result<i32, AppError> {
+    text.trim()
+        .parse::<i64>()
+        .ok()
+        .map(|n| n.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32)
+        .ok_or_else(|| AppError::Validation {
+            field: "quantity".into(),
+            message: "cart.errors.quantity|max=999".into(),
+        })
+}
