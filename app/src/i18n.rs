@@ -137,6 +137,83 @@ mod tests {
         }
     }
 
+    /// The dotted keys of a locale file (two-space nesting, one `key: value` per line).
+    fn keys(yaml: &str) -> std::collections::BTreeSet<String> {
+        let mut path: Vec<String> = Vec::new();
+        let mut keys = std::collections::BTreeSet::new();
+        for line in yaml
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('_'))
+        {
+            let depth = (line.len() - line.trim_start().len()) / 2;
+            let Some((key, value)) = line.trim().split_once(':') else {
+                continue;
+            };
+            path.truncate(depth);
+            path.push(key.to_string());
+            if !value.trim().is_empty() {
+                keys.insert(path.join("."));
+            }
+        }
+        keys
+    }
+
+    #[test]
+    fn every_language_has_every_string_english_has() {
+        let files = [
+            ("ui/en", include_str!("../../locales/ui/en.yml")),
+            ("ui/pt-BR", include_str!("../../locales/ui/pt-BR.yml")),
+            ("ui/es", include_str!("../../locales/ui/es.yml")),
+            ("ui/zh-CN", include_str!("../../locales/ui/zh-CN.yml")),
+            ("mail/en", include_str!("../../locales/mail/en.yml")),
+            ("mail/pt-BR", include_str!("../../locales/mail/pt-BR.yml")),
+            ("mail/es", include_str!("../../locales/mail/es.yml")),
+            ("mail/zh-CN", include_str!("../../locales/mail/zh-CN.yml")),
+        ];
+        for group in files.chunks(4) {
+            let english = keys(group[0].1);
+            assert!(
+                english.len() > 25,
+                "{} read as {} keys",
+                group[0].0,
+                english.len()
+            );
+            for (name, text) in &group[1..] {
+                let other = keys(text);
+                let missing: Vec<_> = english.difference(&other).collect();
+                let extra: Vec<_> = other.difference(&english).collect();
+                assert!(
+                    missing.is_empty() && extra.is_empty(),
+                    "{name}: missing {missing:?}, extra {extra:?}"
+                );
+            }
+        }
+        // Statuses, steps and payment methods are looked up by code.
+        let ui = keys(files[0].1);
+        for status in [
+            "pending_payment",
+            "paid",
+            "fulfilling",
+            "shipped",
+            "delivered",
+            "cancelled",
+            "partially_refunded",
+            "refunded",
+        ] {
+            assert!(ui.contains(&format!("order.status.{status}")), "{status}");
+        }
+        for provider in ["test_card", "stripe", "pix", "boleto"] {
+            assert!(
+                ui.contains(&format!("payment.method.{provider}")),
+                "{provider}"
+            );
+            assert!(
+                ui.contains(&format!("payment.hint.{provider}")),
+                "{provider}"
+            );
+        }
+    }
+
     #[test]
     fn addresses_name_their_language() {
         assert_eq!(Locale::from_path("/pt-br/c/camisetas"), Some(Locale::PtBr));

@@ -28,6 +28,7 @@ use crate::pages::home::HomePage;
 use crate::pages::listing::{CategoryPage, SearchPage};
 use crate::pages::not_found::NotFound;
 use crate::pages::product::ProductPage;
+use crate::pages::shop::ShopArea;
 
 /// The HTML document around the app. Rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -83,6 +84,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/:lang/account") view={Lazy::<AccountArea>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/:lang/account/*rest") view={Lazy::<AccountArea>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/:lang/admin/accounts") view={Lazy::<AccountArea>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/cart") view={Lazy::<ShopArea>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/checkout") view={Lazy::<ShopArea>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/checkout/:step") view={Lazy::<ShopArea>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/orders/:id") view={Lazy::<ShopArea>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/admin/orders") view={Lazy::<ShopArea>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/admin/orders/:id") view={Lazy::<ShopArea>::new()} ssr=SsrMode::Async />
                     </Routes>
                 </Layout>
             </Localized>

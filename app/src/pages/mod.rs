@@ -3,6 +3,7 @@ pub mod home;
 pub mod listing;
 pub mod not_found;
 pub mod product;
+pub mod shop;
 
 use leptos::prelude::*;
 use leptos_meta::Link;

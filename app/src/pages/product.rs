@@ -12,6 +12,7 @@ use super::{PageLinks, param, query_string};
 use crate::components::product_card::ProductGrid;
 use crate::i18n::use_locale;
 use crate::server::catalog::{ProductPageDto, get_product_page};
+use crate::server::shop::AddToCart;
 use crate::tr;
 use crate::url::encode;
 
@@ -101,6 +102,7 @@ fn Product(product: ProductPageDto) -> impl IntoView {
                 <p class="mt-1 text-xs text-stone-500">
                     {tr!("product.sku")} ": " <span data-testid="sku">{product.sku.clone()}</span>
                 </p>
+                <AddToCart variant=product.variant_id.clone() in_stock={product.stock > 0} />
                 {product
                     .picker
                     .iter()
@@ -158,5 +160,28 @@ fn Product(product: ProductPageDto) -> impl IntoView {
                     </section>
                 }
             })}
+    }
+}
+
+/// "Add to cart": a plain form, so it works before (and without) the wasm.
+#[component]
+fn AddToCart(variant: String, in_stock: bool) -> impl IntoView {
+    use leptos::server_fn::ServerFn;
+    let error = crate::components::form::returned_error::<AddToCart>();
+    view! {
+        <form method="post" action=AddToCart::url() class="mt-5 flex items-end gap-3" data-testid="add-to-cart">
+            <crate::components::form::LangField />
+            <input type="hidden" name="variant" value=variant />
+            <label class="flex flex-col gap-1 text-sm font-medium">
+                {tr!("cart.quantity")}
+                <input type="number" name="quantity" value="1" min="1" max="999" class="w-20 rounded-md border border-stone-300 px-3 py-2" />
+            </label>
+            <button type="submit" disabled=!in_stock class="rounded-md bg-stone-900 px-5 py-2 font-medium text-white disabled:opacity-40">
+                {tr!("cart.add")}
+            </button>
+        </form>
+        {error.map(|e| view! {
+            <p role="alert" class="mt-2 text-sm text-red-700" data-testid="form-error">{crate::components::form::error_text(&e)}</p>
+        })}
     }
 }

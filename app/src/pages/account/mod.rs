@@ -53,6 +53,7 @@ pub fn AccountNav() -> impl IntoView {
                 {link("/account/profile", "account.profile")}
                 {link("/account/security", "account.security")}
                 {link("/account/addresses", "account.addresses")}
+                {link("/account/orders", "order.my_orders")}
             </ul>
         </nav>
     }
@@ -115,6 +116,7 @@ fn page_at(path: &str) -> AnyView {
         "account/security/two-factor" => view! { <security::TwoFactorPage /> }.into_any(),
         "account/security/recovery-codes" => view! { <security::RecoveryCodesPage /> }.into_any(),
         "account/addresses" => view! { <addresses::AddressesPage /> }.into_any(),
+        "account/orders" => view! { <crate::pages::shop::order::MyOrdersPage /> }.into_any(),
         "admin/accounts" => view! { <admin::AccountsAdminPage /> }.into_any(),
         other => match other.strip_prefix("account/addresses/") {
             Some(id) if !id.contains('/') => {

@@ -98,6 +98,8 @@ pub struct ProductPageDto {
     pub breadcrumbs: Vec<CrumbDto>,
     pub price: String,
     pub sku: String,
+    /// The chosen variant, for "add to cart".
+    pub variant_id: String,
     pub stock: i32,
     pub picker: Vec<PickerOptionDto>,
     pub images: Vec<ImageDto>,

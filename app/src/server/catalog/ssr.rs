@@ -236,6 +236,7 @@ pub fn product_page(product: ProductDetail, locale: Locale) -> ProductPageDto {
             .collect(),
         price: domain::money::format(variant.price, locale.tag()),
         sku: variant.sku,
+        variant_id: variant.id.to_string(),
         stock: variant.stock,
         picker: product
             .picker

@@ -1,0 +1,174 @@
+//! An order's page: what was bought, how to pay (PIX code, boleto line, the test bank's
+//! confirmation), the totals, the address, and how the order moved along. Also the
+//! customer's list of orders.
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+use super::{ShopFrame, TotalRow, loaded, nothing, status_label};
+use crate::components::form::{FormAlert, LangField, returned_error};
+use crate::i18n::use_locale;
+use crate::pages::account::query;
+use crate::server::shop::{
+    ConfirmTestPayment, OrderDto, OrderSummaryDto, PaymentDto, RetryPayment, get_my_orders,
+    get_order,
+};
+use crate::tr;
+
+#[component]
+pub fn OrderPage(id: String) -> impl IntoView {
+    let key = query("key");
+    let order = OnceResource::new(get_order(use_locale().slug().to_string(), id, key));
+    let error = returned_error::<ConfirmTestPayment>().or_else(returned_error::<RetryPayment>);
+    view! {
+        <ShopFrame title=tr!("order.title")>
+            <FormAlert error=error fields=&[] />
+            {loaded(order, move |order: OrderDto| view! { <OrderBody order /> }.into_any())}
+        </ShopFrame>
+    }
+}
+
+#[component]
+pub fn OrderBody(order: OrderDto) -> impl IntoView {
+    let payment = order.payment.clone();
+    let id = order.id.clone();
+    let key = order.key.clone();
+    view! {
+        <div class="flex flex-wrap items-baseline gap-3">
+            <p class="text-xl font-semibold" data-testid="order-number">{tr!("order.number", number = order.number.to_string())}</p>
+            <p class="rounded-full bg-stone-200 px-3 py-0.5 text-sm" data-testid="order-status" data-status=order.status.clone()>
+                {status_label(&order.status)}
+            </p>
+            <p class="text-sm text-stone-500">{order.placed_at.clone()}</p>
+        </div>
+        {(order.status == "pending_payment").then(|| payment.clone().map(|p| view! { <PayNow p id=id.clone() key=key.clone() /> }))}
+        {payment.filter(|p| p.status == "succeeded").map(|p| view! {
+            <p data-testid="payment-done">{tr!("order.paid_with", method = crate::i18n::translate(&format!("payment.method.{}", p.provider)))}
+                {p.card_last4.map(|d| format!(" ···· {d}"))}</p>
+        })}
+        <table class="w-full text-sm" data-testid="order-lines">
+            <thead><tr class="text-left text-stone-500"><th>{tr!("order.item")}</th><th>{tr!("cart.quantity")}</th><th class="text-right">{tr!("order.price")}</th><th class="text-right">{tr!("order.line_total")}</th></tr></thead>
+            <tbody>
+                {order.lines.iter().map(|l| view! {
+                    <tr class="border-t border-stone-200"><td class="py-2">{l.name.clone()} <span class="text-xs text-stone-500">" · " {l.sku.clone()}</span></td><td>{l.quantity}</td><td class="text-right">{l.unit_price.clone()}</td><td class="text-right">{l.line_total.clone()}</td></tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+        <dl class="ml-auto flex w-full max-w-sm flex-col gap-1 text-sm">
+            <TotalRow label=tr!("cart.subtotal") value=order.subtotal.clone() testid="order-subtotal" />
+            {order.discount.clone().map(|d| view! { <TotalRow label=format!("{} ({})", tr!("checkout.discount"), order.coupon.clone().unwrap_or_default()) value=format!("−{d}") testid="order-discount" /> })}
+            <TotalRow label=format!("{} ({})", tr!("checkout.shipping"), order.shipping_method) value=order.shipping.clone() testid="order-shipping" />
+            {order.tax.clone().map(|t| {
+                let name = order.tax_name.clone().unwrap_or_else(|| tr!("checkout.tax"));
+                let label = if order.tax_included { tr!("checkout.tax_included", name = name) } else { name };
+                view! { <TotalRow label value=t testid="order-tax" /> }
+            })}
+            <TotalRow label=tr!("checkout.total") value=order.total.clone() strong=true testid="order-total" />
+            {order.refunded.clone().map(|r| view! { <TotalRow label=tr!("order.refunded") value=format!("−{r}") testid="order-refunded" /> })}
+        </dl>
+        <section class="text-sm">
+            <h2 class="font-semibold">{tr!("order.ship_to")}</h2>
+            {order.address_lines.iter().map(|l| view! { <p>{l.clone()}</p> }).collect_view()}
+            <p class="mt-1 text-stone-500">{order.email.clone()}</p>
+        </section>
+        <section class="text-sm">
+            <h2 class="font-semibold">{tr!("order.history")}</h2>
+            <ol class="mt-1 flex flex-col gap-1" data-testid="order-history">
+                {order.history.iter().map(|h| view! {
+                    <li>{h.at.clone()} " — " {status_label(&h.to)}
+                        {(!h.reason.is_empty()).then(|| format!(" · {} · {}", h.actor, h.reason))}</li>
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+/// How to pay an order still waiting for its money.
+#[component]
+fn PayNow(p: PaymentDto, id: String, key: Option<String>) -> impl IntoView {
+    let key = key.unwrap_or_default();
+    let body = match p.provider.as_str() {
+        "pix" => view! {
+            <p>{tr!("order.pix_instructions")}</p>
+            {p.pix_qr_svg.clone().map(|svg| view! { <div class="w-56" data-testid="pix-qr" inner_html=svg></div> })}
+            <label class="flex flex-col gap-1 text-sm font-medium">{tr!("order.pix_code")}
+                <textarea readonly rows="4" class="rounded-md border border-stone-300 p-2 font-mono text-xs" data-testid="pix-code">{p.pix_code.clone()}</textarea>
+            </label>
+        }.into_any(),
+        "boleto" => view! {
+            <p>{tr!("order.boleto_instructions", due = p.boleto_due.clone().unwrap_or_default())}</p>
+            <p class="font-mono text-lg" data-testid="boleto-line">{p.boleto_line.clone()}</p>
+        }.into_any(),
+        "test_card" if p.status == "requires_action" => view! {
+            <p>{tr!("order.confirm_card")}</p>
+            <div class="flex gap-3">
+                {["yes", "no"].into_iter().map(|answer| view! {
+                    <form method="post" action=ConfirmTestPayment::url()>
+                        <LangField />
+                        <input type="hidden" name="id" value=id.clone() />
+                        <input type="hidden" name="key" value=key.clone() />
+                        <input type="hidden" name="approve" value=answer />
+                        <button type="submit" class="rounded-md border border-stone-300 px-4 py-2" class:bg-stone-900=answer == "yes" class:text-white=answer == "yes" data-testid=format!("confirm-{answer}")>
+                            {if answer == "yes" { tr!("order.confirm_yes") } else { tr!("order.confirm_no") }}
+                        </button>
+                    </form>
+                }).collect_view()}
+            </div>
+        }.into_any(),
+        "stripe" => view! {
+            <p>{tr!("order.stripe_pending")}</p>
+            {p.stripe_client_secret.is_none().then(|| view! {
+                <form method="post" action=RetryPayment::url()>
+                    <LangField />
+                    <input type="hidden" name="id" value=id.clone() />
+                    <input type="hidden" name="key" value=key.clone() />
+                    <button type="submit" class="underline">{tr!("order.retry_payment")}</button>
+                </form>
+            })}
+        }.into_any(),
+        _ => ().into_any(),
+    };
+    view! {
+        <section class="flex flex-col gap-3 rounded-md border border-amber-300 bg-amber-50 p-4" data-testid="pay-now">
+            <h2 class="font-semibold">{tr!("order.awaiting_payment", amount = p.amount.clone())}</h2>
+            {body}
+        </section>
+    }
+}
+
+/// The signed-in customer's orders.
+#[component]
+pub fn MyOrdersPage() -> impl IntoView {
+    let orders = OnceResource::new(get_my_orders(use_locale().slug().to_string()));
+    view! {
+        <crate::pages::account::AccountFrame title=tr!("order.my_orders")>
+            <crate::pages::account::AccountNav />
+            {loaded(orders, move |orders: Vec<OrderSummaryDto>| order_list(orders, "/orders"))}
+        </crate::pages::account::AccountFrame>
+    }
+}
+
+/// A list of orders, each linking to `<base>/<id>`.
+pub fn order_list(orders: Vec<OrderSummaryDto>, base: &'static str) -> AnyView {
+    let locale = use_locale();
+    if orders.is_empty() {
+        return nothing(tr!("order.none"));
+    }
+    view! {
+        <table class="w-full text-sm" data-testid="orders">
+            <thead><tr class="text-left text-stone-500"><th>{tr!("order.order")}</th><th>{tr!("order.date")}</th><th>{tr!("order.status_heading")}</th><th class="text-right">{tr!("checkout.total")}</th></tr></thead>
+            <tbody>
+                {orders.into_iter().map(|o| view! {
+                    <tr class="border-t border-stone-200" data-testid="order-row">
+                        <td class="py-2"><a href=locale.path(&format!("{base}/{}", o.id)) class="underline">"#" {o.number}</a>
+                            <span class="block text-xs text-stone-500">{o.email}</span></td>
+                        <td>{o.placed_at}</td>
+                        <td data-status=o.status.clone()>{status_label(&o.status)}</td>
+                        <td class="text-right">{o.total}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
