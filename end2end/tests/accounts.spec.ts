@@ -1,43 +1,10 @@
 // Accounts in a real browser, with JavaScript off and hydrated: every form is a plain
 // HTML form, so both runs take the same steps.
-import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { linkFromMail, totp } from "./mail";
-
-const PASSWORD = "purple elephant dances quietly";
-
-function uniqueEmail(project: string, who: string): string {
-  return `${who}-${project}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-}
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/en/account/sign-in");
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
-
-/** Registers, confirms the address from the e-mail, and signs in. */
-async function registerAndSignIn(page: Page, email: string) {
-  await page.goto("/en/account/sign-up");
-  await page.getByLabel("Name").fill("Ana Souza");
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByTestId("check-email")).toContainText("Check your e-mail");
-
-  const link = await linkFromMail(email, "/account/verify");
-  await page.goto(link.replace(/^https?:\/\/[^/]+/, ""));
-  await page.getByRole("button", { name: "Confirm my e-mail" }).click();
-  await expect(page).toHaveURL(/\/en\/account\/sign-in\?verified=1$/);
-  await expect(page.getByTestId("notice")).toContainText("Your e-mail is confirmed");
-
-  await signIn(page, email, PASSWORD);
-  await expect(page).toHaveURL(/\/en\/account$/);
-  await expect(page.getByTestId("greeting")).toHaveText("Hello, Ana Souza");
-}
+import { PASSWORD, registerAndSignIn, signIn, uniqueEmail } from "./shoppers";
 
 test("a shopper registers, confirms the e-mail from the outbox, signs in and out", async ({ page }, info) => {
   const email = uniqueEmail(info.project.name, "reg");

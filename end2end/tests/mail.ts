@@ -42,3 +42,22 @@ export function totp(secretBase32: string, unixSeconds: number): string {
   const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
   return value.toString().padStart(6, "0");
 }
+
+/** The text of the newest message to `to` whose subject contains `subject`. */
+export async function mailText(to: string, subject: string): Promise<string> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    let files: string[] = [];
+    try {
+      files = readdirSync(mailDir()).filter((f) => f.endsWith(".txt")).sort().reverse();
+    } catch {
+      // The folder appears with the first message.
+    }
+    for (const file of files) {
+      const text = readFileSync(join(mailDir(), file), "utf8");
+      if (text.startsWith(`To: ${to}\n`) && text.split("\n")[1].includes(subject)) return text;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`no e-mail to ${to} about "${subject}"`);
+}

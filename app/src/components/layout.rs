@@ -83,7 +83,7 @@ fn Header(
                         {move || Suspend::new(async move {
                             shop.await.ok().map(|info| view! {
                                 <AccountLink signed_in=info.signed_in />
-                                <MiniCart count=info.cart_count />
+                                <MiniCart cart=info.cart />
                             })
                         })}
                     </Suspense>
@@ -232,38 +232,29 @@ fn Footer(shop: Shop) -> impl IntoView {
 /// The header's cart: a link with the item count, and for a cart with something in it a
 /// drop-down (`<details>`, so it opens without JavaScript) with its lines and subtotal.
 #[component]
-fn MiniCart(count: i64) -> impl IntoView {
+fn MiniCart(cart: crate::server::shop::MiniCart) -> impl IntoView {
     let locale = use_locale();
-    let link = view! {
-        <a href=locale.path("/cart") class="text-sm underline" data-testid="cart-link">
-            {tr!("cart.title")} " (" <span data-testid="cart-count">{count}</span> ")"
-        </a>
-    };
+    let count = cart.count;
     if count == 0 {
-        return link.into_any();
+        return view! {
+            <a href=locale.path("/cart") class="text-sm underline" data-testid="cart-link">
+                {tr!("cart.title")} " (" <span data-testid="cart-count">{count}</span> ")"
+            </a>
+        }
+        .into_any();
     }
-    let lines = OnceResource::new(crate::server::shop::get_mini_cart(
-        locale.slug().to_string(),
-    ));
     view! {
         <details class="relative" data-testid="mini-cart">
             <summary class="cursor-pointer text-sm underline">
                 {tr!("cart.title")} " (" <span data-testid="cart-count">{count}</span> ")"
             </summary>
             <div class="absolute right-0 z-10 mt-2 w-72 rounded-md border border-stone-200 bg-white p-3 text-sm shadow-lg">
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        let cart = lines.await.unwrap_or_default();
-                        view! {
-                            <ul class="flex flex-col gap-1">
-                                {cart.lines.into_iter().map(|(name, quantity, total)| view! {
-                                    <li class="flex justify-between gap-2"><span>{quantity} " × " {name}</span><span>{total}</span></li>
-                                }).collect_view()}
-                            </ul>
-                            <p class="mt-2 flex justify-between font-semibold"><span>{tr!("cart.subtotal")}</span><span>{cart.subtotal}</span></p>
-                        }
-                    })}
-                </Suspense>
+                <ul class="flex flex-col gap-1">
+                    {cart.lines.into_iter().map(|(name, quantity, total)| view! {
+                        <li class="flex justify-between gap-2"><span>{quantity} " × " {name}</span><span>{total}</span></li>
+                    }).collect_view()}
+                </ul>
+                <p class="mt-2 flex justify-between font-semibold"><span>{tr!("cart.subtotal")}</span><span>{cart.subtotal}</span></p>
                 <div class="mt-3 flex gap-2">
                     <a href=locale.path("/cart") class="flex-1 rounded-md border border-stone-300 px-3 py-1.5 text-center">{tr!("cart.view")}</a>
                     <a href=locale.path("/checkout/contact") class="flex-1 rounded-md bg-stone-900 px-3 py-1.5 text-center text-white">{tr!("cart.checkout")}</a>

@@ -21,8 +21,8 @@ pub struct ShopInfo {
     pub currencies: Vec<String>,
     /// Whether someone is signed in on this browser (for the header's account link).
     pub signed_in: bool,
-    /// Items in the shopper's cart (for the header's cart link).
-    pub cart_count: i64,
+    /// What is in the shopper's cart (for the header's mini-cart).
+    pub cart: shop::MiniCart,
 }
 
 /// A category link.
@@ -46,13 +46,10 @@ pub async fn get_shop_info(lang: String) -> Result<ShopInfo, AppError> {
     let settings = ssr::settings(&pool).await?;
     let shopper = shop::ssr::shopper().await?;
     let signed_in = shopper.account.is_some();
-    let cart_count = match shopper.cart().await? {
-        Some(cart) => domain::cart::count(&pool, cart).await?,
-        None => 0,
-    };
+    let cart = shop::mini_cart(&shopper, &lang).await?;
     Ok(ShopInfo {
         signed_in,
-        cart_count,
+        cart,
         name: settings.name,
         currency: ssr::currency(locale).code().to_string(),
         currencies: domain::money::Currency::ALL

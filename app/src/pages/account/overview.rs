@@ -61,6 +61,9 @@ pub fn OverviewPage() -> impl IntoView {
                             <a href=locale.path("/admin/accounts") class="underline" data-testid="staff-link">
                                 {tr!("account.staff")} ": " {tr!("account.customers")}
                             </a>
+                            <a href=locale.path("/admin/orders") class="underline" data-testid="staff-orders-link">
+                                {tr!("account.staff")} ": " {tr!("staff.orders")}
+                            </a>
                         })}
                         <form method="post" action=SignOut::url()>
                             <LangField />

@@ -172,7 +172,7 @@ pub async fn remove_cart_line(lang: String, variant: String) -> Result<(), AppEr
     )
 }
 
-/// The header's mini-cart: what is in it, without checking it again.
+/// The header's mini-cart: what is in it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MiniCart {
     pub count: i64,
@@ -180,13 +180,12 @@ pub struct MiniCart {
     pub subtotal: String,
 }
 
-#[server]
-pub async fn get_mini_cart(lang: String) -> Result<MiniCart, AppError> {
-    let shopper = ssr::shopper().await?;
-    let reader = ssr::Reader::of(&lang, &shopper.pool).await?;
+#[cfg(feature = "ssr")]
+pub(crate) async fn mini_cart(shopper: &ssr::Shopper, lang: &str) -> Result<MiniCart, AppError> {
     let Some(cart) = shopper.cart().await? else {
         return Ok(MiniCart::default());
     };
+    let reader = ssr::Reader::of(lang, &shopper.pool).await?;
     let view = domain::cart::review(&shopper.pool, cart, reader.audience()).await?;
     Ok(MiniCart {
         count: view.count,
