@@ -53,20 +53,22 @@ fn answer(result: Result<Vec<Outcome>, DomainError>) -> Response {
     }
 }
 
-fn verified(headers: &HeaderMap, name: &str, body: &[u8], secret: &str) -> Result<(), Response> {
-    let header = headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| refuse(format!("the {name} header is missing")))?;
-    stripe::verify(header, body, secret, chrono::Utc::now().timestamp()).map_err(refuse)
+/// Why a request's signature is not good, if it is not.
+fn unverified(headers: &HeaderMap, name: &str, body: &[u8], secret: &str) -> Option<String> {
+    let Some(header) = headers.get(name).and_then(|v| v.to_str().ok()) else {
+        return Some(format!("the {name} header is missing"));
+    };
+    stripe::verify(header, body, secret, chrono::Utc::now().timestamp())
+        .err()
+        .map(|e| e.to_string())
 }
 
 async fn stripe_event(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let Some(config) = &state.payments.stripe else {
         return refuse("Stripe is not set up in this shop");
     };
-    if let Err(refused) = verified(&headers, "stripe-signature", &body, &config.webhook_secret) {
-        return refused;
+    if let Some(reason) = unverified(&headers, "stripe-signature", &body, &config.webhook_secret) {
+        return refuse(reason);
     }
     let event = match stripe::parse_event(&body) {
         Ok(event) => event,
@@ -91,12 +93,12 @@ async fn stripe_event(State(state): State<AppState>, headers: HeaderMap, body: B
     answer(result.map(|o| vec![o]))
 }
 
-fn bank_secret(state: &AppState) -> Result<&str, Response> {
-    state
-        .payments
-        .bank_webhook_secret
-        .as_deref()
-        .ok_or_else(|| refuse("bank notifications are not set up in this shop"))
+/// Why a bank notification is not verified, if it is not.
+fn bank_unverified(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Option<String> {
+    match state.payments.bank_webhook_secret.as_deref() {
+        None => Some("bank notifications are not set up in this shop".into()),
+        Some(secret) => unverified(headers, "x-vitrine-signature", body, secret),
+    }
 }
 
 async fn pix_notification(
@@ -104,12 +106,8 @@ async fn pix_notification(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let secret = match bank_secret(&state) {
-        Ok(secret) => secret,
-        Err(refused) => return refused,
-    };
-    if let Err(refused) = verified(&headers, "x-vitrine-signature", &body, secret) {
-        return refused;
+    if let Some(reason) = bank_unverified(&state, &headers, &body) {
+        return refuse(reason);
     }
     let transfers = match events::parse_pix(&body) {
         Ok(transfers) => transfers,
@@ -134,12 +132,8 @@ async fn boleto_notification(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let secret = match bank_secret(&state) {
-        Ok(secret) => secret,
-        Err(refused) => return refused,
-    };
-    if let Err(refused) = verified(&headers, "x-vitrine-signature", &body, secret) {
-        return refused;
+    if let Some(reason) = bank_unverified(&state, &headers, &body) {
+        return refuse(reason);
     }
     let (id, our_number, amount) = match events::parse_boleto(&body) {
         Ok(notice) => notice,

@@ -68,7 +68,7 @@ where
 pub fn message_text(message: &str) -> String {
     let mut parts = message.split('|');
     let key = parts.next().unwrap_or_default();
-    if !(key.contains('.') && !key.contains(' ')) {
+    if !key.contains('.') || key.contains(' ') {
         return message.to_string();
     }
     parts.fold(translate(key), |text, pair| match pair.split_once('=') {

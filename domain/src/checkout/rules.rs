@@ -162,13 +162,13 @@ pub async fn coupon_uses_by(
     coupon: Uuid,
     email_key: &str,
 ) -> sqlx::Result<i64> {
-    Ok(sqlx::query_scalar!(
+    sqlx::query_scalar!(
         r#"SELECT count(*) AS "n!" FROM coupon_redemptions WHERE coupon_id = $1 AND email_key = $2"#,
         coupon,
         email_key
     )
     .fetch_one(db)
-    .await?)
+    .await
 }
 
 /// What a coupon takes off this cart, or the message key saying why it does not apply.

@@ -60,18 +60,18 @@ impl OrderStatus {
 
     /// Whether an order may go from `self` to `to`.
     pub fn can_become(self, to: OrderStatus) -> bool {
-        match (self, to) {
-            (PendingPayment, Paid | Cancelled) => true,
-            (Paid, Fulfilling | Shipped | PartiallyRefunded | Refunded) => true,
-            (Fulfilling, Shipped | PartiallyRefunded | Refunded) => true,
-            (Shipped, Delivered | PartiallyRefunded | Refunded) => true,
-            (Delivered, PartiallyRefunded | Refunded) => true,
-            (
-                PartiallyRefunded,
-                PartiallyRefunded | Refunded | Fulfilling | Shipped | Delivered,
-            ) => true,
-            _ => false,
-        }
+        matches!(
+            (self, to),
+            (PendingPayment, Paid | Cancelled)
+                | (Paid, Fulfilling | Shipped | PartiallyRefunded | Refunded)
+                | (Fulfilling, Shipped | PartiallyRefunded | Refunded)
+                | (Shipped, Delivered | PartiallyRefunded | Refunded)
+                | (Delivered, PartiallyRefunded | Refunded)
+                | (
+                    PartiallyRefunded,
+                    PartiallyRefunded | Refunded | Fulfilling | Shipped | Delivered
+                )
+        )
     }
 
     /// Money has been taken for the order (and not all given back).
