@@ -89,6 +89,26 @@ read -r _ rps p50 p95 p99 errors < <(
 printf '%-14s %8s %8s %8s %8s %7s\n' "sign in" "$rps" "$p50" "$p95" "$p99" "$errors"
 
 echo
+echo "## Cart and checkout pages: $connections connections, ${seconds}s, one shopper's cart (2 items)"
+jar=$(mktemp); trap 'rm -f "$jar"; cleanup' EXIT
+variant=$(curl -s "http://127.0.0.1:$port/en/p/aurora-classic-t-shirt" | grep -o 'name="variant" value="[^"]*"' | head -1 | cut -d'"' -f4)
+action=$(curl -s "http://127.0.0.1:$port/en/p/aurora-classic-t-shirt" | grep -o 'action="/api/add_to_cart[0-9]*"' | cut -d'"' -f2)
+curl -s -o /dev/null -c "$jar" -b "$jar" -H 'Accept: text/html' -d "lang=en&variant=$variant&quantity=2" "http://127.0.0.1:$port$action"
+cookie=$(awk '$6 == "vitrine" { print "vitrine=" $7 }' "$jar")
+printf '%-14s %8s %8s %8s %8s %7s\n' page 'req/s' 'p50 ms' 'p95 ms' 'p99 ms' errors
+for entry in "cart|/en/cart" "checkout|/en/checkout/contact"; do
+  IFS='|' read -r name path <<<"$entry"
+  read -r _ rps p50 p95 p99 errors < <(
+    wrk -t2 -c"$connections" -d"${seconds}s" --timeout 60s -H "Cookie: $cookie" -s scripts/bench.lua "http://127.0.0.1:$port$path" | grep '^RESULT'
+  ) || true
+  printf '%-14s %8s %8s %8s %8s %7s\n' "$name" "$rps" "$p50" "$p95" "$p99" "$errors"
+done
+
+echo
+echo "## Checkout: $connections buyers at once, ${seconds}s, each buying through every step"
+cargo run --quiet --release -p server --example bench_checkout -- "http://127.0.0.1:$port" "$seconds" "$connections"
+
+echo
 echo "## What the browser downloads (release build)"
 # Every page loads the main bundle; the account pages' code is split into chunks that
 # load only when such a page is opened (counted together on the last line).
