@@ -27,6 +27,26 @@ pub fn content_security_policy(nonce: Option<&str>) -> String {
     )
 }
 
+/// The policy of a page that takes a card payment with Stripe's Payment Element: Stripe.js
+/// (loaded by the page's nonce'd script), its frames and its API, and nothing more.
+pub fn content_security_policy_with_stripe(nonce: Option<&str>) -> String {
+    content_security_policy(nonce)
+        .replace("connect-src ", "connect-src https://api.stripe.com ")
+        .replace("img-src 'self'", "img-src 'self' https://*.stripe.com")
+        + "; frame-src https://js.stripe.com https://hooks.stripe.com"
+}
+
+/// Widens the page's policy for Stripe's Payment Element (the order page, when paying).
+pub fn allow_stripe() {
+    let Some(response) = use_context::<ResponseOptions>() else {
+        return;
+    };
+    let policy = content_security_policy_with_stripe(use_nonce().as_deref());
+    if let Ok(value) = policy.parse() {
+        response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 /// Sets the page's policy on the response being rendered, and keeps shared caches from
 /// storing pages: prices on them depend on the shopper's currency cookie.
 pub fn send_page_headers() {
@@ -56,6 +76,15 @@ mod tests {
         assert!(policy.contains("frame-ancestors 'none'"));
         assert!(policy.contains("object-src 'none'"));
         assert!(!policy.contains("unsafe-inline"));
+    }
+
+    #[test]
+    fn only_the_payment_page_reaches_stripe() {
+        let policy = content_security_policy_with_stripe(Some("n"));
+        assert!(policy.contains("frame-src https://js.stripe.com https://hooks.stripe.com"));
+        assert!(policy.contains("connect-src https://api.stripe.com 'self'"));
+        assert!(!policy.contains("unsafe-inline"));
+        assert!(!content_security_policy(Some("n")).contains("stripe"));
     }
 
     #[test]

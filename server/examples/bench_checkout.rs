@@ -28,7 +28,11 @@ fn attribute<'a>(html: &'a str, before: &str) -> Option<&'a str> {
 }
 
 impl Shop {
-    async fn get(&self, path: &str, cookie: &str) -> reqwest::Result<(reqwest::StatusCode, String)> {
+    async fn get(
+        &self,
+        path: &str,
+        cookie: &str,
+    ) -> reqwest::Result<(reqwest::StatusCode, String)> {
         let response = self
             .client
             .get(format!("{}{path}", self.base))
@@ -41,7 +45,12 @@ impl Shop {
 
     /// Posts a form as a browser does; returns where it was sent (an error sends the
     /// browser back with `__err`).
-    async fn post(&self, action: &str, form: &[(&str, &str)], cookie: &mut String) -> reqwest::Result<String> {
+    async fn post(
+        &self,
+        action: &str,
+        form: &[(&str, &str)],
+        cookie: &mut String,
+    ) -> reqwest::Result<String> {
         let response = self
             .client
             .post(format!("{}{}", self.base, self.actions[action]))
@@ -51,7 +60,10 @@ impl Shop {
             .form(form)
             .send()
             .await?;
-        if let Some(set) = response.headers().get("set-cookie").and_then(|v| v.to_str().ok())
+        if let Some(set) = response
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
             && set.starts_with("vitrine=")
         {
             *cookie = set.split(';').next().unwrap_or_default().to_string();
@@ -69,42 +81,107 @@ impl Shop {
 async fn timed<T>(timings: &Timings, step: &'static str, work: impl Future<Output = T>) -> T {
     let start = Instant::now();
     let out = work.await;
-    timings.lock().await.entry(step).or_default().push(start.elapsed());
+    timings
+        .lock()
+        .await
+        .entry(step)
+        .or_default()
+        .push(start.elapsed());
     out
 }
 
-/// One guest's purchase; true when an order was placed.
-async fn buy(shop: &Shop, timings: &Timings, n: usize) -> reqwest::Result<bool> {
+/// One guest's purchase: placed, or the step that refused it.
+async fn buy(
+    shop: &Shop,
+    timings: &Timings,
+    n: usize,
+) -> reqwest::Result<Result<(), &'static str>> {
     let mut cookie = String::new();
     let variant = &shop.variants[n % shop.variants.len()];
-    let added = timed(timings, "add to cart", shop.post("add", &[("lang", "en"), ("variant", variant), ("quantity", "1")], &mut cookie)).await?;
+    let added = timed(
+        timings,
+        "add to cart",
+        shop.post(
+            "add",
+            &[("lang", "en"), ("variant", variant), ("quantity", "1")],
+            &mut cookie,
+        ),
+    )
+    .await?;
     if added.contains("__err") {
-        return Ok(false);
+        // Sold out (or fewer left than wanted) since the list was read.
+        return Ok(Err("add to cart"));
     }
     timed(timings, "cart page", shop.get("/en/cart", &cookie)).await?;
-    shop.post("contact", &[("lang", "en"), ("email", "buyer@example.com")], &mut cookie).await?;
+    shop.post(
+        "contact",
+        &[("lang", "en"), ("email", "buyer@example.com")],
+        &mut cookie,
+    )
+    .await?;
     let address = [
-        ("lang", "en"), ("name", "Bench Buyer"), ("line1", "5 Main St"), ("line2", ""), ("city", "New York"),
-        ("region", "NY"), ("postal_code", "10001"), ("country", "US"), ("phone", ""),
+        ("lang", "en"),
+        ("name", "Bench Buyer"),
+        ("line1", "5 Main St"),
+        ("line2", ""),
+        ("city", "New York"),
+        ("region", "NY"),
+        ("postal_code", "10001"),
+        ("country", "US"),
+        ("phone", ""),
     ];
     shop.post("address", &address, &mut cookie).await?;
-    let (_, page) = timed(timings, "checkout page", shop.get("/en/checkout/shipping", &cookie)).await?;
+    let (_, page) = timed(
+        timings,
+        "checkout page",
+        shop.get("/en/checkout/shipping", &cookie),
+    )
+    .await?;
     let Some(method) = attribute(&page, "name=\"method\" value=\"") else {
-        return Ok(false);
+        return Ok(Err("shipping"));
     };
     let method = method.to_string();
-    shop.post("shipping", &[("lang", "en"), ("method", &method)], &mut cookie).await?;
-    shop.post("payment", &[("lang", "en"), ("payment", "test_card")], &mut cookie).await?;
-    let (_, review) = timed(timings, "checkout page", shop.get("/en/checkout/review", &cookie)).await?;
+    shop.post(
+        "shipping",
+        &[("lang", "en"), ("method", &method)],
+        &mut cookie,
+    )
+    .await?;
+    shop.post(
+        "payment",
+        &[("lang", "en"), ("payment", "test_card")],
+        &mut cookie,
+    )
+    .await?;
+    let (_, review) = timed(
+        timings,
+        "checkout page",
+        shop.get("/en/checkout/review", &cookie),
+    )
+    .await?;
     let (Some(cart), Some(total)) = (
         attribute(&review, "name=\"cart\" value=\""),
         attribute(&review, "name=\"total\" value=\""),
     ) else {
-        return Ok(false);
+        return Ok(Err("review"));
     };
-    let form = [("lang", "en"), ("cart", cart), ("total", total), ("card_number", "4242424242424242")];
-    let placed = timed(timings, "place order", shop.post("place", &form, &mut cookie)).await?;
-    Ok(placed.contains("/orders/"))
+    let form = [
+        ("lang", "en"),
+        ("cart", cart),
+        ("total", total),
+        ("card_number", "4242424242424242"),
+    ];
+    let placed = timed(
+        timings,
+        "place order",
+        shop.post("place", &form, &mut cookie),
+    )
+    .await?;
+    Ok(if placed.contains("/orders/") {
+        Ok(())
+    } else {
+        Err("place order")
+    })
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
@@ -115,7 +192,9 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let base = args.next().unwrap_or_else(|| "http://127.0.0.1:3000".into());
+    let base = args
+        .next()
+        .unwrap_or_else(|| "http://127.0.0.1:3000".into());
     let seconds: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(10);
     let buyers: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(32);
     let mut headers = HeaderMap::new();
@@ -133,12 +212,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         async move { client.get(url).send().await?.text().await }
     };
     let mut variants = Vec::new();
-    for listing in 1..=5 {
+    for listing in 1..=25 {
         let html = page(format!("/en/c/clothing?page={listing}")).await?;
         for piece in html.split("href=\"/en/p/").skip(1).take(40) {
             let slug = &piece[..piece.find('"').unwrap_or(0)];
             let product = page(format!("/en/p/{slug}")).await?;
-            if product.contains("disabled") {
+            // Sold out: its stock line says so (and the button is disabled).
+            if product.contains(">Out of stock<") {
                 continue;
             }
             if let Some(variant) = attribute(&product, "name=\"variant\" value=\"") {
@@ -156,8 +236,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("payment", fns::CheckoutPayment::PATH.to_string()),
         ("place", fns::PlaceOrder::PATH.to_string()),
     ]);
+    if variants.is_empty() {
+        return Err("found no product in stock on the clothing listing".into());
+    }
     println!("{} products in stock to buy from", variants.len());
-    let shop = Arc::new(Shop { base, client, actions, variants });
+    let shop = Arc::new(Shop {
+        base,
+        client,
+        actions,
+        variants,
+    });
     let timings: Timings = Arc::default();
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
@@ -165,27 +253,37 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|buyer| {
             let (shop, timings) = (shop.clone(), timings.clone());
             tokio::spawn(async move {
-                let (mut placed, mut failed, mut n) = (0u64, 0u64, buyer * 7919);
+                let (mut placed, mut refused, mut n) = (0u64, BTreeMap::new(), buyer * 7919);
                 while Instant::now() < deadline {
                     match buy(&shop, &timings, n).await {
-                        Ok(true) => placed += 1,
-                        _ => failed += 1,
+                        Ok(Ok(())) => placed += 1,
+                        Ok(Err(step)) => *refused.entry(step).or_insert(0u64) += 1,
+                        Err(_) => *refused.entry("network").or_insert(0) += 1,
                     }
                     n += buyers;
                 }
-                (placed, failed)
+                (placed, refused)
             })
         })
         .collect();
-    let (mut placed, mut failed) = (0, 0);
+    let (mut placed, mut refused) = (0, BTreeMap::new());
     for task in tasks {
-        let (p, f) = task.await?;
+        let (p, r) = task.await?;
         placed += p;
-        failed += f;
+        for (step, n) in r {
+            *refused.entry(step).or_insert(0) += n;
+        }
     }
     let elapsed = started.elapsed().as_secs_f64();
-    println!("orders placed {placed} in {elapsed:.1} s = {:.1} orders/s ({failed} not placed)", placed as f64 / elapsed);
-    println!("{:<14} {:>8} {:>8} {:>8} {:>8}", "step", "count", "p50 ms", "p95 ms", "p99 ms");
+    println!(
+        "orders placed {placed} in {elapsed:.1} s = {:.1} orders/s",
+        placed as f64 / elapsed
+    );
+    println!("not placed, by the step that refused: {refused:?}");
+    println!(
+        "{:<14} {:>8} {:>8} {:>8} {:>8}",
+        "step", "count", "p50 ms", "p95 ms", "p99 ms"
+    );
     for (step, mut times) in timings.lock().await.clone() {
         times.sort();
         println!(

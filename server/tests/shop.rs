@@ -242,11 +242,31 @@ async fn stripe_events_are_verified_and_never_move_an_order_backwards() {
         reference, None,
         "no PaymentIntent while Stripe is unreachable"
     );
-    sqlx::query("UPDATE payments SET reference = 'pi_test_1' WHERE order_id = $1")
-        .bind(order)
-        .execute(&pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        r#"UPDATE payments SET reference = 'pi_test_1',
+                  instructions = '{"client_secret": "pi_test_1_secret_abc"}'
+           WHERE order_id = $1"#,
+    )
+    .bind(order)
+    .execute(&pool)
+    .await
+    .unwrap();
+
+    // The order page takes the card with Stripe's Payment Element, and only that page's
+    // policy lets Stripe's frames and API in.
+    let key = domain::orders::link_key(&domain::orders::signing_key(&pool).await.unwrap(), order);
+    let (response, page) = common::get(&app, &format!("/en/orders/{order}?key={key}")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(page.contains(r#"id="stripe-element""#), "{page}");
+    assert!(page.contains(r#"Stripe("pk_test_unused")"#));
+    assert!(page.contains(r#"clientSecret:"pi_test_1_secret_abc""#));
+    let policy = common::header(&response, "content-security-policy");
+    assert!(
+        policy.contains("frame-src https://js.stripe.com"),
+        "{policy}"
+    );
+    let (response, _) = common::get(&app, "/en").await;
+    assert!(!common::header(&response, "content-security-policy").contains("stripe"));
     let now = chrono::Utc::now().timestamp();
     let event = |id: &str, kind: &str| {
         format!(

@@ -276,11 +276,6 @@ pub async fn review(pool: &PgPool, cart: Uuid, audience: Audience<'_>) -> Domain
     Ok(view)
 }
 
-/// How many items the cart holds (for the header).
-pub async fn count(pool: &PgPool, cart: Uuid) -> DomainResult<i64> {
-    Ok(repo::count(pool, cart).await?)
-}
-
 /// At sign-in: the guest's cart joins the customer's. Quantities of the same item add
 /// up (to the most a cart takes; the stock check happens when the cart is next seen).
 /// With no customer cart yet, the guest's simply becomes theirs.

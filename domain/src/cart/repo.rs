@@ -146,12 +146,3 @@ pub async fn touch(db: impl PgExecutor<'_>, cart: Uuid) -> sqlx::Result<()> {
         .await?;
     Ok(())
 }
-
-pub async fn count(db: impl PgExecutor<'_>, cart: Uuid) -> sqlx::Result<i64> {
-    sqlx::query_scalar!(
-        r#"SELECT COALESCE(sum(quantity), 0) AS "n!" FROM cart_items WHERE cart_id = $1"#,
-        cart
-    )
-    .fetch_one(db)
-    .await
-}

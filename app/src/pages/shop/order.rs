@@ -117,6 +117,10 @@ fn PayNow(p: PaymentDto, id: String, key: Option<String>) -> impl IntoView {
         }.into_any(),
         "stripe" => view! {
             <p>{tr!("order.stripe_pending")}</p>
+            {match (p.stripe_client_secret.clone(), p.stripe_publishable_key.clone()) {
+                (Some(secret), Some(key)) => Some(view! { <StripeCard secret key /> }),
+                _ => None,
+            }}
             {p.stripe_client_secret.is_none().then(|| view! {
                 <form method="post" action=RetryPayment::url()>
                     <LangField />
@@ -171,4 +175,45 @@ pub fn order_list(orders: Vec<OrderSummaryDto>, base: &'static str) -> AnyView {
         </table>
     }
     .into_any()
+}
+
+/// Stripe's Payment Element: the card form is Stripe's own (in its frame), confirmed in
+/// the browser with the PaymentIntent's client secret; Stripe's webhook then marks the
+/// order paid. It needs JavaScript, which the page says when it is off.
+#[component]
+fn StripeCard(secret: String, key: String) -> impl IntoView {
+    use leptos::nonce::use_nonce;
+    #[cfg(feature = "ssr")]
+    crate::security::allow_stripe();
+    // Values go in as JSON strings, so nothing in them can end the script.
+    let quote = |v: &str| {
+        let escaped: String = v
+            .chars()
+            .map(|c| match c {
+                c if c.is_ascii_alphanumeric() || c == '_' => c.to_string(),
+                c => format!("\\u{:04x}", u32::from(c).min(0xfffd)),
+            })
+            .collect();
+        format!("\"{escaped}\"")
+    };
+    let script = format!(
+        "window.addEventListener('load',function(){{if(!window.Stripe)return;\
+         var s=Stripe({key}),e=s.elements({{clientSecret:{secret}}}),f=document.getElementById('stripe-form');\
+         e.create('payment').mount('#stripe-element');\
+         f.addEventListener('submit',function(ev){{ev.preventDefault();\
+         s.confirmPayment({{elements:e,confirmParams:{{return_url:location.href}}}}).then(function(r){{\
+         if(r.error)document.getElementById('stripe-error').textContent=r.error.message;}});}});}});",
+        key = quote(&key),
+        secret = quote(&secret),
+    );
+    view! {
+        <form id="stripe-form" class="flex flex-col gap-3" data-testid="stripe-form">
+            <div id="stripe-element"></div>
+            <p id="stripe-error" role="alert" class="text-sm text-red-700"></p>
+            <button type="submit" class="rounded-md bg-stone-900 px-5 py-2 text-white">{tr!("order.pay")}</button>
+            <noscript><p>{tr!("order.stripe_needs_js")}</p></noscript>
+        </form>
+        <script src="https://js.stripe.com/v3/" nonce=use_nonce()></script>
+        <script nonce=use_nonce() inner_html=script></script>
+    }
 }
