@@ -6,8 +6,8 @@ import { createHmac } from "node:crypto";
 
 const mailDir = () => join(process.env.E2E_DATA_DIR!, "mail");
 
-/** The newest message to `to` with a link containing `path`; waits for the outbox worker. */
-export async function linkFromMail(to: string, path: string): Promise<string> {
+/** The newest message to `to` for which `pick` finds something; waits for the outbox worker. */
+async function newestMail<T>(to: string, what: string, pick: (text: string) => T | undefined): Promise<T> {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     let files: string[] = [];
@@ -19,12 +19,19 @@ export async function linkFromMail(to: string, path: string): Promise<string> {
     for (const file of files) {
       const text = readFileSync(join(mailDir(), file), "utf8");
       if (!text.startsWith(`To: ${to}\n`)) continue;
-      const link = text.match(new RegExp(`https?://\\S+${path}\\?token=[0-9a-f]{64}`));
-      if (link) return link[0];
+      const found = pick(text);
+      if (found !== undefined) return found;
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`no e-mail to ${to} with a ${path} link`);
+  throw new Error(`no e-mail to ${to} ${what}`);
+}
+
+/** The newest message to `to` with a link containing `path`. */
+export async function linkFromMail(to: string, path: string): Promise<string> {
+  return newestMail(to, `with a ${path} link`, (text) =>
+    text.match(new RegExp(`https?://\\S+${path}\\?token=[0-9a-f]{64}`))?.[0],
+  );
 }
 
 /** RFC 6238 TOTP (HMAC-SHA1, 6 digits, 30 s), as an authenticator app computes it. */
@@ -45,19 +52,7 @@ export function totp(secretBase32: string, unixSeconds: number): string {
 
 /** The text of the newest message to `to` whose subject contains `subject`. */
 export async function mailText(to: string, subject: string): Promise<string> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    let files: string[] = [];
-    try {
-      files = readdirSync(mailDir()).filter((f) => f.endsWith(".txt")).sort().reverse();
-    } catch {
-      // The folder appears with the first message.
-    }
-    for (const file of files) {
-      const text = readFileSync(join(mailDir(), file), "utf8");
-      if (text.startsWith(`To: ${to}\n`) && text.split("\n")[1].includes(subject)) return text;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`no e-mail to ${to} about "${subject}"`);
+  return newestMail(to, `about "${subject}"`, (text) =>
+    text.split("\n")[1].includes(subject) ? text : undefined,
+  );
 }

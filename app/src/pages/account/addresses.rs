@@ -5,8 +5,9 @@ use leptos::server_fn::ServerFn;
 
 use super::overview::load_failed;
 use super::{AccountFrame, AccountNav, loaded, query};
+use crate::components::address::AddressInputs;
 use crate::components::form::{
-    Field, FormAlert, LangField, Notice, Submit, Typed, message_text, returned_error, with_typed,
+    FormAlert, LangField, Notice, Submit, Typed, returned_error, with_typed,
 };
 use crate::error::AppError;
 use crate::i18n::use_locale;
@@ -112,7 +113,6 @@ fn AddressForm(
         }
         None => editing.map(|a| a.fields).unwrap_or_default(),
     };
-    let country = values.country.clone();
     view! {
         <form method="post" action=SaveAddress::url() class="flex flex-col gap-4" data-testid="address-form">
             <LangField />
@@ -132,28 +132,7 @@ fn AddressForm(
                 }
                     .into_any(),
             }}
-            <Field name="name" label=tr!("address.name") autocomplete="name" required=true maxlength=200 value=values.name.clone() error=error.clone() />
-            <Field name="line1" label=tr!("address.line1") autocomplete="address-line1" required=true maxlength=200 value=values.line1.clone() error=error.clone() />
-            <Field name="line2" label=tr!("address.line2") autocomplete="address-line2" maxlength=200 value=values.line2.clone() error=error.clone() />
-            <Field name="city" label=tr!("address.city") autocomplete="address-level2" required=true maxlength=100 value=values.city.clone() error=error.clone() />
-            <Field name="region" label=tr!("address.region") autocomplete="address-level1" maxlength=100 value=values.region.clone() error=error.clone() />
-            <Field name="postal_code" label=tr!("address.postal_code") autocomplete="postal-code" maxlength=20 value=values.postal_code.clone() error=error.clone() />
-            <label class="flex flex-col gap-1 text-sm font-medium">
-                {tr!("address.country")}
-                <select name="country" class=select autocomplete="country">
-                    {countries
-                        .into_iter()
-                        .map(|(code, name)| {
-                            let selected = code == country;
-                            view! { <option value=code selected=selected>{name}</option> }
-                        })
-                        .collect_view()}
-                </select>
-                <span class="text-sm text-red-700" data-testid="error-country">
-                    {error.as_ref().and_then(|e| e.for_field("country")).map(|m| message_text(&m))}
-                </span>
-            </label>
-            <Field name="phone" label=tr!("address.phone") kind="tel" autocomplete="tel" maxlength=40 value=values.phone.clone() error=error.clone() />
+            <AddressInputs values countries error=error.clone() />
             <label class="flex items-center gap-2 text-sm">
                 <input type="checkbox" name="make_default" value="on" />
                 {tr!("address.use_as_default")}
