@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod accounts;
+pub mod shop;
 
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, Response};

@@ -85,13 +85,37 @@ pub async fn staff_move_order(
             let links = crate::server::account::ssr::links(&pool).await?;
             let mut tx = pool.begin().await.map_err(domain::DomainError::from)?;
             let actor = domain::orders::Actor::Staff(account.id);
-            domain::orders::transition(&mut tx, id, to, actor, reason.trim(), &links).await?;
+            domain::orders::transition(&mut tx, id, to, actor, reason.trim(), &links)
+                .await
+                .map_err(|e| with_status_names(e.into(), locale))?;
             tx.commit().await.map_err(domain::DomainError::from)?;
             back(locale, id);
             Ok(())
         }
         .await,
     )
+}
+
+/// A refused move names the statuses as staff read them ("Paid"), not by code.
+#[cfg(feature = "ssr")]
+fn with_status_names(error: AppError, locale: crate::i18n::Locale) -> AppError {
+    match error {
+        AppError::Conflict(message) if message.starts_with("order.errors.transition|") => {
+            let named: Vec<String> = message
+                .split('|')
+                .map(|part| match part.split_once('=') {
+                    Some((name, code)) => {
+                        let label =
+                            crate::i18n::translate_in(locale, &format!("order.status.{code}"));
+                        format!("{name}={label}")
+                    }
+                    None => part.to_string(),
+                })
+                .collect();
+            AppError::Conflict(named.join("|"))
+        }
+        other => other,
+    }
 }
 
 /// Confirms that a PIX or boleto payment reached the shop's account.
