@@ -38,6 +38,23 @@ async fn a_cart_checks_quantity_stock_and_price_and_tells_what_changed() {
             .await
             .is_err()
     );
+    // Two tabs adding at once: both count (one waits for the other), and never past stock.
+    let other = cart::find_or_create(&pool, Owner::Guest(None))
+        .await
+        .unwrap();
+    let pen = product(&pool, "Pen", dec!(2), 10, 10).await;
+    let adds: Vec<_> = (0..12)
+        .map(|_| {
+            let pool = pool.clone();
+            tokio::spawn(async move { cart::add(&pool, other, pen, 1, Currency::Usd).await })
+        })
+        .collect();
+    let mut added = 0;
+    for add in adds {
+        added += i32::from(add.await.unwrap().is_ok());
+    }
+    assert_eq!(added, 10);
+    assert_eq!(cart::review(&pool, other, USD).await.unwrap().count, 10);
 
     // The price goes up: told once, with both prices.
     sqlx::query("UPDATE variants SET price = 12 WHERE id = $1")

@@ -147,6 +147,16 @@ fn stock_error(stock: i32) -> DomainError {
     }
 }
 
+/// Locks the cart's row until the transaction ends: two tabs changing one cart at once
+/// take turns, so neither change is lost.
+async fn lock(conn: &mut sqlx::PgConnection, cart: Uuid) -> DomainResult<()> {
+    sqlx::query_scalar!("SELECT id FROM carts WHERE id = $1 FOR UPDATE", cart)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(DomainError::NotFound("cart"))?;
+    Ok(())
+}
+
 /// Adds `quantity` of a variant (to what the cart already has of it).
 pub async fn add(
     pool: &PgPool,
@@ -156,16 +166,27 @@ pub async fn add(
     currency: Currency,
 ) -> DomainResult<()> {
     check_quantity(quantity)?;
-    let offer = repo::offer(pool, variant, currency.code())
+    let mut tx = pool.begin().await?;
+    lock(&mut tx, cart).await?;
+    let offer = repo::offer(&mut *tx, variant, currency.code())
         .await?
         .ok_or(DomainError::NotFound("product"))?;
-    let wanted = repo::quantity_of(pool, cart, variant).await? + quantity;
+    let wanted = repo::quantity_of(&mut *tx, cart, variant).await? + quantity;
     if wanted > offer.stock {
         return Err(stock_error(offer.stock));
     }
     check_quantity(wanted)?;
-    repo::put(pool, cart, variant, wanted, offer.price, currency.code()).await?;
-    repo::touch(pool, cart).await?;
+    repo::put(
+        &mut *tx,
+        cart,
+        variant,
+        wanted,
+        offer.price,
+        currency.code(),
+    )
+    .await?;
+    repo::touch(&mut *tx, cart).await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -181,17 +202,28 @@ pub async fn set_quantity(
         return remove(pool, cart, variant).await;
     }
     check_quantity(quantity)?;
-    if repo::quantity_of(pool, cart, variant).await? == 0 {
+    let mut tx = pool.begin().await?;
+    lock(&mut tx, cart).await?;
+    if repo::quantity_of(&mut *tx, cart, variant).await? == 0 {
         return Err(DomainError::NotFound("cart line"));
     }
-    let offer = repo::offer(pool, variant, currency.code())
+    let offer = repo::offer(&mut *tx, variant, currency.code())
         .await?
         .ok_or(DomainError::NotFound("product"))?;
     if quantity > offer.stock {
         return Err(stock_error(offer.stock));
     }
-    repo::put(pool, cart, variant, quantity, offer.price, currency.code()).await?;
-    repo::touch(pool, cart).await?;
+    repo::put(
+        &mut *tx,
+        cart,
+        variant,
+        quantity,
+        offer.price,
+        currency.code(),
+    )
+    .await?;
+    repo::touch(&mut *tx, cart).await?;
+    tx.commit().await?;
     Ok(())
 }
 
