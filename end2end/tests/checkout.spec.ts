@@ -184,3 +184,22 @@ test("a declined card says so and leaves the stock as it was", async ({ page }, 
   await expect(page.getByTestId("cart-count").first()).toHaveText("1");
   expect(await stockOf(page, href)).toBe(before);
 });
+
+test("a card that asks for a confirmation is paid once the shopper confirms", async ({ page }, info) => {
+  await addProduct(page, 8);
+  await page.goto("/en/checkout/contact");
+  await page.getByLabel("E-mail").fill(uniqueEmail(info.project.name, "confirm"));
+  await page.getByRole("button", { name: "Continue" }).click();
+  await fillAddress(page, { name: "Rui Sá", line1: "Rua Augusta 1", city: "Lisboa", region: "", postal: "1100-048", country: "PT" });
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("button", { name: "Continue" }).click();
+  // Portugal: VAT is added to the order.
+  await expect(page.getByTestId("tax")).toBeVisible();
+  await page.getByLabel("Card number").fill("4000 0027 6000 3184");
+  await page.getByTestId("place").click();
+  await expect(page.getByTestId("order-status")).toHaveText("Awaiting payment");
+  await expect(page.getByTestId("pay-now")).toContainText("Your bank asks you to confirm this payment.");
+  await page.getByTestId("confirm-yes").click();
+  await expect(page.getByTestId("order-status")).toHaveText("Paid");
+  await expect(page.getByTestId("payment-done")).toContainText("3184");
+});

@@ -74,6 +74,19 @@ pub enum PaymentStatus {
     Cancelled,
 }
 
+impl PaymentStatus {
+    /// As stored: `requires_action`.
+    pub fn code(self) -> &'static str {
+        match self {
+            PaymentStatus::Pending => "pending",
+            PaymentStatus::RequiresAction => "requires_action",
+            PaymentStatus::Succeeded => "succeeded",
+            PaymentStatus::Failed => "failed",
+            PaymentStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
 /// Which providers the shop has set up (from the environment).
 #[derive(Clone, Debug)]
 pub struct Config {

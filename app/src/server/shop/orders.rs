@@ -93,7 +93,7 @@ pub(crate) fn order_dto(
         let pix_code = text("pix_code");
         PaymentDto {
             provider: p.provider.code().into(),
-            status: format!("{:?}", p.status).to_lowercase(),
+            status: p.status.code().into(),
             amount: money(p.amount),
             card_last4: p.card_last4.clone(),
             pix_qr_svg: pix_code.as_deref().map(domain::payments::pix::qr_svg),
