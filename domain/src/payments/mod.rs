@@ -350,7 +350,11 @@ async fn refundable(
     if amount > left {
         return Err(DomainError::Validation {
             field: "amount",
-            message: format!("payment.errors.refund_too_much|left={left}"),
+            message: format!(
+                "payment.errors.refund_too_much|left={} {}",
+                crate::money::round(left, currency),
+                currency.code()
+            ),
         });
     }
     Ok((payment, p))
