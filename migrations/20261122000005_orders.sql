@@ -257,8 +257,8 @@ CREATE TABLE refunds (
 
 CREATE INDEX refunds_payment ON refunds (payment_id);
 
--- A shop that works out of the box: shipping almost everywhere, common VAT rates, PIX
--- details for the demo, and a welcome coupon.
+-- Starting points a shop edits: shipping almost everywhere and common tax rates. (The
+-- demo shop's coupon and PIX details are seeded with its catalog, never in a real shop.)
 INSERT INTO shipping_zones (id, name) VALUES
     ('00000000-0000-4000-8000-000000000001', 'Domestic (United States)'),
     ('00000000-0000-4000-8000-000000000002', 'Brazil'),
@@ -304,6 +304,3 @@ INSERT INTO tax_rates (country, region, name, rate, taxes_shipping) VALUES
     ('IE', '', 'VAT', 0.23, true),
     ('GB', '', 'VAT', 0.20, true);
 
-INSERT INTO coupons (code, kind, value, min_subtotal) VALUES ('WELCOME10', 'percent', 10, 20);
-
-UPDATE shop_settings SET pix_key = 'pix@vitrine.example', pix_merchant_name = 'VITRINE', pix_merchant_city = 'SAO PAULO';

@@ -400,3 +400,28 @@ async fn an_order_is_placed_once_with_what_was_shown() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_new_shop_offers_pix_only_once_it_has_a_pix_key_and_has_no_demo_coupon() {
+    let pool = common::database().await;
+    let config = Config::default();
+    let offered = |currency| {
+        let (pool, config) = (pool.clone(), config.clone());
+        async move {
+            domain::payments::offered_for(&pool, &config, currency)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        offered(Currency::Brl).await,
+        vec![Provider::TestCard, Provider::Boleto]
+    );
+    assert_eq!(count(&pool, "SELECT count(*) FROM coupons").await, 0);
+    set_up_payments_and_coupon(&pool).await;
+    assert_eq!(
+        offered(Currency::Brl).await,
+        vec![Provider::TestCard, Provider::Pix, Provider::Boleto]
+    );
+    assert_eq!(offered(Currency::Usd).await, vec![Provider::TestCard]);
+}

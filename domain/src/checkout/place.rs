@@ -63,7 +63,8 @@ pub async fn place(pool: &PgPool, request: PlaceOrder<'_>) -> DomainResult<Place
         return Ok(placed);
     }
     let quote = quote(pool, request.cart, request.audience).await?;
-    let (provider, card) = check(&quote, &request)?;
+    let offered = payments::offered_for(pool, request.config, quote.totals.currency).await?;
+    let (provider, card) = check(&quote, &request, &offered)?;
 
     let mut tx = pool.begin().await?;
     let cart = sqlx::query!(
@@ -416,7 +417,11 @@ async fn already_placed(
 }
 
 /// Everything that can be refused before anything is written.
-fn check(quote: &Quote, request: &PlaceOrder<'_>) -> DomainResult<(Provider, Option<CardOutcome>)> {
+fn check(
+    quote: &Quote,
+    request: &PlaceOrder<'_>,
+    offered: &[Provider],
+) -> DomainResult<(Provider, Option<CardOutcome>)> {
     if !quote.cart.notices.is_empty() {
         return Err(DomainError::Conflict("checkout.errors.cart_changed".into()));
     }
@@ -436,7 +441,7 @@ fn check(quote: &Quote, request: &PlaceOrder<'_>) -> DomainResult<(Provider, Opt
         .answers
         .payment
         .ok_or_else(|| problem("step", "payment"))?;
-    if !payments::offered(request.config, quote.totals.currency).contains(&provider) {
+    if !offered.contains(&provider) {
         return Err(problem("payment", "checkout.errors.payment"));
     }
     let card = match provider {

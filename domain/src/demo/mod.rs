@@ -54,6 +54,20 @@ pub async fn seed_with(pool: &PgPool, products: usize) -> DomainResult<Seeded> {
             .await?;
         categories::insert(&mut tx).await?;
         created_categories = categories::count();
+        // A welcome coupon and PIX details, so every way of paying can be tried.
+        sqlx::query!(
+            "INSERT INTO coupons (code, kind, value, min_subtotal)
+             VALUES ('WELCOME10', 'percent', 10, 20) ON CONFLICT (code) DO NOTHING"
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!(
+            "UPDATE shop_settings SET pix_key = 'pix@vitrine.example',
+                    pix_merchant_name = 'VITRINE DEMO', pix_merchant_city = 'SAO PAULO'
+             WHERE pix_key IS NULL"
+        )
+        .execute(&mut *tx)
+        .await?;
     }
     let leaves = categories::existing(&mut tx).await?;
     let created_products = catalog::insert(&mut tx, &leaves, products).await?;

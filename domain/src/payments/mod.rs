@@ -130,6 +130,26 @@ pub fn offered(config: &Config, currency: Currency) -> Vec<Provider> {
     providers
 }
 
+/// [`offered`], less PIX while the shop has no PIX key to be paid at.
+pub async fn offered_for(
+    pool: &PgPool,
+    config: &Config,
+    currency: Currency,
+) -> crate::DomainResult<Vec<Provider>> {
+    let mut providers = offered(config, currency);
+    let pix_ready = sqlx::query_scalar!(
+        r#"SELECT pix_key IS NOT NULL AND pix_merchant_name IS NOT NULL
+                  AND pix_merchant_city IS NOT NULL AS "ready!"
+           FROM shop_settings"#
+    )
+    .fetch_one(pool)
+    .await?;
+    if !pix_ready {
+        providers.retain(|p| *p != Provider::Pix);
+    }
+    Ok(providers)
+}
+
 /// The payment's row, locked.
 pub(crate) struct Locked {
     pub order: Uuid,

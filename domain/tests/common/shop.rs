@@ -111,6 +111,24 @@ pub fn br_address() -> AddressInput {
     address("BR", "SP", "01310-100")
 }
 
+/// What a shop owner sets up before selling: PIX details and the welcome coupon.
+pub async fn set_up_payments_and_coupon(pool: &PgPool) {
+    sqlx::query(
+        "UPDATE shop_settings SET pix_key = 'pix@shop.example', pix_merchant_name = 'TEST SHOP',
+                pix_merchant_city = 'RECIFE'",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO coupons (code, kind, value, min_subtotal) VALUES ('WELCOME10', 'percent', 10, 20)
+         ON CONFLICT (code) DO NOTHING",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
 /// A guest cart holding `items`, with contact, address, the first shipping method and
 /// `provider` chosen: ready for "place order".
 pub async fn ready_cart(
@@ -120,6 +138,7 @@ pub async fn ready_cart(
     address: &AddressInput,
     provider: Provider,
 ) -> DomainResult<Uuid> {
+    set_up_payments_and_coupon(pool).await;
     let cart = cart::find_or_create(pool, Owner::Guest(None)).await?;
     for (variant, quantity) in items {
         cart::add(pool, cart, *variant, *quantity, audience.currency).await?;

@@ -93,12 +93,16 @@ pub async fn get_checkout(lang: String) -> Result<CheckoutDto, AppError> {
                     .collect(),
                 None => Vec::new(),
             };
+            let offered =
+                domain::payments::offered_for(&shopper.pool, &ssr::payments(), reader.currency)
+                    .await?;
             Ok(dto(
                 &quote,
                 &reader,
                 cart,
                 shopper.account.is_some(),
                 saved_addresses,
+                &offered,
             ))
         }
         .await,
@@ -112,12 +116,12 @@ fn dto(
     cart: uuid::Uuid,
     signed_in: bool,
     saved_addresses: Vec<(String, Vec<String>)>,
+    offered: &[domain::payments::Provider],
 ) -> CheckoutDto {
     let t = &quote.totals;
     let money = |amount| reader.money(quote.money(amount));
     let nonzero = |amount: rust_decimal::Decimal| (!amount.is_zero()).then(|| money(amount));
     let address = quote.answers.address.as_ref();
-    let offered = domain::payments::offered(&ssr::payments(), reader.currency);
     CheckoutDto {
         cart_id: cart.to_string(),
         cart: super::cart_dto(quote.cart.clone(), reader),
@@ -296,7 +300,9 @@ pub async fn checkout_payment(lang: String, payment: Option<String>) -> Result<(
                 .as_deref()
                 .and_then(domain::payments::Provider::parse)
                 .ok_or_else(refused)?;
-            let offered = domain::payments::offered(&ssr::payments(), reader.currency);
+            let offered =
+                domain::payments::offered_for(&shopper.pool, &ssr::payments(), reader.currency)
+                    .await?;
             domain::checkout::set_payment(&shopper.pool, cart, provider, &offered).await?;
             go(reader.locale, "/checkout/review");
             Ok(())
