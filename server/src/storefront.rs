@@ -211,7 +211,9 @@ pub async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Respo
 pub async fn robots(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let site = site_url(&state, &headers);
     let body = format!(
-        "User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /*/search\nSitemap: {site}/sitemap.xml\n"
+        "User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /webhooks/\nDisallow: /*/search\n\
+         Disallow: /*/cart\nDisallow: /*/checkout\nDisallow: /*/orders/\nDisallow: /*/account\n\
+         Disallow: /*/admin/\nSitemap: {site}/sitemap.xml\n"
     );
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
 }

@@ -390,6 +390,19 @@ async fn the_sitemap_lists_every_page_in_every_language() {
     }
     let (_, robots) = get_with(&app, "/robots.txt", &[("host", "shop.example")]).await;
     assert!(robots.contains("Sitemap: http://shop.example/sitemap.xml"));
+    // Carts, checkout, orders and accounts are personal: crawlers stay out.
+    for personal in [
+        "/*/cart",
+        "/*/checkout",
+        "/*/orders/",
+        "/*/account",
+        "/webhooks/",
+    ] {
+        assert!(
+            robots.contains(&format!("Disallow: {personal}\n")),
+            "{personal}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -20,6 +20,15 @@ use domain::payments::{Config, Provider};
 #[tokio::test]
 async fn shop_server_functions_answer_bad_input_and_other_shoppers_with_a_4xx() {
     let (app, pool) = app_and_pool().await;
+    // A visitor without a cart sees "your cart is empty" at checkout, and no cart is made.
+    let (response, page) = common::get(&app, "/en/checkout/contact").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(page.contains("Your cart is empty."));
+    let carts: i64 = sqlx::query_scalar("SELECT count(*) FROM carts")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(carts, 0);
     let variant = a_variant(&pool).await.to_string();
     customer(&pool, "ana@example.com").await;
     let bia = customer(&pool, "bia@example.com").await;

@@ -58,6 +58,38 @@ pub struct CheckoutDto {
     pub missing: Option<String>,
 }
 
+impl CheckoutDto {
+    /// The checkout of a shopper with no cart: it asks for the cart first.
+    pub fn empty(currency: &str) -> CheckoutDto {
+        CheckoutDto {
+            cart_id: String::new(),
+            cart: super::CartDto::default(),
+            email: None,
+            signed_in: false,
+            address: None,
+            address_lines: Vec::new(),
+            saved_addresses: Vec::new(),
+            countries: Vec::new(),
+            methods: Vec::new(),
+            method: None,
+            coupon: None,
+            coupon_problem: None,
+            payments: Vec::new(),
+            payment: None,
+            subtotal: String::new(),
+            discount: None,
+            shipping: None,
+            tax: None,
+            tax_name: None,
+            tax_included: false,
+            total: String::new(),
+            total_value: String::new(),
+            currency: currency.to_string(),
+            missing: Some("cart".into()),
+        }
+    }
+}
+
 #[server]
 pub async fn get_checkout(lang: String) -> Result<CheckoutDto, AppError> {
     answer(
@@ -65,7 +97,10 @@ pub async fn get_checkout(lang: String) -> Result<CheckoutDto, AppError> {
             let shopper = ssr::shopper().await?;
             let reader = ssr::Reader::of(&lang, &shopper.pool).await?;
             crate::server::ssr::no_store();
-            let cart = shopper.cart_or_new().await?;
+            // No cart, nothing to check out (and no cart made for a passing crawler).
+            let Some(cart) = shopper.cart().await? else {
+                return Ok(CheckoutDto::empty(reader.currency.code()));
+            };
             // A signed-in customer's e-mail is their account's.
             if let Some(account) = &shopper.account
                 && domain::checkout::answers(&shopper.pool, cart)
