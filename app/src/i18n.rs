@@ -86,6 +86,13 @@ pub fn translate(key: &str) -> String {
     rust_i18n::t!(key, locale = use_locale().tag()).to_string()
 }
 
+/// Puts values into a translated text's `%{name}` places.
+pub fn fill<'a>(text: String, values: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    values.into_iter().fold(text, |text, (name, value)| {
+        text.replace(&format!("%{{{name}}}"), value)
+    })
+}
+
 /// Translates a key into a given language (for the server's own responses).
 pub fn translate_in(locale: Locale, key: &str) -> String {
     rust_i18n::t!(key, locale = locale.tag()).to_string()

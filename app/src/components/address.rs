@@ -7,6 +7,18 @@ use crate::error::AppError;
 use crate::server::account::AddressFields;
 use crate::tr;
 
+/// The fields [`AddressInputs`] shows, for a form's alert to leave their errors to them.
+pub const FIELDS: &[&str] = &[
+    "name",
+    "line1",
+    "line2",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "phone",
+];
+
 /// Name, street, city, region, postal code, country and phone, filled with `values`, each
 /// with its own error message.
 #[component]

@@ -71,10 +71,10 @@ pub fn message_text(message: &str) -> String {
     if !key.contains('.') || key.contains(' ') {
         return message.to_string();
     }
-    parts.fold(translate(key), |text, pair| match pair.split_once('=') {
-        Some((name, value)) => text.replace(&format!("%{{{name}}}"), value),
-        None => text,
-    })
+    crate::i18n::fill(
+        translate(key),
+        parts.filter_map(|pair| pair.split_once('=')),
+    )
 }
 
 /// What to tell the person about an error that is not about one field.

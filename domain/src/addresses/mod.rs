@@ -43,6 +43,71 @@ pub struct Address {
     pub phone: String,
 }
 
+/// An address without its place in a book: what a label shows and an order keeps.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct PostalAddress {
+    pub name: String,
+    pub line1: String,
+    pub line2: String,
+    pub city: String,
+    pub region: String,
+    pub postal_code: String,
+    pub country: String,
+    pub phone: String,
+}
+
+impl PostalAddress {
+    /// As printed on a label, the country by name; empty lines left out.
+    pub fn lines(&self) -> Vec<String> {
+        let country =
+            rules::country(&self.country).map_or(self.country.clone(), |c| c.name.to_string());
+        [
+            self.name.clone(),
+            self.line1.clone(),
+            self.line2.clone(),
+            format!("{} {} {}", self.postal_code, self.city, self.region)
+                .trim()
+                .to_string(),
+            country,
+            self.phone.clone(),
+        ]
+        .into_iter()
+        .filter(|l| !l.is_empty())
+        .collect()
+    }
+
+    /// As the form would have posted it (to check it again by the same rules).
+    pub fn input(&self, kind: &str) -> AddressInput {
+        AddressInput {
+            kind: kind.into(),
+            name: self.name.clone(),
+            line1: self.line1.clone(),
+            line2: self.line2.clone(),
+            city: self.city.clone(),
+            region: self.region.clone(),
+            postal_code: self.postal_code.clone(),
+            country: self.country.clone(),
+            phone: self.phone.clone(),
+            make_default: false,
+        }
+    }
+}
+
+impl Address {
+    pub fn postal(&self) -> PostalAddress {
+        PostalAddress {
+            name: self.name.clone(),
+            line1: self.line1.clone(),
+            line2: self.line2.clone(),
+            city: self.city.clone(),
+            region: self.region.clone(),
+            postal_code: self.postal_code.clone(),
+            country: self.country.clone(),
+            phone: self.phone.clone(),
+        }
+    }
+}
+
 /// An address as typed into the form.
 #[derive(Clone, Debug, Default)]
 pub struct AddressInput {

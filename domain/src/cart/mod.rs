@@ -166,28 +166,7 @@ pub async fn add(
     currency: Currency,
 ) -> DomainResult<()> {
     check_quantity(quantity)?;
-    let mut tx = pool.begin().await?;
-    lock(&mut tx, cart).await?;
-    let offer = repo::offer(&mut *tx, variant, currency.code())
-        .await?
-        .ok_or(DomainError::NotFound("product"))?;
-    let wanted = repo::quantity_of(&mut *tx, cart, variant).await? + quantity;
-    if wanted > offer.stock {
-        return Err(stock_error(offer.stock));
-    }
-    check_quantity(wanted)?;
-    repo::put(
-        &mut *tx,
-        cart,
-        variant,
-        wanted,
-        offer.price,
-        currency.code(),
-    )
-    .await?;
-    repo::touch(&mut *tx, cart).await?;
-    tx.commit().await?;
-    Ok(())
+    change_line(pool, cart, variant, currency, |had| Ok(had + quantity)).await
 }
 
 /// Sets the quantity of a line already in the cart (0 removes it).
@@ -202,22 +181,37 @@ pub async fn set_quantity(
         return remove(pool, cart, variant).await;
     }
     check_quantity(quantity)?;
+    change_line(pool, cart, variant, currency, |had| match had {
+        0 => Err(DomainError::NotFound("cart line")),
+        _ => Ok(quantity),
+    })
+    .await
+}
+
+/// Sets a line to `wanted(what it had)`, with the cart locked, if the variant is on sale
+/// and has that many in stock; remembers the price the shopper saw.
+async fn change_line(
+    pool: &PgPool,
+    cart: Uuid,
+    variant: Uuid,
+    currency: Currency,
+    wanted: impl FnOnce(i32) -> DomainResult<i32>,
+) -> DomainResult<()> {
     let mut tx = pool.begin().await?;
     lock(&mut tx, cart).await?;
-    if repo::quantity_of(&mut *tx, cart, variant).await? == 0 {
-        return Err(DomainError::NotFound("cart line"));
-    }
+    let wanted = wanted(repo::quantity_of(&mut *tx, cart, variant).await?)?;
     let offer = repo::offer(&mut *tx, variant, currency.code())
         .await?
         .ok_or(DomainError::NotFound("product"))?;
-    if quantity > offer.stock {
+    if wanted > offer.stock {
         return Err(stock_error(offer.stock));
     }
+    check_quantity(wanted)?;
     repo::put(
         &mut *tx,
         cart,
         variant,
-        quantity,
+        wanted,
         offer.price,
         currency.code(),
     )

@@ -7,11 +7,10 @@ pub mod rules;
 pub mod totals;
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::addresses::{self, AddressInput};
+use crate::addresses::{self, AddressInput, PostalAddress};
 use crate::cart::{self, CartView};
 use crate::catalog::listing::Audience;
 use crate::money::Money;
@@ -22,42 +21,11 @@ pub use place::{PlaceOrder, Placed, place};
 use rules::{Parcel, ShippingOption};
 use totals::{Discount, LineInput, TaxRule, Totals};
 
-/// An address as the order keeps it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ShippingAddress {
-    pub name: String,
-    pub line1: String,
-    pub line2: String,
-    pub city: String,
-    pub region: String,
-    pub postal_code: String,
-    pub country: String,
-    pub phone: String,
-}
-
-impl ShippingAddress {
-    pub fn lines(&self) -> Vec<String> {
-        [
-            self.name.clone(),
-            self.line1.clone(),
-            self.line2.clone(),
-            format!("{} {} {}", self.postal_code, self.city, self.region)
-                .trim()
-                .to_string(),
-            self.country.clone(),
-            self.phone.clone(),
-        ]
-        .into_iter()
-        .filter(|l| !l.is_empty())
-        .collect()
-    }
-}
-
 /// What the shopper has told the checkout so far.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Answers {
     pub email: Option<String>,
-    pub address: Option<ShippingAddress>,
+    pub address: Option<PostalAddress>,
     pub method: Option<Uuid>,
     pub coupon: Option<String>,
     pub payment: Option<Provider>,
@@ -103,7 +71,7 @@ pub async fn set_address(pool: &PgPool, cart: Uuid, input: &AddressInput) -> Dom
         ..input.clone()
     };
     let (_, clean) = addresses::validate(&input).map_err(DomainError::Invalid)?;
-    let address = ShippingAddress {
+    let address = PostalAddress {
         name: clean.name,
         line1: clean.line1,
         line2: clean.line2,
@@ -126,6 +94,22 @@ pub async fn set_address(pool: &PgPool, cart: Uuid, input: &AddressInput) -> Dom
     .execute(pool)
     .await?;
     Ok(())
+}
+
+/// Step 2 from the address book: one of the customer's own saved addresses (another
+/// customer's id is not found).
+pub async fn ship_to_saved(
+    pool: &PgPool,
+    cart: Uuid,
+    account: Uuid,
+    address: Uuid,
+) -> DomainResult<()> {
+    let saved = addresses::list(pool, account)
+        .await?
+        .into_iter()
+        .find(|a| a.id == address)
+        .ok_or(DomainError::NotFound("address"))?;
+    set_address(pool, cart, &saved.postal().input("shipping")).await
 }
 
 /// Step 3: one of the methods offered for the address.

@@ -205,6 +205,11 @@ pub async fn expire_forever(pool: PgPool, links: Links, every: std::time::Durati
 
 /// The key order links are signed with, made on first use and shared by every replica.
 pub async fn signing_key(pool: &PgPool) -> DomainResult<Vec<u8>> {
+    let read = || sqlx::query_scalar!("SELECT key FROM signing_keys WHERE name = 'order_links'");
+    if let Some(key) = read().fetch_optional(pool).await? {
+        return Ok(key);
+    }
+    // The first order: make it (another replica may win the race; its key is kept).
     let fresh: [u8; 32] = rand::random();
     sqlx::query!(
         "INSERT INTO signing_keys (name, key) VALUES ('order_links', $1) ON CONFLICT DO NOTHING",
@@ -212,11 +217,7 @@ pub async fn signing_key(pool: &PgPool) -> DomainResult<Vec<u8>> {
     )
     .execute(pool)
     .await?;
-    Ok(
-        sqlx::query_scalar!("SELECT key FROM signing_keys WHERE name = 'order_links'")
-            .fetch_one(pool)
-            .await?,
-    )
+    Ok(read().fetch_one(pool).await?)
 }
 
 /// The secret part of a guest's link to an order: an HMAC of its id.

@@ -8,7 +8,7 @@ use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
 use super::OrderStatus;
-use crate::checkout::ShippingAddress;
+use crate::addresses::PostalAddress;
 use crate::money::{Currency, Money};
 use crate::payments::{PaymentStatus, Provider};
 use crate::{DomainError, DomainResult};
@@ -65,7 +65,7 @@ pub struct OrderDetail {
     pub total: Money,
     pub refunded: Money,
     pub coupon_code: Option<String>,
-    pub address: ShippingAddress,
+    pub address: PostalAddress,
     pub shipping_method: String,
     pub tax_name: Option<String>,
     pub tax_rate: Decimal,
@@ -266,12 +266,4 @@ pub async fn latest(
     .fetch_all(pool)
     .await?;
     summaries(rows)
-}
-
-/// An order's id from its number (staff type numbers).
-pub async fn id_by_number(pool: &PgPool, number: i64) -> DomainResult<Uuid> {
-    sqlx::query_scalar!("SELECT id FROM orders WHERE number = $1", number)
-        .fetch_optional(pool)
-        .await?
-        .ok_or(DomainError::NotFound("order"))
 }

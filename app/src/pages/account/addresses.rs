@@ -5,7 +5,7 @@ use leptos::server_fn::ServerFn;
 
 use super::overview::load_failed;
 use super::{AccountFrame, AccountNav, loaded, query};
-use crate::components::address::AddressInputs;
+use crate::components::address::{self, AddressInputs};
 use crate::components::form::{
     FormAlert, LangField, Notice, Submit, Typed, returned_error, with_typed,
 };
@@ -16,18 +16,6 @@ use crate::server::account::{
     get_addresses,
 };
 use crate::tr;
-
-const FIELDS: &[&str] = &[
-    "kind",
-    "name",
-    "line1",
-    "line2",
-    "city",
-    "region",
-    "postal_code",
-    "country",
-    "phone",
-];
 
 #[component]
 pub fn AddressesPage() -> impl IntoView {
@@ -117,7 +105,7 @@ fn AddressForm(
         <form method="post" action=SaveAddress::url() class="flex flex-col gap-4" data-testid="address-form">
             <LangField />
             <input type="hidden" name="id" value=id />
-            <FormAlert error=error.clone() fields=FIELDS />
+            <FormAlert error=error.clone() fields=address::FIELDS />
             {match kind {
                 // An address keeps its kind; the field only says which it is.
                 Some(kind) => view! { <input type="hidden" name="kind" value=kind /> }.into_any(),

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use super::{ShopFrame, TotalRow, continue_shopping, loaded};
-use crate::components::address::AddressInputs;
+use crate::components::address::{self, AddressInputs};
 use crate::components::form::{
     Field, FormAlert, LangField, Submit, Typed, error_text, message_text, returned_error,
     with_typed,
@@ -150,17 +150,6 @@ fn ContactStep(c: CheckoutDto) -> impl IntoView {
     })
 }
 
-const ADDRESS_FIELDS: &[&str] = &[
-    "name",
-    "line1",
-    "line2",
-    "city",
-    "region",
-    "postal_code",
-    "country",
-    "phone",
-];
-
 #[component]
 fn AddressStep(c: CheckoutDto) -> impl IntoView {
     let error = returned_error::<CheckoutAddress>();
@@ -214,7 +203,7 @@ fn AddressForm(
     view! {
         <form method="post" action=CheckoutAddress::url() class="flex flex-col gap-4" data-testid="address-form">
             <LangField />
-            <FormAlert error=error.clone() fields=ADDRESS_FIELDS />
+            <FormAlert error=error.clone() fields=address::FIELDS />
             <AddressInputs values countries error=error.clone() />
             <Submit label=tr!("checkout.continue") />
         </form>

@@ -48,35 +48,21 @@ pub async fn get_addresses(lang: String) -> Result<AddressBook, AppError> {
             let list = domain::addresses::list(&pool, account.id).await?;
             let addresses = list
                 .into_iter()
-                .map(|a| {
-                    let country = domain::addresses::rules::country(&a.country)
-                        .map_or(a.country.clone(), |c| c.name.to_string());
-                    let lines = [
-                        a.name.clone(),
-                        a.line1.clone(),
-                        a.line2.clone(),
-                        format!("{} {} {}", a.postal_code, a.city, a.region)
-                            .trim()
-                            .to_string(),
-                        country,
-                        a.phone.clone(),
-                    ];
-                    AddressView {
-                        id: a.id.to_string(),
-                        kind: format!("{:?}", a.kind).to_lowercase(),
-                        is_default: a.is_default,
-                        lines: lines.into_iter().filter(|l| !l.is_empty()).collect(),
-                        fields: AddressFields {
-                            name: a.name,
-                            line1: a.line1,
-                            line2: a.line2,
-                            city: a.city,
-                            region: a.region,
-                            postal_code: a.postal_code,
-                            country: a.country,
-                            phone: a.phone,
-                        },
-                    }
+                .map(|a| AddressView {
+                    id: a.id.to_string(),
+                    kind: format!("{:?}", a.kind).to_lowercase(),
+                    is_default: a.is_default,
+                    lines: a.postal().lines(),
+                    fields: AddressFields {
+                        name: a.name,
+                        line1: a.line1,
+                        line2: a.line2,
+                        city: a.city,
+                        region: a.region,
+                        postal_code: a.postal_code,
+                        country: a.country,
+                        phone: a.phone,
+                    },
                 })
                 .collect();
             let countries = domain::addresses::rules::COUNTRIES

@@ -116,15 +116,7 @@ pub async fn get_checkout(lang: String) -> Result<CheckoutDto, AppError> {
                     .await?
                     .into_iter()
                     .filter(|a| a.kind == domain::addresses::AddressKind::Shipping)
-                    .map(|a| {
-                        let lines = vec![
-                            a.name.clone(),
-                            a.line1.clone(),
-                            format!("{} {}", a.postal_code, a.city),
-                            a.country.clone(),
-                        ];
-                        (a.id.to_string(), lines)
-                    })
+                    .map(|a| (a.id.to_string(), a.postal().lines()))
                     .collect(),
                 None => Vec::new(),
             };
@@ -267,31 +259,14 @@ pub async fn checkout_address(
             let shopper = ssr::shopper().await?;
             let locale = crate::server::ssr::locale(&lang)?;
             let cart = shopper.cart_required().await?;
-            let input = match (saved.filter(|s| !s.is_empty()), &shopper.account) {
+            match (saved.filter(|s| !s.is_empty()), &shopper.account) {
                 (Some(id), Some(account)) => {
                     let id = ssr::uuid(&id, "address")?;
-                    let a = domain::addresses::list(&shopper.pool, account.id)
-                        .await?
-                        .into_iter()
-                        .find(|a| a.id == id)
-                        .ok_or_else(|| AppError::NotFound("address".into()))?;
-                    domain::addresses::AddressInput {
-                        kind: "shipping".into(),
-                        name: a.name,
-                        line1: a.line1,
-                        line2: a.line2,
-                        city: a.city,
-                        region: a.region,
-                        postal_code: a.postal_code,
-                        country: a.country,
-                        phone: a.phone,
-                        make_default: false,
-                    }
+                    domain::checkout::ship_to_saved(&shopper.pool, cart, account.id, id).await?;
                 }
                 (Some(_), None) => return Err(AppError::Unauthorized),
-                (None, _) => input.clone(),
-            };
-            domain::checkout::set_address(&shopper.pool, cart, &input).await?;
+                (None, _) => domain::checkout::set_address(&shopper.pool, cart, &input).await?,
+            }
             go(locale, "/checkout/shipping");
             Ok(())
         }

@@ -135,9 +135,9 @@ impl Reader {
 
     /// A message key with its values, in this reader's language.
     pub fn text(&self, key: &str, values: &[(&str, String)]) -> String {
-        values.iter().fold(
+        crate::i18n::fill(
             crate::i18n::translate_in(self.locale, key),
-            |text, (name, value)| text.replace(&format!("%{{{name}}}"), value),
+            values.iter().map(|(name, value)| (*name, value.as_str())),
         )
     }
 }
