@@ -425,3 +425,39 @@ async fn a_new_shop_offers_pix_only_once_it_has_a_pix_key_and_has_no_demo_coupon
     );
     assert_eq!(offered(Currency::Usd).await, vec![Provider::TestCard]);
 }
+
+#[tokio::test]
+async fn a_customer_ships_to_one_of_their_own_saved_addresses() {
+    let pool = common::database().await;
+    let ana = common::accounts::verified(&pool, "ana@example.com").await;
+    let bia = common::accounts::verified(&pool, "bia@example.com").await;
+    let saved = domain::addresses::add(&pool, ana, &br_address())
+        .await
+        .unwrap();
+    let other = domain::addresses::add(&pool, bia, &us_address())
+        .await
+        .unwrap();
+    let cart = cart::find_or_create(&pool, Owner::Account(ana))
+        .await
+        .unwrap();
+
+    checkout::ship_to_saved(&pool, cart, ana, saved)
+        .await
+        .unwrap();
+    let address = checkout::answers(&pool, cart)
+        .await
+        .unwrap()
+        .address
+        .unwrap();
+    assert_eq!(address.postal_code, "01310-100");
+    assert_eq!(address.lines()[3], "Brasil");
+    // Another customer's address is not found, and the cart keeps its own.
+    let refused = checkout::ship_to_saved(&pool, cart, ana, other)
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, domain::DomainError::NotFound(_)));
+    assert_eq!(
+        checkout::answers(&pool, cart).await.unwrap().address,
+        Some(address)
+    );
+}
