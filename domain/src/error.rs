@@ -39,6 +39,13 @@ impl From<sqlx::Error> for DomainError {
         match &error {
             sqlx::Error::RowNotFound => DomainError::NotFound("record"),
             sqlx::Error::PoolTimedOut => DomainError::Busy,
+            sqlx::Error::Database(db) if is_unacceptable_text(db.code().as_deref()) => {
+                tracing::info!(%error, "refused text PostgreSQL cannot store");
+                DomainError::Validation {
+                    field: "text",
+                    message: INVALID_TEXT.into(),
+                }
+            }
             sqlx::Error::Database(db) => match db.constraint() {
                 // Constraint names, not message text, decide the mapping.
                 Some("category_translations_locale_slug_key") => {
@@ -49,6 +56,18 @@ impl From<sqlx::Error> for DomainError {
             _ => DomainError::Internal(Box::new(error)),
         }
     }
+}
+
+/// The message key for text PostgreSQL refuses to store or compare.
+pub const INVALID_TEXT: &str = "error.invalid_text";
+
+/// Text a browser can send but PostgreSQL cannot take: a NUL byte in a `text` parameter
+/// (22021, "invalid byte sequence") or a `\u0000` inside `jsonb` (22P05). Every query
+/// parameter passes through here, so the search box, slugs, filters, coupon codes, order
+/// keys and account fields all answer 400 for it instead of a server error. Only these
+/// two codes: they can only come from the request's text, never from a bug of ours.
+fn is_unacceptable_text(code: Option<&str>) -> bool {
+    matches!(code, Some("22021" | "22P05"))
 }
 
 pub type DomainResult<T> = Result<T, DomainError>;

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use app::i18n::Locale;
+use app::server::redirect::encoded;
 use app::server::ssr::{cookie_in, site_url_for};
 
 /// A year: how long the language and currency choices are remembered.
@@ -62,7 +63,7 @@ pub async fn redirect_to_a_language(request: Request, next: Next) -> Response {
         .map(|q| format!("?{q}"))
         .unwrap_or_default();
     let target = format!("{}{query}", locale.path(path));
-    let mut response = Redirect::to(&target).into_response();
+    let mut response = Redirect::to(&encoded(&target)).into_response();
     // The target depends on these request headers.
     response.headers_mut().insert(
         header::VARY,
@@ -92,7 +93,7 @@ fn bad_request(message: &str) -> Response {
 }
 
 fn see_other(target: &str, cookie: String) -> Response {
-    let mut response = Redirect::to(target).into_response();
+    let mut response = Redirect::to(&encoded(target)).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }

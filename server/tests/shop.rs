@@ -285,3 +285,114 @@ async fn shop_server_functions_answer_bad_input_and_other_shoppers_with_a_4xx() 
     assert!(!response.status().is_client_error(), "staff ship it");
     assert_eq!(status_of(&pool, order.parse().unwrap()).await, "shipped");
 }
+
+/// A customer's order paid with the test card that asks for a confirmation, placed over
+/// HTTP; returns (the customer's cookie, the order id).
+async fn an_order_awaiting_confirmation(
+    app: &axum::Router,
+    pool: &sqlx::PgPool,
+    email: &str,
+) -> (String, String) {
+    let account = customer(pool, email).await;
+    let cookie = signed_in(app, email).await;
+    let variant = a_variant(pool).await.to_string();
+    let (response, body) = post(
+        app,
+        fns::AddToCart::PATH,
+        &[("lang", "en"), ("variant", &variant), ("quantity", "1")],
+        &[("cookie", cookie.as_str())],
+    )
+    .await;
+    assert!(!response.status().is_client_error(), "{body}");
+    let cart = domain::cart::find(pool, Owner::Account(account))
+        .await
+        .unwrap()
+        .unwrap();
+    answer_checkout(pool, cart, Provider::TestCard, &Config::default()).await;
+    let usd = Audience {
+        currency: Currency::Usd,
+        locale: "en",
+        default_locale: "en",
+    };
+    let total = domain::checkout::quote(pool, cart, usd)
+        .await
+        .unwrap()
+        .totals
+        .total
+        .to_string();
+    let (response, body) = post(
+        app,
+        fns::PlaceOrder::PATH,
+        &[
+            ("lang", "en"),
+            ("cart", &cart.to_string()),
+            ("total", &total),
+            ("card_number", "4000002760003184"),
+        ],
+        &[("cookie", cookie.as_str())],
+    )
+    .await;
+    assert!(!response.status().is_client_error(), "{body}");
+    let order: Uuid = sqlx::query_scalar("SELECT id FROM orders WHERE account_id = $1")
+        .bind(account)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    (cookie, order.to_string())
+}
+
+#[tokio::test]
+async fn an_order_key_with_a_control_character_is_refused_before_the_payment_is_confirmed() {
+    let (app, pool) = app_and_pool().await;
+    let (cookie, order) = an_order_awaiting_confirmation(&app, &pool, "key@example.com").await;
+    assert_eq!(status_of(&pool, order.parse().unwrap()).await, "pending_payment");
+    for accept in ["application/json", "text/html"] {
+        for key in ["\u{1}", "ab\ncd", "k\0", "é"] {
+            let (response, body) = post(
+                &app,
+                fns::ConfirmTestPayment::PATH,
+                &[
+                    ("lang", "en"),
+                    ("id", &order),
+                    ("key", key),
+                    ("approve", "yes"),
+                ],
+                &[
+                    ("cookie", cookie.as_str()),
+                    ("accept", accept),
+                    ("referer", "http://localhost/en/orders/1"),
+                ],
+            )
+            .await;
+            assert!(
+                !response.status().is_server_error() && !response.status().is_success(),
+                "{key:?}: {} {body}",
+                response.status()
+            );
+            // Nothing was done with the payment.
+            assert_eq!(
+                status_of(&pool, order.parse().unwrap()).await,
+                "pending_payment"
+            );
+        }
+    }
+    // Without a key (the customer's own order), the confirmation goes through and the
+    // browser is sent to the order's page.
+    let (response, body) = post(
+        &app,
+        fns::ConfirmTestPayment::PATH,
+        &[("lang", "en"), ("id", &order), ("key", ""), ("approve", "yes")],
+        &[
+            ("cookie", cookie.as_str()),
+            ("accept", "text/html"),
+            ("referer", "http://localhost/en/orders/1"),
+        ],
+    )
+    .await;
+    assert!(response.status().is_redirection(), "{body}");
+    assert_eq!(
+        response.headers()["location"].to_str().unwrap(),
+        format!("/en/orders/{order}")
+    );
+    assert_eq!(status_of(&pool, order.parse().unwrap()).await, "paid");
+}

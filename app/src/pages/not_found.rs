@@ -52,7 +52,8 @@ pub fn error_page(error: AppError) -> AnyView {
         AppError::Validation { message, .. } => {
             #[cfg(feature = "ssr")]
             set_status(400);
-            view! { <ErrorMessage title=tr!("error.bad_request") detail=message /> }.into_any()
+            let detail = crate::components::form::message_text(&message);
+            view! { <ErrorMessage title=tr!("error.bad_request") detail /> }.into_any()
         }
         AppError::Busy => {
             #[cfg(feature = "ssr")]

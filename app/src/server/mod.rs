@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod catalog;
+pub mod redirect;
 pub mod shop;
 
 use leptos::prelude::*;

@@ -237,6 +237,18 @@ pub fn link_opens(signing_key: &[u8], order: Uuid, key: &str) -> bool {
     mac.verify_truncated_left(&given).is_ok() && given.len() == 16
 }
 
+/// Whether `key` looks like an order link's key at all: letters, digits, `-` and `_`, at
+/// most 128 of them (room for any signature we may use). Checked before anything is done
+/// with the order, so a key with a control character or a stray byte stops the request
+/// before a payment is confirmed, not in the middle of answering it.
+pub fn is_link_key_shaped(key: &str) -> bool {
+    !key.is_empty()
+        && key.len() <= 128
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// The address of an order's page, with the key for a guest.
 pub fn page_path(order: Uuid, key: Option<&str>) -> String {
     match key {

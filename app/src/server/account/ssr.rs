@@ -163,9 +163,9 @@ fn set_currency_cookie(code: &str) {
 }
 
 /// Sends the browser to `path` in `locale` (a 302 for plain forms, a client-side
-/// navigation for the hydrated app).
+/// navigation for the hydrated app). Safe whatever text `path` carries.
 pub fn go(locale: Locale, path: &str) {
-    leptos_axum::redirect(&locale.path(path));
+    crate::server::redirect::to(&locale.path(path));
 }
 
 /// Finishes a server function: an error gets its HTTP status (4xx for anything the

@@ -201,6 +201,17 @@ pub(crate) async fn may_see(
     Ok(order.account_id.is_none() && shopper.guest_orders().await?.contains(&order.id))
 }
 
+/// The key of a guest's link as posted: none when empty, "not found" when it cannot be
+/// one (a control character, a stray byte), before anything is done with the order.
+#[cfg(feature = "ssr")]
+fn link_key(key: Option<String>) -> Result<Option<String>, AppError> {
+    match key.map(|k| k.trim().to_string()).filter(|k| !k.is_empty()) {
+        None => Ok(None),
+        Some(key) if domain::orders::is_link_key_shaped(&key) => Ok(Some(key)),
+        Some(_) => Err(AppError::NotFound("order".into())),
+    }
+}
+
 #[cfg(feature = "ssr")]
 async fn visible_order(
     shopper: &ssr::Shopper,
@@ -227,16 +238,12 @@ pub async fn get_order(
 ) -> Result<OrderDto, AppError> {
     answer(
         async {
+            let key = link_key(key)?;
             let shopper = ssr::shopper().await?;
             let reader = ssr::Reader::of(&lang, &shopper.pool).await?;
             crate::server::ssr::no_store();
             let order = visible_order(&shopper, &id, key.as_deref()).await?;
-            Ok(order_dto(
-                order,
-                &reader,
-                key.filter(|k| !k.is_empty()),
-                false,
-            ))
+            Ok(order_dto(order, &reader, key, false))
         }
         .await,
     )
@@ -297,6 +304,8 @@ pub async fn confirm_test_payment(
 ) -> Result<(), AppError> {
     answer(
         async {
+            // Checked before the payment is touched: a bad key confirms nothing.
+            let key = link_key(key)?;
             let shopper = ssr::shopper().await?;
             let locale = crate::server::ssr::locale(&lang)?;
             let order = visible_order(&shopper, &id, key.as_deref()).await?;
@@ -308,7 +317,6 @@ pub async fn confirm_test_payment(
                 &links,
             )
             .await?;
-            let key = key.filter(|k| !k.is_empty());
             go(locale, &domain::orders::page_path(order.id, key.as_deref()));
             Ok(())
         }
@@ -321,12 +329,12 @@ pub async fn confirm_test_payment(
 pub async fn retry_payment(lang: String, id: String, key: Option<String>) -> Result<(), AppError> {
     answer(
         async {
+            let key = link_key(key)?;
             let shopper = ssr::shopper().await?;
             let locale = crate::server::ssr::locale(&lang)?;
             let order = visible_order(&shopper, &id, key.as_deref()).await?;
             domain::checkout::place::start_stripe(&shopper.pool, &ssr::payments(), order.id)
                 .await?;
-            let key = key.filter(|k| !k.is_empty());
             go(locale, &domain::orders::page_path(order.id, key.as_deref()));
             Ok(())
         }
