@@ -9,6 +9,7 @@ pub mod assets;
 pub mod config;
 pub mod database;
 pub mod headers;
+pub mod sitemap;
 pub mod storefront;
 pub mod webhooks;
 
@@ -145,7 +146,8 @@ pub fn router(state: AppState) -> Router {
         .route("/media/demo/{file}", get(demo_image))
         .route("/language", get(storefront::switch_language))
         .route("/currency", get(storefront::switch_currency))
-        .route("/sitemap.xml", get(storefront::sitemap))
+        .route("/sitemap.xml", get(sitemap::index))
+        .route("/sitemap/{file}", get(sitemap::part))
         .route("/robots.txt", get(storefront::robots))
         .route("/account/export.json", get(accounts::export))
         .merge(webhooks::router())

@@ -1,6 +1,6 @@
 //! Storefront endpoints outside the Leptos app: choosing the language for an address
 //! without one, switching language or currency (plain links and GET forms, so they work
-//! without JavaScript), the sitemap and robots.txt.
+//! without JavaScript) and robots.txt (the sitemap is in `sitemap.rs`).
 
 use axum::extract::{Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -175,38 +175,6 @@ pub async fn switch_currency(Query(switch): Query<CurrencySwitch>) -> Response {
 
 fn site_url(state: &AppState, headers: &HeaderMap) -> String {
     site_url_for(state.public_url.as_deref(), headers)
-}
-
-/// Every category and product page in every language.
-pub async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let site = site_url(&state, &headers);
-    let entries = match domain::catalog::sitemap_entries(&state.pool).await {
-        Ok(entries) => entries,
-        Err(error) => {
-            tracing::error!(%error, "building the sitemap");
-            return StatusCode::SERVICE_UNAVAILABLE.into_response();
-        }
-    };
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    let mut add = |path: String| {
-        xml.push_str(&format!("  <url><loc>{site}{path}</loc></url>\n"));
-    };
-    for locale in Locale::ALL {
-        add(locale.path("/"));
-    }
-    for (kind, tag, slug) in entries {
-        if let Some(locale) = Locale::ALL.into_iter().find(|l| l.tag() == tag) {
-            add(locale.path(&format!("/{kind}/{slug}")));
-        }
-    }
-    xml.push_str("</urlset>\n");
-    (
-        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
-        xml,
-    )
-        .into_response()
 }
 
 pub async fn robots(State(state): State<AppState>, headers: HeaderMap) -> Response {

@@ -7,7 +7,8 @@ use super::recovery;
 use crate::DomainResult;
 
 /// Everything the shop keeps about the account, as JSON: profile, addresses, signed-in
-/// browsers and e-mails sent. Secrets (password hash, two-factor secret, token and code
+/// browsers, orders (lines, totals, address, payments, status history) and e-mails sent.
+/// Secrets (password hash, two-factor secret, token and code
 /// hashes) are left out: they are ours to protect, not personal data to hand over.
 pub async fn export(pool: &PgPool, account_id: Uuid) -> DomainResult<serde_json::Value> {
     let value = sqlx::query_scalar!(
@@ -22,6 +23,32 @@ pub async fn export(pool: &PgPool, account_id: Uuid) -> DomainResult<serde_json:
              'signed_in_browsers', coalesce((SELECT jsonb_agg(to_jsonb(s) - 'account_id'
                                                             ORDER BY s.created_at)
                                     FROM account_sessions s WHERE s.account_id = a.id), '[]'),
+             'orders', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                                   'number', o.number, 'placed_at', o.placed_at,
+                                   'status', o.status, 'email', o.email, 'language', o.locale,
+                                   'currency', o.currency, 'subtotal', o.subtotal,
+                                   'discount', o.discount, 'shipping', o.shipping, 'tax', o.tax,
+                                   'tax_name', o.tax_name, 'prices_include_tax', o.prices_include_tax,
+                                   'total', o.total, 'refunded', o.refunded,
+                                   'coupon', o.coupon_code, 'shipping_address', o.shipping_address,
+                                   'shipping_method', o.shipping_method,
+                                   'lines', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                                         'sku', l.sku, 'name', l.name, 'quantity', l.quantity,
+                                         'unit_price', l.unit_price, 'line_total', l.line_total,
+                                         'discount', l.discount, 'tax', l.tax) ORDER BY l.position)
+                                       FROM order_lines l WHERE l.order_id = o.id), '[]'),
+                                   'payments', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                                         'provider', p.provider, 'status', p.status,
+                                         'amount', p.amount, 'currency', p.currency,
+                                         'refunded', p.refunded, 'card_last4', p.card_last4,
+                                         'created_at', p.created_at) ORDER BY p.created_at)
+                                       FROM payments p WHERE p.order_id = o.id), '[]'),
+                                   'history', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                                         'from', h.from_status, 'to', h.to_status,
+                                         'by', h.actor, 'at', h.at) ORDER BY h.id)
+                                       FROM order_history h WHERE h.order_id = o.id), '[]')
+                                 ) ORDER BY o.placed_at)
+                                FROM orders o WHERE o.account_id = a.id), '[]'),
              'emails', coalesce((SELECT jsonb_agg(jsonb_build_object(
                                    'to', m.to_address, 'subject', m.subject,
                                    'created_at', m.created_at, 'sent_at', m.sent_at,
@@ -37,8 +64,22 @@ pub async fn export(pool: &PgPool, account_id: Uuid) -> DomainResult<serde_json:
     Ok(value)
 }
 
-/// Erases the account (the password is asked for): its addresses, sign-ins, tokens and
-/// the e-mails sent to it go with it.
+/// What an erased customer's orders keep in place of their e-mail address (`.invalid`
+/// can never receive mail).
+pub const ERASED_EMAIL: &str = "erased@erased.invalid";
+
+/// Erases the account (the password is asked for): its addresses, sign-ins (and the
+/// browsers' session records), tokens, carts with their checkout answers and the e-mails
+/// sent to it go with it, and its orders are anonymised.
+///
+/// What an order keeps, and why: the shop must keep its sales records for accounting and
+/// tax audits (five to ten years depending on the country, e.g. Brazil's CTN art. 173/195,
+/// the EU VAT directive art. 242), and GDPR art. 17(3)(b) / LGPD art. 16(I) allow keeping
+/// what a legal obligation requires. So the order's number, dates, status history,
+/// lines, amounts, currency and exchange rate, tax, payments and refunds stay, with the
+/// address's country and region (they decide the tax charged). Everything else that
+/// names or reaches the person goes: the e-mail (replaced by [`ERASED_EMAIL`]), and the
+/// name, street lines, city, postal code and phone of the shipping address.
 pub async fn delete(pool: &PgPool, account_id: Uuid, password: &str) -> DomainResult<()> {
     recovery::confirm_password(pool, account_id, password).await?;
     let mut tx = pool.begin().await?;
@@ -53,13 +94,42 @@ pub async fn delete(pool: &PgPool, account_id: Uuid, password: &str) -> DomainRe
             "account.errors.last_admin".into(),
         ));
     }
+    // The e-mails sent to the account, and about its orders to the address typed at
+    // checkout.
     sqlx::query!(
-        "DELETE FROM outbox_emails WHERE lower(to_address) =
-           (SELECT email_key FROM accounts WHERE id = $1)",
+        "DELETE FROM outbox_emails WHERE lower(to_address) IN (
+           SELECT email_key FROM accounts WHERE id = $1
+           UNION SELECT lower(email) FROM orders WHERE account_id = $1)",
         account_id
     )
     .execute(&mut *tx)
     .await?;
+    sqlx::query!(
+        r#"UPDATE orders SET email = $2, updated_at = now(),
+             shipping_address = jsonb_build_object(
+                 'name', '', 'line1', '', 'line2', '', 'city', '', 'postal_code', '', 'phone', '',
+                 'region', coalesce(shipping_address->>'region', ''),
+                 'country', coalesce(shipping_address->>'country', ''))
+           WHERE account_id = $1"#,
+        account_id,
+        ERASED_EMAIL
+    )
+    .execute(&mut *tx)
+    .await?;
+    // The browsers' session records: they may hold what was typed into a form that
+    // failed (addresses, e-mails). A record names its sign-in by id (as text, inside the
+    // store's opaque data), which is how the account's are found.
+    sqlx::query!(
+        "DELETE FROM tower_sessions.session s WHERE EXISTS (
+           SELECT 1 FROM account_sessions l
+           WHERE l.account_id = $1 AND position(convert_to(l.id::text, 'UTF8') IN s.data) > 0)",
+        account_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    // Sign-ins, tokens, recovery codes, saved addresses and carts (open or placed, with
+    // their checkout answers) go with the account (ON DELETE CASCADE); orders keep only
+    // their anonymous account-less copy (ON DELETE SET NULL).
     sqlx::query!("DELETE FROM accounts WHERE id = $1", account_id)
         .execute(&mut *tx)
         .await?;

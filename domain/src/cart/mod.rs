@@ -1,6 +1,13 @@
 //! Carts: a guest's (found through the browser's session) or a customer's (the same on
 //! every device), merged when the guest signs in. Stock and prices are checked again on
 //! every change and every time the cart is shown; what changed is told, not hidden.
+//!
+//! Reading a cart never changes it ([`read`], for the header's mini-cart on every page).
+//! Bringing it up to date is a write of its own ([`review`], when the cart page or a
+//! checkout step is loaded, and when placing the order): it adjusts the lines and keeps
+//! what it changed as *pending notices* on the cart's row, which the page that shows
+//! them takes ([`take_notices`]), so each notice is shown once, whichever request found
+//! it, and nothing that renders first can swallow it.
 
 pub mod repo;
 
@@ -38,8 +45,10 @@ pub struct CartLine {
     pub line_total: Money,
 }
 
-/// Something that changed since the shopper last looked.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Something that changed since the shopper last looked. Kept as JSON on the cart's
+/// row until shown.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Notice {
     PriceChanged {
         name: String,
@@ -229,14 +238,23 @@ pub async fn remove(pool: &PgPool, cart: Uuid, variant: Uuid) -> DomainResult<()
     Ok(())
 }
 
-/// The cart as the shopper should see it now. Lines that can no longer be bought are
-/// taken out, quantities past the stock lowered, and new prices remembered; each such
-/// change comes back as a notice to show once.
-pub async fn review(pool: &PgPool, cart: Uuid, audience: Audience<'_>) -> DomainResult<CartView> {
-    let currency = audience.currency;
-    let rows = repo::lines(pool, audience, cart).await?;
+/// What a line of the cart should become now.
+enum Change {
+    Remove(Uuid),
+    Put {
+        variant: Uuid,
+        quantity: i32,
+        price: Decimal,
+    },
+}
+
+/// The cart as the shopper should see it now, worked out from its lines and what the
+/// catalog says: lines that can no longer be bought left out, quantities past the stock
+/// lowered, new prices used. Writes nothing; says what would change and why.
+fn assess(rows: Vec<repo::LineRow>, cart: Uuid, currency: Currency) -> (CartView, Vec<Change>) {
     let mut view = CartView::empty(currency);
     view.id = Some(cart);
+    let mut changes = Vec::new();
     for row in rows {
         let name = if row.options.is_empty() {
             row.name.clone()
@@ -244,12 +262,12 @@ pub async fn review(pool: &PgPool, cart: Uuid, audience: Audience<'_>) -> Domain
             format!("{} ({})", row.name, row.options)
         };
         if !row.active {
-            repo::remove(pool, cart, row.variant_id).await?;
+            changes.push(Change::Remove(row.variant_id));
             view.notices.push(Notice::Unavailable { name });
             continue;
         }
         if row.stock <= 0 {
-            repo::remove(pool, cart, row.variant_id).await?;
+            changes.push(Change::Remove(row.variant_id));
             view.notices.push(Notice::SoldOut { name });
             continue;
         }
@@ -271,15 +289,11 @@ pub async fn review(pool: &PgPool, cart: Uuid, audience: Audience<'_>) -> Domain
             });
         }
         if quantity != row.quantity || !seen_here || row.seen_price != row.price {
-            repo::put(
-                pool,
-                cart,
-                row.variant_id,
+            changes.push(Change::Put {
+                variant: row.variant_id,
                 quantity,
-                row.price,
-                currency.code(),
-            )
-            .await?;
+                price: row.price,
+            });
         }
         let line_total = Money::new(price.amount * Decimal::from(quantity), currency).rounded();
         view.subtotal.amount += line_total.amount;
@@ -299,6 +313,70 @@ pub async fn review(pool: &PgPool, cart: Uuid, audience: Audience<'_>) -> Domain
             line_total,
         });
     }
+    (view, changes)
+}
+
+/// The cart as it would be shown now, without changing it and without its notices (the
+/// header's mini-cart, on every page: a read must never use up what the cart page is
+/// to tell).
+pub async fn read(pool: &PgPool, cart: Uuid, audience: Audience<'_>) -> DomainResult<CartView> {
+    let rows = repo::lines(pool, audience, cart).await?;
+    let (mut view, _) = assess(rows, cart, audience.currency);
+    view.notices.clear();
+    Ok(view)
+}
+
+/// Brings the cart up to date, as a write with the cart locked: lines that can no
+/// longer be bought are taken out, quantities past the stock lowered, and new prices
+/// remembered. What changed is added to the cart's pending notices (see
+/// [`take_notices`]); the view returned carries the notices found by this review only.
+pub async fn review(pool: &PgPool, cart: Uuid, audience: Audience<'_>) -> DomainResult<CartView> {
+    let currency = audience.currency;
+    let mut tx = pool.begin().await?;
+    lock(&mut tx, cart).await?;
+    let rows = repo::lines(&mut *tx, audience, cart).await?;
+    let (view, changes) = assess(rows, cart, currency);
+    for change in changes {
+        match change {
+            Change::Remove(variant) => {
+                repo::remove(&mut *tx, cart, variant).await?;
+            }
+            Change::Put {
+                variant,
+                quantity,
+                price,
+            } => {
+                repo::put(&mut *tx, cart, variant, quantity, price, currency.code()).await?;
+            }
+        }
+    }
+    if !view.notices.is_empty() {
+        let notices = serde_json::to_value(&view.notices)
+            .map_err(|e| DomainError::Internal(Box::new(e)))?;
+        repo::add_notices(&mut *tx, cart, notices).await?;
+    }
+    tx.commit().await?;
+    Ok(view)
+}
+
+/// The cart's pending notices, removed as they are returned: for the page that shows
+/// them (so each is shown once). Notices this code no longer understands are dropped.
+pub async fn take_notices(pool: &PgPool, cart: Uuid) -> DomainResult<Vec<Notice>> {
+    let taken = repo::take_notices(pool, cart).await?;
+    Ok(taken
+        .and_then(|value| serde_json::from_value::<Vec<Notice>>(value).ok())
+        .unwrap_or_default())
+}
+
+/// [`review`], then the notices waiting to be shown (this review's and any earlier
+/// one's): what the cart page and checkout show.
+pub async fn review_for_display(
+    pool: &PgPool,
+    cart: Uuid,
+    audience: Audience<'_>,
+) -> DomainResult<CartView> {
+    let mut view = review(pool, cart, audience).await?;
+    view.notices = take_notices(pool, cart).await?;
     Ok(view)
 }
 
@@ -334,6 +412,15 @@ pub async fn merge(pool: &PgPool, guest: Uuid, account: Uuid) -> DomainResult<()
             .await?;
         }
         Some(mine) => {
+            // What the guest was still to be told is told in the customer's cart.
+            sqlx::query!(
+                "UPDATE carts SET notices = carts.notices || g.notices
+                 FROM carts g WHERE carts.id = $1 AND g.id = $2",
+                mine,
+                guest
+            )
+            .execute(&mut *tx)
+            .await?;
             sqlx::query!(
                 "INSERT INTO cart_items (cart_id, variant_id, quantity, seen_price, seen_currency, added_at)
                  SELECT $2, variant_id, quantity, seen_price, seen_currency, added_at

@@ -146,3 +146,36 @@ pub async fn touch(db: impl PgExecutor<'_>, cart: Uuid) -> sqlx::Result<()> {
         .await?;
     Ok(())
 }
+
+/// Adds `notices` (a JSON array) to the cart's pending notices.
+pub async fn add_notices(
+    db: impl PgExecutor<'_>,
+    cart: Uuid,
+    notices: serde_json::Value,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE carts SET notices = notices || $2 WHERE id = $1",
+        cart,
+        notices
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The cart's pending notices, emptied in the same statement (none: no such cart, or
+/// nothing pending).
+pub async fn take_notices(
+    db: impl PgExecutor<'_>,
+    cart: Uuid,
+) -> sqlx::Result<Option<serde_json::Value>> {
+    sqlx::query_scalar!(
+        r#"UPDATE carts c SET notices = '[]'
+           FROM (SELECT id, notices FROM carts WHERE id = $1 AND notices <> '[]' FOR UPDATE) old
+           WHERE c.id = old.id
+           RETURNING old.notices AS "notices!""#,
+        cart
+    )
+    .fetch_optional(db)
+    .await
+}

@@ -120,6 +120,10 @@ pub async fn place(pool: &PgPool, request: PlaceOrder<'_>) -> DomainResult<Place
                 .find(|l| l.variant_id == *variant)
                 .map(|l| l.name.clone())
                 .unwrap_or_default();
+            // Someone else took the last units: nothing is written, and the cart is
+            // brought up to date now, so the page the shopper lands on says what went.
+            tx.rollback().await?;
+            crate::cart::review(pool, request.cart, request.audience).await?;
             return Err(DomainError::Conflict(format!(
                 "checkout.errors.sold_out|name={name}"
             )));

@@ -37,7 +37,10 @@ fn position(step: &str) -> usize {
 fn Checkout(c: CheckoutDto, step: &'static str) -> impl IntoView {
     let locale = use_locale();
     if c.missing.as_deref() == Some("cart") {
+        // The cart may have just been emptied (the last unit sold to someone else while
+        // placing the order): say why.
         return view! {
+            {c.cart.notices.iter().map(|n| view! { <p role="status" class="text-amber-800" data-testid="cart-notice">{n.clone()}</p> }).collect_view()}
             <p data-testid="empty">{tr!("cart.empty")}</p>
             {continue_shopping()}
         }

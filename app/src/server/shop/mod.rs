@@ -93,7 +93,8 @@ pub(crate) fn cart_dto(view: domain::cart::CartView, reader: &ssr::Reader) -> Ca
     }
 }
 
-/// The cart as it is now (stock and prices checked again; what changed is told once).
+/// The cart page's cart: brought up to date (stock and prices checked again), with
+/// what changed since the shopper last looked, told once (taken as it is shown).
 #[server]
 pub async fn get_cart(lang: String) -> Result<CartDto, AppError> {
     answer(
@@ -107,7 +108,12 @@ pub async fn get_cart(lang: String) -> Result<CartDto, AppError> {
                     &reader,
                 )),
                 Some(cart) => {
-                    let view = domain::cart::review(&shopper.pool, cart, reader.audience()).await?;
+                    let view = domain::cart::review_for_display(
+                        &shopper.pool,
+                        cart,
+                        reader.audience(),
+                    )
+                    .await?;
                     Ok(cart_dto(view, &reader))
                 }
             }
@@ -172,7 +178,8 @@ pub async fn remove_cart_line(lang: String, variant: String) -> Result<(), AppEr
     )
 }
 
-/// The header's mini-cart: what is in it.
+/// The header's mini-cart: what is in it. Rendered on every page, so it only reads: it
+/// neither changes the cart nor uses up the notices the cart page is to show.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MiniCart {
     pub count: i64,
@@ -186,7 +193,7 @@ pub(crate) async fn mini_cart(shopper: &ssr::Shopper, lang: &str) -> Result<Mini
         return Ok(MiniCart::default());
     };
     let reader = ssr::Reader::of(lang, &shopper.pool).await?;
-    let view = domain::cart::review(&shopper.pool, cart, reader.audience()).await?;
+    let view = domain::cart::read(&shopper.pool, cart, reader.audience()).await?;
     Ok(MiniCart {
         count: view.count,
         subtotal: reader.money(view.subtotal),
