@@ -59,7 +59,7 @@ async fn paths(state: &AppState) -> Result<Arc<Vec<String>>, domain::DomainError
                     paths.push(xml_escaped(&locale.path(&format!("/{kind}/{slug}"))));
                 }
             }
-            Ok(Arc::new(paths))
+            Ok::<_, domain::DomainError>(Arc::new(paths))
         })
         .await
 }
