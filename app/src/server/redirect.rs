@@ -37,8 +37,14 @@ mod tests {
 
     #[test]
     fn control_characters_and_non_ascii_are_encoded_and_the_rest_kept() {
-        assert_eq!(encoded("/en/orders/1?key=ab%20c"), "/en/orders/1?key=ab%20c");
-        assert_eq!(encoded("/en/orders/1?key=a\nb\0"), "/en/orders/1?key=a%0Ab%00");
+        assert_eq!(
+            encoded("/en/orders/1?key=ab%20c"),
+            "/en/orders/1?key=ab%20c"
+        );
+        assert_eq!(
+            encoded("/en/orders/1?key=a\nb\0"),
+            "/en/orders/1?key=a%0Ab%00"
+        );
         assert_eq!(encoded("/p/ação x"), "/p/a%C3%A7%C3%A3o%20x");
         assert_eq!(encoded("/a\u{7f}"), "/a%7F");
     }

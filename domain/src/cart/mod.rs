@@ -351,8 +351,8 @@ pub async fn review(pool: &PgPool, cart: Uuid, audience: Audience<'_>) -> Domain
         }
     }
     if !view.notices.is_empty() {
-        let notices = serde_json::to_value(&view.notices)
-            .map_err(|e| DomainError::Internal(Box::new(e)))?;
+        let notices =
+            serde_json::to_value(&view.notices).map_err(|e| DomainError::Internal(Box::new(e)))?;
         repo::add_notices(&mut *tx, cart, notices).await?;
     }
     tx.commit().await?;

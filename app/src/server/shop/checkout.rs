@@ -110,8 +110,7 @@ pub async fn get_checkout(lang: String) -> Result<CheckoutDto, AppError> {
             {
                 domain::checkout::set_email(&shopper.pool, cart, &account.email).await?;
             }
-            let mut quote =
-                domain::checkout::quote(&shopper.pool, cart, reader.audience()).await?;
+            let mut quote = domain::checkout::quote(&shopper.pool, cart, reader.audience()).await?;
             // What changed in the cart (by this look or an earlier one, such as a lost
             // race for the last unit when placing the order) is shown here, once.
             quote.cart.notices = domain::cart::take_notices(&shopper.pool, cart).await?;

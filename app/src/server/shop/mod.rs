@@ -108,12 +108,9 @@ pub async fn get_cart(lang: String) -> Result<CartDto, AppError> {
                     &reader,
                 )),
                 Some(cart) => {
-                    let view = domain::cart::review_for_display(
-                        &shopper.pool,
-                        cart,
-                        reader.audience(),
-                    )
-                    .await?;
+                    let view =
+                        domain::cart::review_for_display(&shopper.pool, cart, reader.audience())
+                            .await?;
                     Ok(cart_dto(view, &reader))
                 }
             }
