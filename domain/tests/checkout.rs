@@ -7,7 +7,7 @@ use common::shop::*;
 use domain::cart::{self, Notice, Owner};
 use domain::checkout::{self, PlaceOrder};
 use domain::money::{Currency, Money};
-use domain::payments::{Config, Provider, test_card};
+use domain::payments::{Provider, test_card};
 use rust_decimal_macros::dec;
 use uuid::Uuid;
 
@@ -294,7 +294,7 @@ async fn an_order_is_placed_once_with_what_was_shown() {
     let quote = checkout::quote(&pool, cart, brl).await.unwrap();
 
     // A tampered (or stale) total places nothing.
-    let config = Config::default();
+    let config = config();
     let links = links();
     let request = |total, card| PlaceOrder {
         cart,
@@ -404,7 +404,7 @@ async fn an_order_is_placed_once_with_what_was_shown() {
 #[tokio::test]
 async fn a_new_shop_offers_pix_only_once_it_has_a_pix_key_and_has_no_demo_coupon() {
     let pool = common::database().await;
-    let config = Config::default();
+    let config = config();
     let offered = |currency| {
         let (pool, config) = (pool.clone(), config.clone());
         async move {

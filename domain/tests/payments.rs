@@ -302,7 +302,7 @@ async fn refunds_partial_then_full_are_recorded_against_the_payment() {
         .unwrap()
         .total
         .amount;
-    let config = domain::payments::Config::default();
+    let config = config();
     let l = links();
     let refund = |amount: Decimal| {
         domain::payments::refund(&pool, &config, placed.order, amount, "damaged", staff, &l)

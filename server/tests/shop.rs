@@ -87,7 +87,7 @@ async fn shop_server_functions_answer_bad_input_and_other_shoppers_with_a_4xx() 
         .await
         .unwrap()
         .unwrap();
-    answer_checkout(&pool, cart, Provider::TestCard, &Config::default()).await;
+    answer_checkout(&pool, cart, Provider::TestCard, &with_test_card()).await;
     // The review page shows totals in the shopper's currency (USD for this request).
     let usd = Audience {
         currency: Currency::Usd,
