@@ -186,6 +186,8 @@ pub async fn place_with(
             card_number: card,
             config: &config,
             links: &links,
+
+            placer: Default::default(),
         },
     )
     .await

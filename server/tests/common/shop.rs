@@ -90,6 +90,8 @@ pub async fn placed(pool: &PgPool, provider: Provider, config: &Config) -> (Uuid
             card_number: None,
             config,
             links: &links(),
+
+            placer: Default::default(),
         },
     )
     .await
