@@ -18,7 +18,7 @@ use crate::money::Money;
 use crate::payments::Provider;
 use crate::{DomainError, DomainResult};
 
-pub use place::{MAX_UNPAID, PlaceOrder, Placed, Placer, place};
+pub use place::{MAX_UNPAID, MAX_UNPAID_PER_ADDRESS, PlaceOrder, Placed, Placer, place};
 use rules::{Parcel, ShippingOption};
 use totals::{Discount, LineInput, TaxRule, Totals};
 

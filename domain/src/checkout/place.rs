@@ -12,8 +12,9 @@
 //! - **Charged what was shown**: the review step posts the total it showed; a different
 //!   total now (a price changed, a tampered form) places nothing.
 //! - **Stock held unpaid is bounded**: an order that waits for its money holds stock, so
-//!   one shopper — by session (or account), normalised e-mail and client address, each —
-//!   may have at most [`MAX_UNPAID`] such orders open at once. The count is taken under
+//!   one shopper — by session (or account) and by normalised e-mail — may have at most
+//!   [`MAX_UNPAID`] such orders open at once, and one client address
+//!   [`MAX_UNPAID_PER_ADDRESS`]. The count is taken under
 //!   a transaction-scoped advisory lock per key, so simultaneous checkouts cannot pass it
 //!   together.
 //! - **Nothing to pay**: a zero total (a 100 % coupon) needs no payment: the order is
@@ -36,9 +37,12 @@ use crate::payments::test_card::{self, CardOutcome};
 use crate::payments::{self, Config, Provider};
 use crate::{DomainError, DomainResult};
 
-/// Unpaid orders one shopper may have open at once (per session or account, per
-/// e-mail, per client address).
+/// Unpaid orders one shopper may have open at once, per session (or account) and per
+/// e-mail.
 pub const MAX_UNPAID: i64 = 3;
+/// Unpaid orders open at once from one client address. Higher than [`MAX_UNPAID`]:
+/// many shoppers can share an address (offices, mobile carriers' NAT).
+pub const MAX_UNPAID_PER_ADDRESS: i64 = 10;
 
 /// Who is placing the order, beyond the cart: what bounds the unpaid orders they hold.
 #[derive(Clone, Copy, Debug, Default)]
@@ -493,11 +497,16 @@ async fn hold_limit(
     )
     .fetch_one(&mut *conn)
     .await?;
-    if held.session.max(held.email).max(held.client) >= MAX_UNPAID {
-        return Err(DomainError::Conflict(format!(
-            "checkout.errors.too_many_unpaid|count={MAX_UNPAID}"
-        )));
-    }
+    let limit = if held.session.max(held.email) >= MAX_UNPAID {
+        MAX_UNPAID
+    } else if held.client >= MAX_UNPAID_PER_ADDRESS {
+        MAX_UNPAID_PER_ADDRESS
+    } else {
+        return Ok(());
+    };
+    Err(DomainError::Conflict(format!(
+        "checkout.errors.too_many_unpaid|count={limit}"
+    )))
     Ok(())
 }
 

@@ -409,7 +409,9 @@ pub async fn place_order(
                     links: &links,
                     placer: domain::checkout::Placer {
                         session: Some(&holder),
-                        client: Some(&client.ip),
+                        // An address the server could not tell is nobody's in particular.
+                        client: Some(client.ip.as_str())
+                            .filter(|ip| !ip.is_empty() && *ip != "unknown"),
                     },
                 },
             )
