@@ -106,7 +106,7 @@ async fn coupons_say_why_they_are_refused_and_keep_their_limits() {
         .await,
         1
     );
-    domain::payments::events::confirm_test_card(&pool, pending.order, false, &links())
+    domain::payments::events::confirm_test_card(&pool, &config(), pending.order, false, &links())
         .await
         .unwrap();
     assert_eq!(order_status(&pool, pending.order).await, "cancelled");

@@ -346,8 +346,16 @@ async fn refunds_partial_then_full_are_recorded_against_the_payment() {
         .await
         .unwrap_err();
     assert_eq!(message(&error), "payment.errors.not_refundable");
+    // A shop that has turned the test card off takes no test payment left waiting.
+    let off = domain::payments::Config::default();
+    assert!(
+        events::confirm_test_card(&pool, &off, pending.order, true, &l)
+            .await
+            .is_err()
+    );
+    assert_eq!(order_status(&pool, pending.order).await, "pending_payment");
     // The extra confirmation step pays it.
-    events::confirm_test_card(&pool, pending.order, true, &l)
+    events::confirm_test_card(&pool, &config, pending.order, true, &l)
         .await
         .unwrap();
     assert_eq!(order_status(&pool, pending.order).await, "paid");

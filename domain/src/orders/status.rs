@@ -108,9 +108,6 @@ impl OrderStatus {
 /// no money moves with them.
 const BY_HAND: [OrderStatus; 4] = [Fulfilling, Shipped, Delivered, Cancelled];
 
-impl OrderStatus {
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
