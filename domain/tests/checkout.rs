@@ -560,7 +560,9 @@ async fn one_shopper_holds_at_most_three_unpaid_orders_by_session_email_or_addre
     // By session: three unpaid orders, then a refusal with nothing taken.
     for _ in 0..3 {
         let cart = pix_cart("").await;
-        place_unpaid(&pool, cart, session("browser-1")).await.unwrap();
+        place_unpaid(&pool, cart, session("browser-1"))
+            .await
+            .unwrap();
     }
     let cart = pix_cart("").await;
     let refused = place_unpaid(&pool, cart, session("browser-1"))
@@ -598,13 +600,18 @@ async fn one_shopper_holds_at_most_three_unpaid_orders_by_session_email_or_addre
     };
     for n in 0..checkout::MAX_UNPAID_PER_ADDRESS {
         let cart = pix_cart("").await;
-        place_unpaid(&pool, cart, from(format!("c-{n}"))).await.unwrap();
+        place_unpaid(&pool, cart, from(format!("c-{n}")))
+            .await
+            .unwrap();
     }
     let cart = pix_cart("").await;
     let refused = place_unpaid(&pool, cart, from("c-last".into()))
         .await
         .unwrap_err();
-    assert_eq!(message(&refused), "checkout.errors.too_many_unpaid|count=10");
+    assert_eq!(
+        message(&refused),
+        "checkout.errors.too_many_unpaid|count=10"
+    );
     // Once one is no longer waiting (expired here), there is room again.
     sqlx::query(
         "UPDATE orders SET reserved_until = now() - interval '1 second'

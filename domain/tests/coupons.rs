@@ -131,8 +131,12 @@ async fn coupons_say_why_they_are_refused_and_keep_their_limits() {
             .await
             .unwrap();
     }
-    checkout::apply_coupon(&pool, a, USD, "MINE", CLIENT).await.unwrap();
-    checkout::apply_coupon(&pool, b, USD, "MINE", CLIENT).await.unwrap();
+    checkout::apply_coupon(&pool, a, USD, "MINE", CLIENT)
+        .await
+        .unwrap();
+    checkout::apply_coupon(&pool, b, USD, "MINE", CLIENT)
+        .await
+        .unwrap();
     place(&pool, USD, a).await.unwrap();
     let quote = checkout::quote(&pool, b, USD).await.unwrap();
     assert_eq!(
@@ -159,7 +163,9 @@ async fn customer_cart(
         .await
         .unwrap();
     checkout::set_email(pool, cart, email).await.unwrap();
-    checkout::set_address(pool, cart, &us_address()).await.unwrap();
+    checkout::set_address(pool, cart, &us_address())
+        .await
+        .unwrap();
     let quote = checkout::quote(pool, cart, USD).await.unwrap();
     checkout::set_method(pool, cart, USD, quote.methods[0].id)
         .await
@@ -239,10 +245,19 @@ async fn once_per_customer_means_once_per_account_and_per_mailbox() {
         }
     };
     assert_eq!(used("Bea@Example.com").await, "applied");
-    assert_eq!(used("bea+deals@example.com").await, "coupon.errors.already_used");
-    assert_eq!(used("BEA+x@EXAMPLE.COM").await, "coupon.errors.already_used");
+    assert_eq!(
+        used("bea+deals@example.com").await,
+        "coupon.errors.already_used"
+    );
+    assert_eq!(
+        used("BEA+x@EXAMPLE.COM").await,
+        "coupon.errors.already_used"
+    );
     assert_eq!(used("c.a.r.l@gmail.com").await, "applied");
-    assert_eq!(used("carl+1@googlemail.com").await, "coupon.errors.already_used");
+    assert_eq!(
+        used("carl+1@googlemail.com").await,
+        "coupon.errors.already_used"
+    );
     // Dots count outside Gmail: another person.
     assert_eq!(used("b.ea@example.com").await, "applied");
 }

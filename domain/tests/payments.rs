@@ -413,9 +413,15 @@ async fn a_refund_in_two_steps_gives_the_stock_back_once_as_one_step_does() {
     let paid_order = |quantity| {
         let pool = pool.clone();
         async move {
-            let cart = ready_cart(&pool, USD, &[(lamp, quantity)], &us_address(), Provider::TestCard)
-                .await
-                .unwrap();
+            let cart = ready_cart(
+                &pool,
+                USD,
+                &[(lamp, quantity)],
+                &us_address(),
+                Provider::TestCard,
+            )
+            .await
+            .unwrap();
             let placed = place(&pool, USD, cart).await.unwrap();
             let total = orders::read::detail(&pool, placed.order)
                 .await
@@ -438,7 +444,11 @@ async fn a_refund_in_two_steps_gives_the_stock_back_once_as_one_step_does() {
     domain::payments::refund(&pool, &config, order, dec!(5), "", staff, &l)
         .await
         .unwrap();
-    assert_eq!(stock(&pool, lamp).await, 4, "a partial refund keeps the goods out");
+    assert_eq!(
+        stock(&pool, lamp).await,
+        4,
+        "a partial refund keeps the goods out"
+    );
     domain::payments::refund(&pool, &config, order, total - dec!(5), "", staff, &l)
         .await
         .unwrap();

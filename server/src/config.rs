@@ -320,7 +320,10 @@ mod tests {
         let real = config(&[("DATABASE_URL", "postgres://shop@db/vitrine")]).unwrap();
         assert!(!real.payments.test_card, "a shop with its own database");
         let no_demo = config(&[("VITRINE_DEMO_DATA", "false")]).unwrap();
-        assert!(!no_demo.payments.test_card, "a private shop without demo data");
+        assert!(
+            !no_demo.payments.test_card,
+            "a private shop without demo data"
+        );
         let asked = config(&[
             ("DATABASE_URL", "postgres://shop@db/vitrine"),
             ("VITRINE_TEST_PAYMENTS", "true"),

@@ -137,8 +137,7 @@ pub async fn place(pool: &PgPool, request: PlaceOrder<'_>) -> DomainResult<Place
         Some(account) => Some(format!("account:{account}")),
         None => request.placer.session.map(|s| format!("session:{s}")),
     };
-    let holder_client: Option<String> =
-        request.placer.client.map(|c| c.chars().take(64).collect());
+    let holder_client: Option<String> = request.placer.client.map(|c| c.chars().take(64).collect());
     if !paid_now {
         hold_limit(
             &mut tx,
@@ -507,7 +506,6 @@ async fn hold_limit(
     Err(DomainError::Conflict(format!(
         "checkout.errors.too_many_unpaid|count={limit}"
     )))
-    Ok(())
 }
 
 /// Creates (or, after a failure, creates again — the payment id is the idempotency key)

@@ -84,7 +84,12 @@ impl Shopper {
 
     /// This browser's id for bounding the unpaid orders it holds, made on first use.
     pub async fn holder(&self) -> Result<String, AppError> {
-        if let Some(id) = self.session.get::<Uuid>(HOLDER).await.map_err(store_error)? {
+        if let Some(id) = self
+            .session
+            .get::<Uuid>(HOLDER)
+            .await
+            .map_err(store_error)?
+        {
             return Ok(id.to_string());
         }
         let id = Uuid::new_v4();
