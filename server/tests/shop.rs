@@ -15,7 +15,7 @@ use common::shop::*;
 use domain::cart::Owner;
 use domain::catalog::listing::Audience;
 use domain::money::Currency;
-use domain::payments::{Config, Provider};
+use domain::payments::Provider;
 
 #[tokio::test]
 async fn shop_server_functions_answer_bad_input_and_other_shoppers_with_a_4xx() {
