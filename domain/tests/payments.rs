@@ -302,7 +302,7 @@ async fn refunds_partial_then_full_are_recorded_against_the_payment() {
         .unwrap()
         .total
         .amount;
-    let config = domain::payments::Config::default();
+    let config = config();
     let l = links();
     let refund = |amount: Decimal| {
         domain::payments::refund(&pool, &config, placed.order, amount, "damaged", staff, &l)
@@ -346,11 +346,126 @@ async fn refunds_partial_then_full_are_recorded_against_the_payment() {
         .await
         .unwrap_err();
     assert_eq!(message(&error), "payment.errors.not_refundable");
+    // A shop that has turned the test card off takes no test payment left waiting.
+    let off = domain::payments::Config::default();
+    assert!(
+        events::confirm_test_card(&pool, &off, pending.order, true, &l)
+            .await
+            .is_err()
+    );
+    assert_eq!(order_status(&pool, pending.order).await, "pending_payment");
     // The extra confirmation step pays it.
-    events::confirm_test_card(&pool, pending.order, true, &l)
+    events::confirm_test_card(&pool, &config, pending.order, true, &l)
         .await
         .unwrap();
     assert_eq!(order_status(&pool, pending.order).await, "paid");
+}
+
+#[tokio::test]
+async fn staff_never_mark_an_order_paid_or_refunded_by_hand() {
+    let pool = common::database().await;
+    let staff = common::accounts::verified(&pool, "hands@example.com").await;
+    let l = links();
+    let (order, _, total) = pix_order(&pool).await;
+    // Unpaid: "paid" by hand is refused, the payment stays pending and the order keeps
+    // its time limit (so it still expires).
+    let refused = orders::move_by_staff(&pool, order, OrderStatus::Paid, staff, "", &l)
+        .await
+        .unwrap_err();
+    assert!(message(&refused).starts_with("order.errors.transition|"));
+    assert_eq!(order_status(&pool, order).await, "pending_payment");
+    // Paid through the payment: "refunded" by hand moves no money and is refused.
+    events::confirm_offline(&pool, order, staff, &l)
+        .await
+        .unwrap();
+    for to in [OrderStatus::Refunded, OrderStatus::PartiallyRefunded] {
+        assert!(
+            orders::move_by_staff(&pool, order, to, staff, "", &l)
+                .await
+                .is_err(),
+            "{to:?}"
+        );
+    }
+    assert_eq!(order_status(&pool, order).await, "paid");
+    let refund_mails = count(
+        &pool,
+        "SELECT count(*) FROM outbox_emails WHERE subject LIKE '%reembols%'",
+    )
+    .await;
+    assert_eq!(refund_mails, 0);
+    // What the page offers still works, and a real refund is still possible.
+    orders::move_by_staff(&pool, order, OrderStatus::Fulfilling, staff, "packing", &l)
+        .await
+        .unwrap();
+    domain::payments::refund(&pool, &config(), order, total, "changed mind", staff, &l)
+        .await
+        .unwrap();
+    assert_eq!(order_status(&pool, order).await, "refunded");
+}
+
+#[tokio::test]
+async fn a_refund_in_two_steps_gives_the_stock_back_once_as_one_step_does() {
+    let pool = common::database().await;
+    let staff = common::accounts::verified(&pool, "stock-refunds@example.com").await;
+    let lamp = product(&pool, "Lamp", dec!(25), 6, 800).await;
+    let config = config();
+    let l = links();
+    let paid_order = |quantity| {
+        let pool = pool.clone();
+        async move {
+            let cart = ready_cart(
+                &pool,
+                USD,
+                &[(lamp, quantity)],
+                &us_address(),
+                Provider::TestCard,
+            )
+            .await
+            .unwrap();
+            let placed = place(&pool, USD, cart).await.unwrap();
+            let total = orders::read::detail(&pool, placed.order)
+                .await
+                .unwrap()
+                .total
+                .amount;
+            (placed.order, total)
+        }
+    };
+    // One step: the stock comes back.
+    let (order, total) = paid_order(2).await;
+    assert_eq!(stock(&pool, lamp).await, 4);
+    domain::payments::refund(&pool, &config, order, total, "", staff, &l)
+        .await
+        .unwrap();
+    assert_eq!(stock(&pool, lamp).await, 6);
+    // Two steps adding up to the whole: the same, once.
+    let (order, total) = paid_order(2).await;
+    assert_eq!(stock(&pool, lamp).await, 4);
+    domain::payments::refund(&pool, &config, order, dec!(5), "", staff, &l)
+        .await
+        .unwrap();
+    assert_eq!(
+        stock(&pool, lamp).await,
+        4,
+        "a partial refund keeps the goods out"
+    );
+    domain::payments::refund(&pool, &config, order, total - dec!(5), "", staff, &l)
+        .await
+        .unwrap();
+    assert_eq!(order_status(&pool, order).await, "refunded");
+    assert_eq!(stock(&pool, lamp).await, 6);
+    // Goods that shipped before the refunds do not come back by themselves.
+    let (order, total) = paid_order(1).await;
+    orders::move_by_staff(&pool, order, OrderStatus::Shipped, staff, "", &l)
+        .await
+        .unwrap();
+    domain::payments::refund(&pool, &config, order, dec!(5), "", staff, &l)
+        .await
+        .unwrap();
+    domain::payments::refund(&pool, &config, order, total - dec!(5), "", staff, &l)
+        .await
+        .unwrap();
+    assert_eq!(stock(&pool, lamp).await, 5);
 }
 
 /// Answers one HTTP request with `body` and returns what was asked.

@@ -14,7 +14,7 @@
 //! | `VITRINE_SMTP_URL`   | (unset)          | send e-mail over SMTP, e.g. `smtps://user:pass@host`; unset: files in `<data dir>/mail` |
 //! | `VITRINE_MAIL_FROM`  | `Vitrine <shop@localhost.localdomain>` | the sender of every e-mail |
 //! | `VITRINE_TRUST_PROXY`| `false`          | take the client address from `X-Forwarded-For` (only behind a proxy that sets it) |
-//! | `VITRINE_TEST_PAYMENTS` | `true`        | offer the built-in test card provider (turn off in a real shop) |
+//! | `VITRINE_TEST_PAYMENTS` | demo shop only | offer the built-in test card (it pays for nothing); on by default only for the demo shop (no `DATABASE_URL`, `VITRINE_DEMO_DATA` on), where every page says so |
 //! | `VITRINE_STRIPE_SECRET_KEY`, `VITRINE_STRIPE_PUBLISHABLE_KEY`, `VITRINE_STRIPE_WEBHOOK_SECRET` | (unset) | offer Stripe (all three needed) |
 //! | `VITRINE_STRIPE_API` | `https://api.stripe.com` | Stripe's API address                 |
 //! | `VITRINE_BANK_WEBHOOK_SECRET` | (unset) | secret the bank's PIX and boleto notifications are signed with; unset: staff confirm them |
@@ -150,11 +150,21 @@ pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, Co
         smtp_url,
         mail_from,
         trust_proxy,
-        payments: payments(&get, flag("VITRINE_TEST_PAYMENTS", true)?)?,
+        // The test card sells for nothing: on by default only in the demo shop (the
+        // private database seeded with demo data), never in a shop with its own database.
+        payments: payments(
+            &get,
+            flag("VITRINE_TEST_PAYMENTS", demo_shop(&get, demo_data))?,
+        )?,
     })
 }
 
-/// The payment providers: the test card unless turned off, Stripe when its three keys
+/// The demo shop: the private database (no `DATABASE_URL`) seeded with demo data.
+fn demo_shop(get: &impl Fn(&str) -> Option<String>, demo_data: bool) -> bool {
+    demo_data && get("DATABASE_URL").is_none()
+}
+
+/// The payment providers: the test card when `test_card`, Stripe when its three keys
 /// are set (a partial set is an error, not a silently missing provider).
 fn payments(
     get: &impl Fn(&str) -> Option<String>,
@@ -301,6 +311,27 @@ mod tests {
         assert_eq!(config.postgres_dir(), PathBuf::from("data/postgres"));
         assert!(config.database_url.is_none());
         assert!(config.demo_data);
+        // The demo shop takes the test card; it says so on every page.
+        assert!(config.payments.test_card);
+    }
+
+    #[test]
+    fn the_test_card_is_off_unless_demo_or_asked_for() {
+        let real = config(&[("DATABASE_URL", "postgres://shop@db/vitrine")]).unwrap();
+        assert!(!real.payments.test_card, "a shop with its own database");
+        let no_demo = config(&[("VITRINE_DEMO_DATA", "false")]).unwrap();
+        assert!(
+            !no_demo.payments.test_card,
+            "a private shop without demo data"
+        );
+        let asked = config(&[
+            ("DATABASE_URL", "postgres://shop@db/vitrine"),
+            ("VITRINE_TEST_PAYMENTS", "true"),
+        ])
+        .unwrap();
+        assert!(asked.payments.test_card);
+        let refused = config(&[("VITRINE_TEST_PAYMENTS", "false")]).unwrap();
+        assert!(!refused.payments.test_card, "turned off in the demo shop");
     }
 
     #[test]

@@ -338,6 +338,12 @@ async fn serve(
     })?;
     let mailer = tokio::spawn(domain::mail::delivery::run(pool.clone(), transport, sender));
     let sweeper = tokio::spawn(domain::accounts::sweep_forever(pool.clone()));
+    if config.payments.test_card {
+        tracing::warn!(
+            "the test card is on: orders can be paid with a test number, for nothing \
+             (VITRINE_TEST_PAYMENTS=false turns it off)"
+        );
+    }
     let state = AppState {
         pool: pool.clone(),
         cache,

@@ -53,6 +53,29 @@ async fn the_home_page_is_rendered_on_the_server_from_the_database() {
 }
 
 #[tokio::test]
+async fn a_shop_taking_the_test_card_says_so_on_every_page() {
+    let (app, pool) = common::app_and_pool().await;
+    let banner = "no real money changes hands";
+    for path in ["/en", "/en/c/t-shirts", "/en/cart", "/en/account/sign-in"] {
+        let (response, html) = get(&app, path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert!(html.contains(banner), "{path} has no test-card banner");
+    }
+    // The same shop with the test card off says nothing of it.
+    let config = server::config::from_lookup(|_| None).unwrap();
+    let real = server::router(server::AppState {
+        cache: domain::cache::Cache::new(100, std::time::Duration::from_secs(60)),
+        pool,
+        leptos: server::leptos_options(&config),
+        public_url: None,
+        trust_proxy: false,
+        payments: Default::default(),
+    });
+    let (_, html) = get(&real, "/en").await;
+    assert!(!html.contains(banner));
+}
+
+#[tokio::test]
 async fn pages_carry_a_nonce_policy_that_matches_their_scripts() {
     let app = app().await;
     let (response, html) = get(&app, "/en").await;

@@ -15,7 +15,7 @@ use common::shop::*;
 use domain::cart::Owner;
 use domain::catalog::listing::Audience;
 use domain::money::Currency;
-use domain::payments::{Config, Provider};
+use domain::payments::Provider;
 
 #[tokio::test]
 async fn shop_server_functions_answer_bad_input_and_other_shoppers_with_a_4xx() {
@@ -87,7 +87,7 @@ async fn shop_server_functions_answer_bad_input_and_other_shoppers_with_a_4xx() 
         .await
         .unwrap()
         .unwrap();
-    answer_checkout(&pool, cart, Provider::TestCard, &Config::default()).await;
+    answer_checkout(&pool, cart, Provider::TestCard, &with_test_card()).await;
     // The review page shows totals in the shopper's currency (USD for this request).
     let usd = Audience {
         currency: Currency::Usd,
@@ -270,6 +270,19 @@ async fn shop_server_functions_answer_bad_input_and_other_shoppers_with_a_4xx() 
     .await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
     assert!(body.contains("from=Paid|to=Delivered"), "{body}");
+    // Refunded (and paid) come from refunds and payments, never from this form, even
+    // when the state machine has such a step.
+    for to in ["refunded", "partially_refunded", "paid"] {
+        let (response, body) = post(
+            &app,
+            fns::StaffMoveOrder::PATH,
+            &[("lang", "en"), ("id", &order), ("to", to), ("reason", "")],
+            &as_bia,
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::CONFLICT, "{to}: {body}");
+    }
+    assert_eq!(status_of(&pool, order.parse().unwrap()).await, "paid");
     let (response, _) = post(
         &app,
         fns::StaffMoveOrder::PATH,

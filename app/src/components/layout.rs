@@ -21,6 +21,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     let categories = OnceResource::new(get_category_groups(lang));
     view! {
         <div class="flex min-h-screen flex-col">
+            <TestPaymentsBanner shop />
             <Header shop categories />
             <main class="mx-auto w-full max-w-6xl flex-1 px-4 py-8">{children()}</main>
             <Footer shop />
@@ -136,6 +137,27 @@ fn Header(
                 </Suspense>
             </nav>
         </header>
+    }
+}
+
+/// Said on every page of a shop whose test card is on, so nobody mistakes it for a
+/// real shop (and its owner notices before selling for nothing).
+#[component]
+fn TestPaymentsBanner(shop: Shop) -> impl IntoView {
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                shop.await.ok().filter(|info| info.test_payments).map(|_| view! {
+                    <p
+                        role="note"
+                        class="bg-amber-100 px-4 py-2 text-center text-sm text-amber-900"
+                        data-testid="test-payments"
+                    >
+                        {tr!("layout.test_payments")}
+                    </p>
+                })
+            })}
+        </Suspense>
     }
 }
 

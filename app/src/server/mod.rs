@@ -24,6 +24,8 @@ pub struct ShopInfo {
     pub signed_in: bool,
     /// What is in the shopper's cart (for the header's mini-cart).
     pub cart: shop::MiniCart,
+    /// The built-in test card takes payments (for nothing): every page says so.
+    pub test_payments: bool,
 }
 
 /// A category link.
@@ -51,6 +53,7 @@ pub async fn get_shop_info(lang: String) -> Result<ShopInfo, AppError> {
     Ok(ShopInfo {
         signed_in,
         cart,
+        test_payments: shop::ssr::payments().test_card,
         name: settings.name,
         currency: ssr::currency(locale).code().to_string(),
         currencies: domain::money::Currency::ALL

@@ -2,6 +2,7 @@
 //! shipping method, coupon, payment method) are kept on the cart; a quote works out
 //! what the order would cost now; [`place`] turns the cart into an order.
 
+mod begin;
 pub mod place;
 pub mod rules;
 pub mod totals;
@@ -17,7 +18,7 @@ use crate::money::Money;
 use crate::payments::Provider;
 use crate::{DomainError, DomainResult};
 
-pub use place::{PlaceOrder, Placed, place};
+pub use place::{MAX_UNPAID, MAX_UNPAID_PER_ADDRESS, PlaceOrder, Placed, Placer, place};
 use rules::{Parcel, ShippingOption};
 use totals::{Discount, LineInput, TaxRule, Totals};
 
@@ -29,11 +30,14 @@ pub struct Answers {
     pub method: Option<Uuid>,
     pub coupon: Option<String>,
     pub payment: Option<Provider>,
+    /// The customer whose cart it is, when signed in (coupon limits count by account).
+    pub account: Option<Uuid>,
 }
 
 pub async fn answers(pool: &PgPool, cart: Uuid) -> DomainResult<Answers> {
     let row = sqlx::query!(
-        "SELECT email, shipping_address, shipping_method_id, coupon_code, payment_method
+        "SELECT email, shipping_address, shipping_method_id, coupon_code, payment_method,
+                account_id
          FROM carts WHERE id = $1",
         cart
     )
@@ -48,6 +52,7 @@ pub async fn answers(pool: &PgPool, cart: Uuid) -> DomainResult<Answers> {
         method: row.shipping_method_id,
         coupon: row.coupon_code,
         payment: row.payment_method.as_deref().and_then(Provider::parse),
+        account: row.account_id,
     })
 }
 
@@ -137,35 +142,53 @@ pub async fn set_method(
 }
 
 /// Applies a coupon code, or says why it does not apply. One code per order: a second
-/// code is refused until the first is removed.
+/// code is refused until the first is removed. Codes that turn out unknown (or not
+/// valid yet, which reads the same) count as guesses, per cart (so per browser) and per
+/// client address; past [`rules::COUPON_GUESSES_CART`] or
+/// [`rules::COUPON_GUESSES_ADDRESS`] the answer is "too many attempts".
 pub async fn apply_coupon(
     pool: &PgPool,
     cart: Uuid,
     audience: Audience<'_>,
     typed: &str,
+    client: &str,
 ) -> DomainResult<()> {
+    use crate::accounts::throttle;
     let code = rules::coupon_code(typed);
     let refuse = |message: String| DomainError::Validation {
         field: "coupon",
         message,
     };
+    let guesser = [
+        format!("coupon:cart:{cart}"),
+        throttle::address_key("coupon", client),
+    ];
+    throttle::check(pool, &guesser).await?;
+    let wrong_guess = || async {
+        throttle::record_failure(pool, &guesser[0], rules::COUPON_GUESSES_CART).await?;
+        throttle::record_failure(pool, &guesser[1], rules::COUPON_GUESSES_ADDRESS).await?;
+        Err::<(), DomainError>(refuse("coupon.errors.unknown".into()))
+    };
     if code.is_empty() || code.len() > 40 {
-        return Err(refuse("coupon.errors.unknown".into()));
+        return wrong_guess().await;
     }
     let current = answers(pool, cart).await?;
-    if let Some(applied) = current.coupon.filter(|c| *c != code) {
+    if let Some(applied) = current.coupon.clone().filter(|c| *c != code) {
         return Err(refuse(format!(
             "coupon.errors.one_per_order|code={applied}"
         )));
     }
     let view = cart::review(pool, cart, audience).await?;
-    let coupon = rules::coupon(pool, &code)
-        .await?
-        .ok_or_else(|| refuse("coupon.errors.unknown".into()))?;
-    let used = rules::coupon_uses_by(pool, coupon.id, &customer_key(&current.email)).await?;
+    let Some(coupon) = rules::coupon(pool, &code).await? else {
+        return wrong_guess().await;
+    };
+    let used = uses_by(pool, coupon.id, &current).await?;
     let parcel = parcel_of(pool, &view, audience).await?;
-    rules::coupon_discount(&coupon, chrono::Utc::now(), parcel, used, audience.locale)
-        .map_err(refuse)?;
+    match rules::coupon_discount(&coupon, chrono::Utc::now(), parcel, used, audience.locale) {
+        Err(message) if message == "coupon.errors.unknown" => return wrong_guess().await,
+        Err(message) => return Err(refuse(message)),
+        Ok(_) => {}
+    }
     sqlx::query!(
         "UPDATE carts SET coupon_code = $2, updated_at = now() WHERE id = $1",
         cart,
@@ -209,9 +232,15 @@ pub async fn set_payment(
     Ok(())
 }
 
-/// Coupon limits per customer count by e-mail, the same for accounts and guests.
-pub fn customer_key(email: &Option<String>) -> String {
-    email.as_deref().unwrap_or_default().to_lowercase()
+/// How often the shopper behind `answers` used a coupon: by account when signed in,
+/// and by normalised e-mail (see [`rules::email_key`]).
+async fn uses_by(
+    db: impl sqlx::PgExecutor<'_>,
+    coupon: Uuid,
+    answers: &Answers,
+) -> DomainResult<i64> {
+    let email = rules::email_key(answers.email.as_deref().unwrap_or_default());
+    Ok(rules::coupon_uses_by(db, coupon, answers.account, &email).await?)
 }
 
 /// The checkout as it stands: the cart, the methods for its address, and its totals.
@@ -241,11 +270,16 @@ impl Quote {
             Some("address")
         } else if self.method.is_none() {
             Some("shipping")
-        } else if self.answers.payment.is_none() {
+        } else if self.answers.payment.is_none() && !self.is_free() {
             Some("payment")
         } else {
             None
         }
+    }
+
+    /// Nothing to pay (a 100 % coupon, say): the order is placed paid, with no payment.
+    pub fn is_free(&self) -> bool {
+        self.totals.total.is_zero()
     }
 
     pub fn money(&self, amount: Decimal) -> Money {
@@ -312,8 +346,7 @@ pub async fn quote(pool: &PgPool, cart: Uuid, audience: Audience<'_>) -> DomainR
         match rules::coupon(pool, code).await? {
             None => coupon_problem = Some("coupon.errors.unknown".to_string()),
             Some(coupon) => {
-                let used =
-                    rules::coupon_uses_by(pool, coupon.id, &customer_key(&answers.email)).await?;
+                let used = uses_by(pool, coupon.id, &answers).await?;
                 match rules::coupon_discount(
                     &coupon,
                     chrono::Utc::now(),

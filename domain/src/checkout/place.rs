@@ -11,6 +11,14 @@
 //!   a second tab waits, then finds the cart already placed and gets the same order.
 //! - **Charged what was shown**: the review step posts the total it showed; a different
 //!   total now (a price changed, a tampered form) places nothing.
+//! - **Stock held unpaid is bounded**: an order that waits for its money holds stock, so
+//!   one shopper — by session (or account) and by normalised e-mail — may have at most
+//!   [`MAX_UNPAID`] such orders open at once, and one client address
+//!   [`MAX_UNPAID_PER_ADDRESS`]. The count is taken under
+//!   a transaction-scoped advisory lock per key, so simultaneous checkouts cannot pass it
+//!   together.
+//! - **Nothing to pay**: a zero total (a 100 % coupon) needs no payment: the order is
+//!   placed paid, with its history row and no payment row.
 
 use chrono::{Duration, Utc};
 use rust_decimal::Decimal;
@@ -18,6 +26,7 @@ use serde_json::json;
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use super::begin::{Charge, PixAccount, begin};
 use super::{Quote, quote};
 use crate::cart::Owner;
 use crate::catalog::listing::Audience;
@@ -25,8 +34,25 @@ use crate::mail::Links;
 use crate::money::{Currency, Money, format};
 use crate::orders::{self, Actor, OrderStatus};
 use crate::payments::test_card::{self, CardOutcome};
-use crate::payments::{self, Config, Provider, boleto, pix};
+use crate::payments::{self, Config, Provider};
 use crate::{DomainError, DomainResult};
+
+/// Unpaid orders one shopper may have open at once, per session (or account) and per
+/// e-mail.
+pub const MAX_UNPAID: i64 = 3;
+/// Unpaid orders open at once from one client address. Higher than [`MAX_UNPAID`]:
+/// many shoppers can share an address (offices, mobile carriers' NAT).
+pub const MAX_UNPAID_PER_ADDRESS: i64 = 10;
+
+/// Who is placing the order, beyond the cart: what bounds the unpaid orders they hold.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Placer<'a> {
+    /// An opaque id kept in the browser's session (a signed-in customer's account is
+    /// used instead); `None` counts nothing for it.
+    pub session: Option<&'a str>,
+    /// The client's address, as the server determined it.
+    pub client: Option<&'a str>,
+}
 
 pub struct PlaceOrder<'a> {
     pub cart: Uuid,
@@ -38,6 +64,7 @@ pub struct PlaceOrder<'a> {
     pub card_number: Option<&'a str>,
     pub config: &'a Config,
     pub links: &'a Links,
+    pub placer: Placer<'a>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,6 +92,8 @@ pub async fn place(pool: &PgPool, request: PlaceOrder<'_>) -> DomainResult<Place
     let quote = quote(pool, request.cart, request.audience).await?;
     let offered = payments::offered_for(pool, request.config, quote.totals.currency).await?;
     let (provider, card) = check(&quote, &request, &offered)?;
+    // Paid on the spot (nothing to pay, or a card approved now): it holds no stock unpaid.
+    let paid_now = provider.is_none() || matches!(card, Some(CardOutcome::Approved { .. }));
 
     let mut tx = pool.begin().await?;
     let cart = sqlx::query!(
@@ -102,6 +131,23 @@ pub async fn place(pool: &PgPool, request: PlaceOrder<'_>) -> DomainResult<Place
         return Err(DomainError::Conflict("checkout.errors.cart_changed".into()));
     }
 
+    let email = quote.answers.email.clone().unwrap_or_default();
+    let email_key = super::rules::email_key(&email);
+    let holder_session = match cart.account_id {
+        Some(account) => Some(format!("account:{account}")),
+        None => request.placer.session.map(|s| format!("session:{s}")),
+    };
+    let holder_client: Option<String> = request.placer.client.map(|c| c.chars().take(64).collect());
+    if !paid_now {
+        hold_limit(
+            &mut tx,
+            holder_session.as_deref(),
+            &email_key,
+            holder_client.as_deref(),
+        )
+        .await?;
+    }
+
     // Reserve the stock.
     for (variant, quantity) in &quoted {
         let left = sqlx::query_scalar!(
@@ -131,8 +177,6 @@ pub async fn place(pool: &PgPool, request: PlaceOrder<'_>) -> DomainResult<Place
     }
 
     // Take the coupon: the conditional update holds its usage limit under concurrency.
-    let email = quote.answers.email.clone().unwrap_or_default();
-    let email_key = super::customer_key(&quote.answers.email);
     let mut coupon_id = None;
     if let Some(code) = &quote.answers.coupon {
         let taken = sqlx::query!(
@@ -148,7 +192,9 @@ pub async fn place(pool: &PgPool, request: PlaceOrder<'_>) -> DomainResult<Place
         .await?
         .ok_or_else(|| problem("coupon", "coupon.errors.used_up"))?;
         if let Some(limit) = taken.per_customer_limit {
-            let used = super::rules::coupon_uses_by(&mut *tx, taken.id, &email_key).await?;
+            let used =
+                super::rules::coupon_uses_by(&mut *tx, taken.id, cart.account_id, &email_key)
+                    .await?;
             if used >= i64::from(limit) {
                 return Err(problem("coupon", "coupon.errors.already_used"));
             }
@@ -158,13 +204,18 @@ pub async fn place(pool: &PgPool, request: PlaceOrder<'_>) -> DomainResult<Place
 
     let settings = sqlx::query!(
         "SELECT base_currency AS \"base!: String\", reservation_minutes, boleto_days,
-                pix_key, pix_merchant_name, pix_merchant_city
+                boleto_hold_hours, pix_key, pix_merchant_name, pix_merchant_city
          FROM shop_settings"
     )
     .fetch_one(&mut *tx)
     .await?;
+    // A boleto is due when its hold ends: `boleto_hold_hours` when the shop set it,
+    // else `boleto_days`.
     let hold = match provider {
-        Provider::Boleto => Duration::days(i64::from(settings.boleto_days)),
+        Some(Provider::Boleto) => match settings.boleto_hold_hours {
+            Some(hours) => Duration::hours(i64::from(hours)),
+            None => Duration::days(i64::from(settings.boleto_days)),
+        },
         _ => Duration::minutes(i64::from(settings.reservation_minutes)),
     };
     let reserved_until = Utc::now() + hold;
@@ -180,9 +231,10 @@ pub async fn place(pool: &PgPool, request: PlaceOrder<'_>) -> DomainResult<Place
         "INSERT INTO orders (cart_id, account_id, email, locale, currency, base_currency,
                              exchange_rate, prices_include_tax, subtotal, discount, shipping,
                              tax, total, coupon_code, shipping_address, shipping_method,
-                             tax_name, tax_rate, reserved_until)
+                             tax_name, tax_rate, reserved_until, holder_session, holder_email,
+                             holder_client)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-                 $18, now() + make_interval(secs => $19))
+                 $18, now() + make_interval(secs => $19), $20, $21, $22)
          RETURNING id, number",
         request.cart,
         cart.account_id,
@@ -202,7 +254,10 @@ pub async fn place(pool: &PgPool, request: PlaceOrder<'_>) -> DomainResult<Place
         method,
         quote.tax_name,
         quote.tax.rate,
-        hold.num_seconds() as f64
+        hold.num_seconds() as f64,
+        holder_session,
+        email_key,
+        holder_client
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -255,82 +310,28 @@ pub async fn place(pool: &PgPool, request: PlaceOrder<'_>) -> DomainResult<Place
         .await?;
     }
 
-    // The payment, as its provider starts it.
-    let mut status = "pending";
-    let mut reference = None;
-    let mut instructions = json!({});
+    // The payment, as its provider starts it; none when there is nothing to pay.
     let mut mailed_instructions = None;
-    match (provider, &card) {
-        (Provider::TestCard, Some(CardOutcome::Approved { .. })) => status = "succeeded",
-        (Provider::TestCard, _) => status = "requires_action",
-        (Provider::Pix, _) => {
-            let (Some(key), Some(name), Some(city)) = (
-                settings.pix_key,
-                settings.pix_merchant_name,
-                settings.pix_merchant_city,
-            ) else {
-                return Err(problem("payment", "payment.errors.provider_unavailable"));
+    let paid_reason = match provider {
+        None => Some("nothing to pay"),
+        Some(provider) => {
+            let charge = Charge {
+                order: order.id,
+                number: order.number,
+                amount: Money::new(t.total, t.currency),
+                due: reserved_until,
+                pix: PixAccount {
+                    key: settings.pix_key,
+                    merchant_name: settings.pix_merchant_name,
+                    merchant_city: settings.pix_merchant_city,
+                },
             };
-            let txid = format!("VT{}{}", order.number, Uuid::new_v4().simple())
-                .chars()
-                .take(25)
-                .collect::<String>();
-            let code = pix::payload(&pix::PixCharge {
-                key: &key,
-                merchant_name: &name,
-                merchant_city: &city,
-                amount: t.total,
-                txid: &txid,
-            });
-            mailed_instructions = Some(format!("PIX: {code}"));
-            instructions = json!({ "pix_code": code });
-            reference = Some(txid);
+            let started = begin(&mut tx, request.config, provider, card.as_ref(), charge).await?;
+            mailed_instructions = started.mailed;
+            started.paid.then_some("test card payment approved")
         }
-        (Provider::Boleto, _) => {
-            let due = reserved_until.date_naive();
-            let charge = boleto::BoletoCharge {
-                bank: &request.config.boleto_bank,
-                agreement: &request.config.boleto_agreement,
-                our_number: u64::try_from(order.number).unwrap_or_default(),
-                wallet: &request.config.boleto_wallet,
-                amount: t.total,
-                due,
-            };
-            let slip = boleto::issue(&charge)
-                .ok_or_else(|| problem("payment", "payment.errors.provider_unavailable"))?;
-            mailed_instructions = Some(format!("Boleto: {}", slip.digitable_line));
-            instructions = json!({
-                "digitable_line": slip.digitable_line,
-                "barcode": slip.barcode,
-                "due": due.to_string(),
-            });
-            reference = Some(format!("{:010}", order.number));
-        }
-        (Provider::Stripe, _) => {}
-    }
-    let last4 = match &card {
-        Some(CardOutcome::Approved { last4 } | CardOutcome::NeedsConfirmation { last4 }) => {
-            Some(last4.clone())
-        }
-        None => None,
     };
-    sqlx::query!(
-        "INSERT INTO payments (order_id, provider, status, amount, currency, reference,
-                               instructions, card_last4, expires_at)
-         VALUES ($1, $2, $3::text::payment_status, $4, $5, $6, $7, $8,
-                 (SELECT reserved_until FROM orders WHERE id = $1))",
-        order.id,
-        provider.code(),
-        status,
-        t.total,
-        t.currency.code(),
-        reference,
-        instructions,
-        last4
-    )
-    .execute(&mut *tx)
-    .await?;
-    if status == "succeeded" {
+    if let Some(reason) = paid_reason {
         // Paid at once: no "payment received" e-mail on top of the confirmation.
         sqlx::query!(
             "UPDATE orders SET status = 'paid', reserved_until = NULL WHERE id = $1",
@@ -344,7 +345,7 @@ pub async fn place(pool: &PgPool, request: PlaceOrder<'_>) -> DomainResult<Place
             Some(OrderStatus::PendingPayment),
             OrderStatus::Paid,
             Actor::System("payment"),
-            "test card payment approved",
+            reason,
         )
         .await?;
     }
@@ -365,7 +366,7 @@ pub async fn place(pool: &PgPool, request: PlaceOrder<'_>) -> DomainResult<Place
     .await?;
     tx.commit().await?;
 
-    if provider == Provider::Stripe {
+    if provider == Some(Provider::Stripe) {
         // Outside the transaction: the order exists whatever Stripe answers, and the
         // order page can start the payment again.
         if let Err(error) = start_stripe(pool, request.config, order.id).await {
@@ -425,7 +426,7 @@ fn check(
     quote: &Quote,
     request: &PlaceOrder<'_>,
     offered: &[Provider],
-) -> DomainResult<(Provider, Option<CardOutcome>)> {
+) -> DomainResult<(Option<Provider>, Option<CardOutcome>)> {
     if !quote.cart.notices.is_empty() {
         return Err(DomainError::Conflict("checkout.errors.cart_changed".into()));
     }
@@ -441,6 +442,9 @@ fn check(
             "checkout.errors.total_changed|total={shown}"
         )));
     }
+    if quote.is_free() {
+        return Ok((None, None));
+    }
     let provider = quote
         .answers
         .payment
@@ -454,7 +458,58 @@ fn check(
         )?),
         _ => None,
     };
-    Ok((provider, card))
+    Ok((Some(provider), card))
+}
+
+/// Refuses a new unpaid order when the shopper already holds [`MAX_UNPAID`] by any of
+/// their keys. Each key is locked for the rest of the transaction (in a fixed order, so
+/// two checkouts never wait on each other in a cycle) before counting.
+async fn hold_limit(
+    conn: &mut sqlx::PgConnection,
+    session: Option<&str>,
+    email: &str,
+    client: Option<&str>,
+) -> DomainResult<()> {
+    let mut keys: Vec<String> = [
+        session.map(|s| format!("s:{s}")),
+        Some(format!("e:{email}")),
+        client.map(|c| format!("c:{c}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    keys.sort();
+    for key in &keys {
+        sqlx::query!(
+            "SELECT pg_advisory_xact_lock(hashtextextended('unpaid:' || $1, 0))",
+            key
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    let held = sqlx::query!(
+        r#"SELECT count(*) FILTER (WHERE holder_session = $1) AS "session!",
+                  count(*) FILTER (WHERE holder_email = $2) AS "email!",
+                  count(*) FILTER (WHERE holder_client = $3) AS "client!"
+           FROM orders
+           WHERE status = 'pending_payment' AND reserved_until > now()
+             AND (holder_session = $1 OR holder_email = $2 OR holder_client = $3)"#,
+        session,
+        email,
+        client
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let limit = if held.session.max(held.email) >= MAX_UNPAID {
+        MAX_UNPAID
+    } else if held.client >= MAX_UNPAID_PER_ADDRESS {
+        MAX_UNPAID_PER_ADDRESS
+    } else {
+        return Ok(());
+    };
+    Err(DomainError::Conflict(format!(
+        "checkout.errors.too_many_unpaid|count={limit}"
+    )))
 }
 
 /// Creates (or, after a failure, creates again — the payment id is the idempotency key)

@@ -8,6 +8,7 @@ use sqlx::PgExecutor;
 use uuid::Uuid;
 
 use super::totals::{Discount, TaxRule};
+use crate::accounts::throttle::Rule;
 use crate::money::{Currency, Money, format};
 
 /// A shipping method offered for an address, priced for this cart.
@@ -156,19 +157,54 @@ pub async fn coupon(db: impl PgExecutor<'_>, code: &str) -> sqlx::Result<Option<
     .await
 }
 
-/// How often a customer (account, or e-mail for guests) used a coupon.
+/// Wrong coupon codes tried on one cart (one browser) before it must wait.
+pub const COUPON_GUESSES_CART: Rule = Rule {
+    limit: 10,
+    window_secs: 60 * 60,
+    first_lock_secs: 5 * 60,
+    max_lock_secs: 24 * 60 * 60,
+};
+/// Wrong coupon codes tried from one client address, over all its carts.
+pub const COUPON_GUESSES_ADDRESS: Rule = Rule {
+    limit: 30,
+    window_secs: 60 * 60,
+    first_lock_secs: 15 * 60,
+    max_lock_secs: 24 * 60 * 60,
+};
+
+/// How often a customer used a coupon: orders with their e-mail (normalised by
+/// [`email_key`]) and, when signed in, orders of their account whatever e-mail they gave.
 pub async fn coupon_uses_by(
     db: impl PgExecutor<'_>,
     coupon: Uuid,
+    account: Option<Uuid>,
     email_key: &str,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
-        r#"SELECT count(*) AS "n!" FROM coupon_redemptions WHERE coupon_id = $1 AND email_key = $2"#,
+        r#"SELECT count(*) AS "n!" FROM coupon_redemptions
+           WHERE coupon_id = $1 AND (email_key = $2 OR account_id = $3)"#,
         coupon,
-        email_key
+        email_key,
+        account
     )
     .fetch_one(db)
     .await
+}
+
+/// One customer's e-mail however they spell it: lower case, without a `+tag` (which
+/// every large provider delivers to the same mailbox), and for Gmail without dots and
+/// with gmail.com for googlemail.com (Gmail documents that it ignores both). Used to
+/// count per-customer coupon uses and unpaid orders; never to send mail.
+pub fn email_key(email: &str) -> String {
+    let email = email.trim().to_lowercase();
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return email;
+    };
+    let local = local.split('+').next().unwrap_or_default();
+    match domain {
+        "gmail.com" | "googlemail.com" => format!("{}@gmail.com", local.replace('.', "")),
+        _ => format!("{local}@{domain}"),
+    }
 }
 
 /// What a coupon takes off this cart, or the message key saying why it does not apply.
@@ -182,8 +218,10 @@ pub fn coupon_discount(
     if !coupon.active {
         return Err("coupon.errors.unknown".into());
     }
+    // A code that is not valid yet reads as unknown: telling them apart would confirm
+    // a guess before the campaign starts.
     if coupon.starts_at.is_some_and(|start| now < start) {
-        return Err("coupon.errors.not_started".into());
+        return Err("coupon.errors.unknown".into());
     }
     if coupon.ends_at.is_some_and(|end| now >= end) {
         return Err("coupon.errors.expired".into());
@@ -278,7 +316,7 @@ mod tests {
                 0
             )
             .unwrap_err(),
-            "coupon.errors.not_started"
+            "coupon.errors.unknown"
         );
         assert_eq!(
             check(

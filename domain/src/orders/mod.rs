@@ -87,11 +87,7 @@ pub async fn transition(
 ) -> DomainResult<OrderStatus> {
     let from = lock(conn, order).await?;
     if !from.can_become(to) {
-        return Err(DomainError::Conflict(format!(
-            "order.errors.transition|from={}|to={}",
-            from.code(),
-            to.code()
-        )));
+        return Err(refused(from, to));
     }
     sqlx::query!(
         "UPDATE orders SET status = $2, updated_at = now(),
@@ -105,9 +101,9 @@ pub async fn transition(
     .await?;
     record(conn, order, Some(from), to, actor, reason).await?;
     // Stock comes back when the goods never left: a cancelled order, or one refunded in
-    // full before it shipped.
-    let unshipped = matches!(from, OrderStatus::Paid | OrderStatus::Fulfilling);
-    if to == OrderStatus::Refunded && unshipped {
+    // full before it shipped, in one refund or several (the order's history says whether
+    // it ever shipped; refunded is final, so this happens once).
+    if to == OrderStatus::Refunded && !ever_shipped(conn, order).await? {
         release(conn, order).await?;
     }
     if to == OrderStatus::Cancelled {
@@ -122,6 +118,46 @@ pub async fn transition(
     }
     mail::status_changed(conn, order, to, links).await?;
     Ok(from)
+}
+
+/// Staff move an order along by hand (fulfilling, shipped, delivered, or cancelled
+/// while unpaid), with their name and reason in its history. Paid and refunded are
+/// refused here whatever the page offered: they come from payments and refunds.
+pub async fn move_by_staff(
+    pool: &PgPool,
+    order: Uuid,
+    to: OrderStatus,
+    staff: Uuid,
+    reason: &str,
+    links: &Links,
+) -> DomainResult<OrderStatus> {
+    let mut tx = pool.begin().await?;
+    let from = lock(&mut tx, order).await?;
+    if !from.staff_may_set(to) {
+        return Err(refused(from, to));
+    }
+    let from = transition(&mut tx, order, to, Actor::Staff(staff), reason, links).await?;
+    tx.commit().await?;
+    Ok(from)
+}
+
+fn refused(from: OrderStatus, to: OrderStatus) -> DomainError {
+    DomainError::Conflict(format!(
+        "order.errors.transition|from={}|to={}",
+        from.code(),
+        to.code()
+    ))
+}
+
+/// Whether the order's goods ever left: it was once shipped or delivered.
+async fn ever_shipped(conn: &mut PgConnection, order: Uuid) -> DomainResult<bool> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM order_history WHERE order_id = $1
+                          AND to_status IN ('shipped', 'delivered')) AS "shipped!""#,
+        order
+    )
+    .fetch_one(&mut *conn)
+    .await?)
 }
 
 /// Gives an order's stock back and its coupon use (for a cancelled order).

@@ -90,12 +90,23 @@ impl OrderStatus {
     /// The statuses staff move an order along to by hand (refunds and payments have
     /// their own actions).
     pub fn next_steps(self) -> Vec<OrderStatus> {
-        [Fulfilling, Shipped, Delivered, Cancelled]
+        BY_HAND
             .into_iter()
             .filter(|to| self.can_become(*to))
             .collect()
     }
+
+    /// Whether staff may move an order from `self` to `to` by hand. "Paid" comes only
+    /// from a payment settling and "(partially) refunded" only from a refund, which move
+    /// money and their records with the status.
+    pub fn staff_may_set(self, to: OrderStatus) -> bool {
+        BY_HAND.contains(&to) && self.can_become(to)
+    }
 }
+
+/// The statuses that say where the goods are (or that an unpaid order is called off):
+/// no money moves with them.
+const BY_HAND: [OrderStatus; 4] = [Fulfilling, Shipped, Delivered, Cancelled];
 
 #[cfg(test)]
 mod tests {
@@ -138,5 +149,17 @@ mod tests {
         assert_eq!(PendingPayment.next_steps(), vec![Cancelled]);
         assert_eq!(Shipped.next_steps(), vec![Delivered]);
         assert!(Refunded.next_steps().is_empty());
+    }
+
+    #[test]
+    fn staff_never_set_paid_or_refunded_by_hand() {
+        for from in OrderStatus::ALL {
+            for to in [Paid, PartiallyRefunded, Refunded, PendingPayment] {
+                assert!(!from.staff_may_set(to), "{from:?} → {to:?}");
+            }
+            for to in OrderStatus::ALL {
+                assert_eq!(from.staff_may_set(to), from.next_steps().contains(&to));
+            }
+        }
     }
 }

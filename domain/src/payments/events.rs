@@ -203,13 +203,20 @@ pub async fn confirm_offline(
 }
 
 /// The shopper answers the test bank's extra confirmation: approved pays the order,
-/// refused cancels it and gives its stock back.
+/// refused cancels it and gives its stock back. Once the shop has turned the test card
+/// off, a test payment left waiting can no longer pay an order.
 pub async fn confirm_test_card(
     pool: &PgPool,
+    config: &super::Config,
     order: Uuid,
     approve: bool,
     links: &Links,
 ) -> DomainResult<()> {
+    if approve && !config.test_card {
+        return Err(DomainError::Conflict(
+            "payment.errors.provider_unavailable".into(),
+        ));
+    }
     let mut tx = pool.begin().await?;
     let payment = sqlx::query_scalar!(
         "SELECT id FROM payments WHERE order_id = $1 AND provider = 'test_card'

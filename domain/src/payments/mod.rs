@@ -3,7 +3,8 @@
 //! and [`refund`] — with four providers behind it:
 //!
 //! - `test_card`: built in, offline; documented card numbers succeed, decline, or ask
-//!   for an extra confirmation. On by default so a demo shop takes orders.
+//!   for an extra confirmation. Off unless the server turns it on (the demo shop, or
+//!   `VITRINE_TEST_PAYMENTS=true`): it sells for nothing.
 //! - `stripe`: Payment Intents over Stripe's API; webhooks verified by signature.
 //! - `pix`: a BR Code ("copia e cola" and QR) the shopper pays from their bank app; the
 //!   bank's notification (webhook) or staff confirm it.
@@ -101,10 +102,12 @@ pub struct Config {
     pub boleto_wallet: String,
 }
 
+/// No provider but the bank slips: the test card, which sells for nothing, only when
+/// asked for.
 impl Default for Config {
     fn default() -> Self {
         Config {
-            test_card: true,
+            test_card: false,
             stripe: None,
             bank_webhook_secret: None,
             boleto_bank: "001".into(),

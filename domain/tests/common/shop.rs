@@ -13,6 +13,14 @@ use rust_decimal::Decimal;
 use sqlx::PgPool;
 use uuid::Uuid;
 
+/// The providers the tests pay with: the test card on (it is off unless asked for).
+pub fn config() -> Config {
+    Config {
+        test_card: true,
+        ..Config::default()
+    }
+}
+
 pub fn links() -> Links {
     Links {
         base_url: "https://shop.example".into(),
@@ -153,7 +161,7 @@ pub async fn ready_cart(
     let quote = checkout::quote(pool, cart, audience).await?;
     let method = quote.methods.first().expect("a shipping method").id;
     checkout::set_method(pool, cart, audience, method).await?;
-    let offered = domain::payments::offered(&Config::default(), audience.currency);
+    let offered = domain::payments::offered(&config(), audience.currency);
     checkout::set_payment(pool, cart, provider, &offered).await?;
     Ok(cart)
 }
@@ -166,7 +174,7 @@ pub async fn place_with(
     card: Option<&str>,
 ) -> DomainResult<Placed> {
     let quote = checkout::quote(pool, cart, audience).await?;
-    let config = Config::default();
+    let config = config();
     let links = links();
     checkout::place(
         pool,
@@ -178,6 +186,8 @@ pub async fn place_with(
             card_number: card,
             config: &config,
             links: &links,
+
+            placer: Default::default(),
         },
     )
     .await

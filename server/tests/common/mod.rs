@@ -35,7 +35,9 @@ pub async fn app_and_pool() -> (axum::Router, sqlx::PgPool) {
         leptos: server::leptos_options(&config),
         public_url: None,
         trust_proxy: false,
+        // The demo shop's test card, as `make run` has it.
         payments: domain::payments::Config {
+            test_card: true,
             bank_webhook_secret: Some(BANK_SECRET.into()),
             stripe: Some(domain::payments::stripe::StripeConfig {
                 secret_key: "sk_test_unused".into(),

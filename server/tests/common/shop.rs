@@ -18,6 +18,14 @@ pub const BRL: Audience<'static> = Audience {
     currency: Currency::Brl,
 };
 
+/// The payment set-up of the test server: the demo shop's test card on.
+pub fn with_test_card() -> Config {
+    Config {
+        test_card: true,
+        ..Config::default()
+    }
+}
+
 pub fn links() -> domain::mail::Links {
     domain::mail::Links {
         base_url: "http://localhost".into(),
@@ -82,6 +90,8 @@ pub async fn placed(pool: &PgPool, provider: Provider, config: &Config) -> (Uuid
             card_number: None,
             config,
             links: &links(),
+
+            placer: Default::default(),
         },
     )
     .await

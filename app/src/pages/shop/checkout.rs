@@ -269,14 +269,20 @@ fn PaymentStep(c: CheckoutDto) -> impl IntoView {
 fn ReviewStep(c: CheckoutDto) -> impl IntoView {
     let error = returned_error::<PlaceOrder>();
     let payment = c.payment.clone().unwrap_or_default();
-    let card = payment == "test_card";
+    // Nothing to pay: no card asked for, whatever method was picked.
+    let card = payment == "test_card" && !c.free;
+    let paid_with = if c.free {
+        tr!("checkout.nothing_to_pay")
+    } else {
+        crate::i18n::translate(&format!("payment.method.{payment}"))
+    };
     let card_error = error.as_ref().and_then(|e| e.for_field("card"));
     view! {
         <dl class="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm" data-testid="review">
             <dt class="text-stone-500">{tr!("checkout.email")}</dt><dd>{c.email.clone()}</dd>
             <dt class="text-stone-500">{tr!("checkout.step.address")}</dt><dd>{c.address_lines.join(", ")}</dd>
             <dt class="text-stone-500">{tr!("checkout.step.shipping")}</dt><dd>{c.method.clone()}</dd>
-            <dt class="text-stone-500">{tr!("checkout.step.payment")}</dt><dd>{crate::i18n::translate(&format!("payment.method.{payment}"))}</dd>
+            <dt class="text-stone-500">{tr!("checkout.step.payment")}</dt><dd data-testid="review-payment">{paid_with}</dd>
         </dl>
         <form method="post" action=PlaceOrder::url() class="flex flex-col gap-4" data-testid="place-order">
             <LangField />

@@ -53,6 +53,8 @@ pub struct CheckoutDto {
     pub total: String,
     /// The total as a plain number, posted back by "place order".
     pub total_value: String,
+    /// Nothing to pay (a 100 % coupon): the order is placed paid, no payment asked for.
+    pub free: bool,
     pub currency: String,
     /// The first step that still needs an answer ("cart" when the cart is empty).
     pub missing: Option<String>,
@@ -84,6 +86,7 @@ impl CheckoutDto {
             tax_included: false,
             total: String::new(),
             total_value: String::new(),
+            free: false,
             currency: currency.to_string(),
             missing: Some("cart".into()),
         }
@@ -197,6 +200,7 @@ fn dto(
         tax_included: t.tax_included,
         total: money(t.total),
         total_value: t.total.to_string(),
+        free: quote.is_free(),
         currency: t.currency.code().to_string(),
         missing: quote.missing_step().map(str::to_string),
     }
@@ -332,7 +336,15 @@ pub async fn apply_coupon(lang: String, code: String, back: String) -> Result<()
             let shopper = ssr::shopper().await?;
             let reader = ssr::Reader::of(&lang, &shopper.pool).await?;
             let cart = shopper.cart_required().await?;
-            domain::checkout::apply_coupon(&shopper.pool, cart, reader.audience(), &code).await?;
+            let client = crate::server::account::ssr::client();
+            domain::checkout::apply_coupon(
+                &shopper.pool,
+                cart,
+                reader.audience(),
+                &code,
+                &client.ip,
+            )
+            .await?;
             go(reader.locale, &back_to(&back));
             Ok(())
         }
@@ -385,6 +397,8 @@ pub async fn place_order(
                 .map_err(|_| AppError::Conflict("checkout.errors.cart_changed".into()))?;
             let config = ssr::payments();
             let links = crate::server::account::ssr::links(&shopper.pool).await?;
+            let holder = shopper.holder().await?;
+            let client = crate::server::account::ssr::client();
             let placed = domain::checkout::place(
                 &shopper.pool,
                 domain::checkout::PlaceOrder {
@@ -396,6 +410,12 @@ pub async fn place_order(
                     card_number: card_number.as_deref(),
                     config: &config,
                     links: &links,
+                    placer: domain::checkout::Placer {
+                        session: Some(&holder),
+                        // An address the server could not tell is nobody's in particular.
+                        client: Some(client.ip.as_str())
+                            .filter(|ip| !ip.is_empty() && *ip != "unknown"),
+                    },
                 },
             )
             .await;

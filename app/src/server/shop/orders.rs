@@ -312,6 +312,7 @@ pub async fn confirm_test_payment(
             let links = crate::server::account::ssr::links(&shopper.pool).await?;
             domain::payments::events::confirm_test_card(
                 &shopper.pool,
+                &ssr::payments(),
                 order.id,
                 approve == "yes",
                 &links,

@@ -14,9 +14,11 @@ use crate::i18n::Locale;
 use crate::server::account::ssr as account;
 use crate::server::ssr as base;
 
-/// Session keys: the guest's cart, and the orders this browser placed as a guest.
+/// Session keys: the guest's cart, the orders this browser placed as a guest, and the
+/// random id unpaid orders are counted against (never the session's own id, a secret).
 const CART: &str = "cart";
 const ORDERS: &str = "guest_orders";
+const HOLDER: &str = "holder";
 
 fn store_error(error: tower_sessions::session::Error) -> AppError {
     tracing::error!(%error, "session store");
@@ -78,6 +80,21 @@ impl Shopper {
             .insert(ORDERS, orders)
             .await
             .map_err(store_error)
+    }
+
+    /// This browser's id for bounding the unpaid orders it holds, made on first use.
+    pub async fn holder(&self) -> Result<String, AppError> {
+        if let Some(id) = self
+            .session
+            .get::<Uuid>(HOLDER)
+            .await
+            .map_err(store_error)?
+        {
+            return Ok(id.to_string());
+        }
+        let id = Uuid::new_v4();
+        self.session.insert(HOLDER, id).await.map_err(store_error)?;
+        Ok(id.to_string())
     }
 
     pub async fn guest_orders(&self) -> Result<Vec<Uuid>, AppError> {

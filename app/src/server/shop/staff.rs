@@ -83,12 +83,9 @@ pub async fn staff_move_order(
                     message: "staff.errors.status".into(),
                 })?;
             let links = crate::server::account::ssr::links(&pool).await?;
-            let mut tx = pool.begin().await.map_err(domain::DomainError::from)?;
-            let actor = domain::orders::Actor::Staff(account.id);
-            domain::orders::transition(&mut tx, id, to, actor, reason.trim(), &links)
+            domain::orders::move_by_staff(&pool, id, to, account.id, reason.trim(), &links)
                 .await
                 .map_err(|e| with_status_names(e.into(), locale))?;
-            tx.commit().await.map_err(domain::DomainError::from)?;
             back(locale, id);
             Ok(())
         }
