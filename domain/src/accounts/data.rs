@@ -37,10 +37,15 @@ pub async fn export(pool: &PgPool, account_id: Uuid) -> DomainResult<serde_json:
     Ok(value)
 }
 
-/// Erases the account (the password is asked for): its addresses, sign-ins, tokens and
-/// the e-mails sent to it go with it.
-pub async fn delete(pool: &PgPool, account_id: Uuid, password: &str) -> DomainResult<()> {
-    recovery::confirm_password(pool, account_id, password).await?;
+/// Erases the account (the password is asked of its sign-in `login`): its addresses,
+/// sign-ins, tokens and the e-mails sent to it go with it.
+pub async fn delete(
+    pool: &PgPool,
+    account_id: Uuid,
+    login: Uuid,
+    password: &str,
+) -> DomainResult<()> {
+    recovery::confirm_password(pool, account_id, login, password).await?;
     let mut tx = pool.begin().await?;
     // The shop must keep someone who can run it. Locking the admins' rows makes two
     // admins deleting themselves at once take turns, so one always stays.
