@@ -238,7 +238,9 @@ async fn the_last_admin_cannot_delete_their_account() {
     let (first, password) = accounts::admin::create_admin(&pool, "one@example.com", None)
         .await
         .unwrap();
-    let login = logins::open(&pool, first, &client("1.1.1.1")).await.unwrap();
+    let login = logins::open(&pool, first, &client("1.1.1.1"))
+        .await
+        .unwrap();
     let refused = accounts::data::delete(&pool, first, login, &password).await;
     assert!(
         matches!(refused, Err(DomainError::Conflict(ref key)) if key == "account.errors.last_admin"),

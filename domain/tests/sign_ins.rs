@@ -160,7 +160,9 @@ async fn simultaneous_wrong_passwords_are_counted_before_any_is_checked() {
     let tries: Vec<_> = (0..12)
         .map(|_| {
             let pool = pool.clone();
-            tokio::spawn(async move { sign_in(&pool, "ivo@example.com", "wrong password here").await })
+            tokio::spawn(
+                async move { sign_in(&pool, "ivo@example.com", "wrong password here").await },
+            )
         })
         .collect();
     let (mut checked, mut refused) = (0, 0);
@@ -191,14 +193,16 @@ async fn strangers_failures_slow_but_never_lock_out_the_owner() {
     let try_password = |ip: &str, device: Option<String>, password: &'static str| {
         let pool = pool.clone();
         let client = from(ip, device.as_deref());
-        async move {
-            accounts::sign_in(&pool, "lia@example.com", password, &client, &links()).await
-        }
+        async move { accounts::sign_in(&pool, "lia@example.com", password, &client, &links()).await }
     };
 
     // Six wrong passwords from one stranger lock only that stranger out.
     for _ in 0..6 {
-        assert!(try_password("6.6.6.6", None, "a stranger's guess").await.is_err());
+        assert!(
+            try_password("6.6.6.6", None, "a stranger's guess")
+                .await
+                .is_err()
+        );
     }
     assert!(matches!(
         try_password("6.6.6.6", None, PASSWORD).await,
@@ -232,7 +236,10 @@ async fn strangers_failures_slow_but_never_lock_out_the_owner() {
     // The known browser has a throttle of its own (even from new addresses).
     for ip in ["8.8.8.1", "8.8.8.2", "8.8.8.3", "8.8.8.4", "8.8.8.5"] {
         let wrong = try_password(ip, Some(owner_browser.clone()), "still wrong").await;
-        assert!(matches!(wrong, Err(DomainError::BadCredentials)), "{wrong:?}");
+        assert!(
+            matches!(wrong, Err(DomainError::BadCredentials)),
+            "{wrong:?}"
+        );
     }
     assert!(matches!(
         try_password("8.8.8.6", Some(owner_browser.clone()), PASSWORD).await,
@@ -244,7 +251,13 @@ async fn strangers_failures_slow_but_never_lock_out_the_owner() {
     let login = logins::open(&pool, id, &client("10.0.0.2")).await.unwrap();
     let wrong = accounts::recovery::confirm_password(&pool, id, login, "nope nope nope").await;
     assert!(
-        matches!(wrong, Err(DomainError::Validation { field: "current_password", .. })),
+        matches!(
+            wrong,
+            Err(DomainError::Validation {
+                field: "current_password",
+                ..
+            })
+        ),
         "{wrong:?}"
     );
     accounts::recovery::change_password(&pool, id, login, PASSWORD, "granite harbor lemonade sky")

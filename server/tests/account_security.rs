@@ -88,8 +88,8 @@ async fn securing_the_account_voids_the_links_an_intruder_asked_for() {
 
     // Signing out everywhere.
     let intruder = signed_in(&app, "owner@example.com").await;
-    let link = intruder_asks_for_a_new_address(&app, &pool, &intruder, PASSWORD, "t1@evil.example")
-        .await;
+    let link =
+        intruder_asks_for_a_new_address(&app, &pool, &intruder, PASSWORD, "t1@evil.example").await;
     let (response, _) = post(
         &app,
         fns::SignOutEverywhere::PATH,
@@ -103,8 +103,8 @@ async fn securing_the_account_voids_the_links_an_intruder_asked_for() {
 
     // Changing the password.
     let intruder = signed_in(&app, "owner@example.com").await;
-    let link = intruder_asks_for_a_new_address(&app, &pool, &intruder, PASSWORD, "t2@evil.example")
-        .await;
+    let link =
+        intruder_asks_for_a_new_address(&app, &pool, &intruder, PASSWORD, "t2@evil.example").await;
     let (response, body) = post(
         &app,
         fns::ChangePassword::PATH,
@@ -137,7 +137,11 @@ async fn securing_the_account_voids_the_links_an_intruder_asked_for() {
     let (response, body) = post(
         &app,
         fns::ResetPassword::PATH,
-        &[("lang", "en"), ("token", &reset), ("password", NEWER_PASSWORD)],
+        &[
+            ("lang", "en"),
+            ("token", &reset),
+            ("password", NEWER_PASSWORD),
+        ],
         &[],
     )
     .await;
@@ -162,6 +166,10 @@ fn base32(text: &str) -> Vec<u8> {
     out
 }
 
+fn headers<'a>(cookie: &'a [(&'static str, String); 1]) -> [(&'static str, &'a str); 1] {
+    [(cookie[0].0, cookie[0].1.as_str())]
+}
+
 fn code_at(secret: &[u8], offset: i64) -> String {
     let now = chrono::Utc::now().timestamp() + offset;
     domain::accounts::two_factor::code_at(secret, now as u64)
@@ -180,12 +188,12 @@ async fn two_factors_are_turned_on_or_off_only_with_the_password_and_off_with_a_
     let (app, pool) = app_and_pool().await;
     let id = customer(&pool, "bea@example.com").await;
     let stolen = signed_in(&app, "bea@example.com").await;
-    let cookie = [("cookie", stolen.as_str())];
+    let mut cookie = [("cookie", stolen.clone())];
     let (response, body) = post(
         &app,
         fns::GetTwoFactorSetup::PATH,
         &[("lang", "en")],
-        &cookie,
+        &headers(&cookie),
     )
     .await;
     assert_eq!(response.status(), StatusCode::OK, "{body}");
@@ -199,7 +207,7 @@ async fn two_factors_are_turned_on_or_off_only_with_the_password_and_off_with_a_
             &app,
             fns::ConfirmTwoFactor::PATH,
             &[("lang", "en"), ("password", password), ("code", &code)],
-            &cookie,
+            &headers(&cookie),
         )
         .await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{body}");
@@ -210,18 +218,20 @@ async fn two_factors_are_turned_on_or_off_only_with_the_password_and_off_with_a_
         &app,
         fns::ConfirmTwoFactor::PATH,
         &[("lang", "en"), ("password", PASSWORD), ("code", &code)],
-        &cookie,
+        &headers(&cookie),
     )
     .await;
     assert_eq!(response.status(), StatusCode::OK, "{body}");
     assert!(two_factor_on(&pool, id).await);
+    // Turning two factors on renews the session id.
+    cookie[0].1 = session_cookie(&response).expect("a renewed session");
 
     // New recovery codes need the password.
     let (response, body) = post(
         &app,
         fns::NewRecoveryCodes::PATH,
         &[("lang", "en"), ("password", "not the password at all")],
-        &cookie,
+        &headers(&cookie),
     )
     .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{body}");
@@ -230,10 +240,19 @@ async fn two_factors_are_turned_on_or_off_only_with_the_password_and_off_with_a_
     for form in [
         vec![("lang", "en"), ("password", PASSWORD)],
         vec![("lang", "en"), ("password", PASSWORD), ("code", "")],
-        vec![("lang", "en"), ("password", "not the password at all"), ("code", "")],
+        vec![
+            ("lang", "en"),
+            ("password", "not the password at all"),
+            ("code", ""),
+        ],
     ] {
-        let (response, body) = post(&app, fns::DisableTwoFactor::PATH, &form, &cookie).await;
-        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{form:?}: {body}");
+        let (response, body) =
+            post(&app, fns::DisableTwoFactor::PATH, &form, &headers(&cookie)).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::BAD_REQUEST,
+            "{form:?}: {body}"
+        );
         assert!(two_factor_on(&pool, id).await, "{form:?}");
     }
     let next = code_at(&secret, 30);
@@ -241,7 +260,7 @@ async fn two_factors_are_turned_on_or_off_only_with_the_password_and_off_with_a_
         &app,
         fns::DisableTwoFactor::PATH,
         &[("lang", "en"), ("password", PASSWORD), ("code", &next)],
-        &cookie,
+        &headers(&cookie),
     )
     .await;
     assert_eq!(response.status(), StatusCode::OK, "{body}");

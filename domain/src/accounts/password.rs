@@ -112,7 +112,11 @@ pub async fn verify(password: &str, hash: Option<String>) -> DomainResult<Verifi
     verify_through(&GATE, password, hash).await
 }
 
-async fn verify_through(gate: &Gate, password: &str, hash: Option<String>) -> DomainResult<Verified> {
+async fn verify_through(
+    gate: &Gate,
+    password: &str,
+    hash: Option<String>,
+) -> DomainResult<Verified> {
     if password.chars().count() > MAX_CHARS {
         return Ok(Verified::No);
     }
@@ -313,10 +317,15 @@ mod tests {
 
     #[tokio::test]
     async fn reused_memory_of_another_size_gives_the_same_answers() {
-        let current = hash_new("copper kettle whistles at dawn", &[]).await.unwrap();
+        let current = hash_new("copper kettle whistles at dawn", &[])
+            .await
+            .unwrap();
         let params = Params::new(8_192, 1, 1, None).unwrap();
         let old = Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-            .hash_password(b"copper kettle whistles at dawn", &SaltString::generate(&mut OsRng))
+            .hash_password(
+                b"copper kettle whistles at dawn",
+                &SaltString::generate(&mut OsRng),
+            )
             .unwrap()
             .to_string();
         // Each check leaves its buffer, dirty, for the next, whatever its memory cost.
@@ -332,7 +341,9 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn checks_beyond_the_queue_are_refused_as_busy_at_once() {
-        let hash = hash_new("velvet compass under moonlight", &[]).await.unwrap();
+        let hash = hash_new("velvet compass under moonlight", &[])
+            .await
+            .unwrap();
         // One at a time, two waiting: of eight at once, five are turned away.
         let gate: &'static Gate = Box::leak(Box::new(Gate::new(1, 2)));
         let checks: Vec<_> = (0..8)
@@ -351,8 +362,14 @@ mod tests {
                 other => panic!("unexpected {other:?}"),
             }
         }
-        assert!(verified >= 3, "the running one and the queue go through: {verified}");
-        assert!(busy >= 1 && busy + verified == 8, "busy {busy}, verified {verified}");
+        assert!(
+            verified >= 3,
+            "the running one and the queue go through: {verified}"
+        );
+        assert!(
+            busy >= 1 && busy + verified == 8,
+            "busy {busy}, verified {verified}"
+        );
         // Once the burst is over, checks go through again.
         let after = verify_through(gate, "velvet compass under moonlight", Some(hash)).await;
         assert_eq!(after.unwrap(), Verified::Yes);

@@ -152,7 +152,12 @@ pub async fn disable_two_factor(
 
 /// Checks a current code of the account signed in as `login` (using it up), throttled
 /// on that sign-in's re-authentication key like the password.
-async fn confirm_code(pool: &PgPool, account_id: Uuid, login: Uuid, code: &str) -> DomainResult<()> {
+async fn confirm_code(
+    pool: &PgPool,
+    account_id: Uuid,
+    login: Uuid,
+    code: &str,
+) -> DomainResult<()> {
     let key = throttle::login_key("reauth", login);
     throttle::attempt(pool, &key, throttle::REAUTH_LOGIN).await?;
     if !use_code(pool, account_id, code).await? {

@@ -73,10 +73,9 @@ pub async fn new_recovery_codes(lang: String, password: String) -> Result<(), Ap
         async {
             let locale = crate::server::ssr::locale(&lang)?;
             let (pool, session, account, login) = ssr::signed_in().await?;
-            let codes = domain::accounts::security::new_recovery_codes(
-                &pool, account.id, login, &password,
-            )
-            .await?;
+            let codes =
+                domain::accounts::security::new_recovery_codes(&pool, account.id, login, &password)
+                    .await?;
             ssr::keep_fresh_codes(&session, codes).await?;
             ssr::go(locale, "/account/security/recovery-codes");
             Ok(())
