@@ -106,7 +106,7 @@ impl From<domain::DomainError> for AppError {
             D::Forbidden => AppError::Forbidden,
             D::Unauthorized => AppError::Unauthorized,
             D::Busy => {
-                tracing::warn!("database pool exhausted; answering 503");
+                tracing::warn!("overloaded (database pool or password checks); answering 503");
                 AppError::Busy
             }
             D::Internal(source) => {

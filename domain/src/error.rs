@@ -26,8 +26,10 @@ pub enum DomainError {
     Forbidden,
     #[error("please sign in")]
     Unauthorized,
-    /// Every database connection stayed busy for the pool's whole wait: the shop is
-    /// overloaded, and the request may simply be tried again.
+    /// The shop is overloaded, and the request may simply be tried again in a moment:
+    /// every database connection stayed busy for the pool's whole wait, or too many
+    /// password checks are already running and waiting (see `accounts::password`).
+    /// Answered 503 with `Retry-After`.
     #[error("the shop is busy; please try again in a moment")]
     Busy,
     #[error("something went wrong on our side")]

@@ -213,7 +213,8 @@ async fn an_account_can_download_its_data_and_delete_itself() {
         !text.contains("argon2") && !text.contains("token_hash"),
         "no secrets in the export"
     );
-    let wrong = accounts::data::delete(&pool, id, "not my password at all").await;
+    let login = logins::open(&pool, id, &client("1.1.1.1")).await.unwrap();
+    let wrong = accounts::data::delete(&pool, id, login, "not my password at all").await;
     assert!(matches!(
         wrong,
         Err(DomainError::Validation {
@@ -221,7 +222,9 @@ async fn an_account_can_download_its_data_and_delete_itself() {
             ..
         })
     ));
-    accounts::data::delete(&pool, id, PASSWORD).await.unwrap();
+    accounts::data::delete(&pool, id, login, PASSWORD)
+        .await
+        .unwrap();
     assert!(matches!(
         accounts::find(&pool, id).await,
         Err(DomainError::NotFound(_))
@@ -235,7 +238,10 @@ async fn the_last_admin_cannot_delete_their_account() {
     let (first, password) = accounts::admin::create_admin(&pool, "one@example.com", None)
         .await
         .unwrap();
-    let refused = accounts::data::delete(&pool, first, &password).await;
+    let login = logins::open(&pool, first, &client("1.1.1.1"))
+        .await
+        .unwrap();
+    let refused = accounts::data::delete(&pool, first, login, &password).await;
     assert!(
         matches!(refused, Err(DomainError::Conflict(ref key)) if key == "account.errors.last_admin"),
         "{refused:?}"
@@ -244,11 +250,53 @@ async fn the_last_admin_cannot_delete_their_account() {
         .await
         .unwrap();
     assert!(!other.is_empty());
-    accounts::data::delete(&pool, first, &password)
+    accounts::data::delete(&pool, first, login, &password)
         .await
         .unwrap();
     assert!(matches!(
         accounts::find(&pool, first).await,
         Err(DomainError::NotFound(_))
     ));
+}
+
+#[tokio::test]
+async fn links_die_when_the_account_is_secured_or_its_address_changes() {
+    let pool = common::database().await;
+    let id = verified(&pool, "rui@example.com").await;
+    let login = logins::open(&pool, id, &client("1.1.1.1")).await.unwrap();
+    let refused = |result: Result<accounts::Account, DomainError>| {
+        matches!(result, Err(DomainError::Validation { field: "token", .. }))
+    };
+
+    // An intruder's e-mail change, then the owner's sign out everywhere.
+    recovery::change_email(&pool, id, login, PASSWORD, "thief@example.com", &links())
+        .await
+        .unwrap();
+    let stolen = token_in_mail(&pool, "thief@example.com", "/account/verify").await;
+    logins::sign_out_everywhere(&pool, id, None).await.unwrap();
+    assert!(refused(accounts::verify_email(&pool, &stolen).await));
+
+    // A newer e-mail change voids the older one; confirming it voids the reset link
+    // sent to the old address.
+    let login = logins::open(&pool, id, &client("1.1.1.1")).await.unwrap();
+    recovery::change_email(&pool, id, login, PASSWORD, "thief2@example.com", &links())
+        .await
+        .unwrap();
+    let older = token_in_mail(&pool, "thief2@example.com", "/account/verify").await;
+    recovery::request_reset(&pool, "rui@example.com", &client("10.0.0.3"), &links())
+        .await
+        .unwrap();
+    let reset = token_in_mail(&pool, "rui@example.com", "/account/reset").await;
+    recovery::change_email(&pool, id, login, PASSWORD, "rui.new@example.com", &links())
+        .await
+        .unwrap();
+    assert!(refused(accounts::verify_email(&pool, &older).await));
+    let newer = token_in_mail(&pool, "rui.new@example.com", "/account/verify").await;
+    let moved = accounts::verify_email(&pool, &newer).await.unwrap();
+    assert_eq!(moved.email, "rui.new@example.com");
+    let late = recovery::reset_password(&pool, &reset, "granite harbor lemonade sky").await;
+    assert!(
+        matches!(late, Err(DomainError::Validation { field: "token", .. })),
+        "{late:?}"
+    );
 }

@@ -27,12 +27,13 @@ async fn two_factor_codes_work_once_and_recovery_codes_once_each() {
             .fetch_one(&pool)
             .await
             .unwrap();
-    let wrong = security::confirm_two_factor(&pool, id, "000000").await;
+    let login = logins::open(&pool, id, &client("1.1.1.1")).await.unwrap();
+    let wrong = security::confirm_two_factor(&pool, id, login, PASSWORD, "000000").await;
     assert!(wrong.is_err() || accounts::two_factor::code_at(&secret, now()) == "000000");
-    let codes =
-        security::confirm_two_factor(&pool, id, &accounts::two_factor::code_at(&secret, now()))
-            .await
-            .unwrap();
+    let code = accounts::two_factor::code_at(&secret, now());
+    let codes = security::confirm_two_factor(&pool, id, login, PASSWORD, &code)
+        .await
+        .unwrap();
     assert_eq!(codes.len(), 10);
 
     // The password alone now leads to the second step.
@@ -150,4 +151,116 @@ async fn sign_ins_end_when_idle_too_long_or_too_old_and_sooner_for_staff() {
         logins::current(&pool, staff).await.unwrap().is_none(),
         "staff: 12 hours at most"
     );
+}
+
+#[tokio::test]
+async fn simultaneous_wrong_passwords_are_counted_before_any_is_checked() {
+    let pool = common::database_with(16).await;
+    verified(&pool, "ivo@example.com").await;
+    let tries: Vec<_> = (0..12)
+        .map(|_| {
+            let pool = pool.clone();
+            tokio::spawn(
+                async move { sign_in(&pool, "ivo@example.com", "wrong password here").await },
+            )
+        })
+        .collect();
+    let (mut checked, mut refused) = (0, 0);
+    for attempt in tries {
+        match attempt.await.unwrap() {
+            Err(DomainError::BadCredentials) => checked += 1,
+            Err(DomainError::TooManyAttempts { .. }) => refused += 1,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert!(
+        checked <= accounts::throttle::SIGN_IN_PAIR.limit,
+        "{checked} of 12 passwords were checked"
+    );
+    assert_eq!(checked + refused, 12);
+}
+
+#[tokio::test]
+async fn strangers_failures_slow_but_never_lock_out_the_owner() {
+    let pool = common::database().await;
+    let id = verified(&pool, "lia@example.com").await;
+    let owner_browser = accounts::devices::remember(&pool, id, None).await.unwrap();
+    let from = |ip: &str, device: Option<&str>| accounts::Client {
+        ip: ip.into(),
+        user_agent: "test".into(),
+        device: device.map(str::to_string),
+    };
+    let try_password = |ip: &str, device: Option<String>, password: &'static str| {
+        let pool = pool.clone();
+        let client = from(ip, device.as_deref());
+        async move { accounts::sign_in(&pool, "lia@example.com", password, &client, &links()).await }
+    };
+
+    // Six wrong passwords from one stranger lock only that stranger out.
+    for _ in 0..6 {
+        assert!(
+            try_password("6.6.6.6", None, "a stranger's guess")
+                .await
+                .is_err()
+        );
+    }
+    assert!(matches!(
+        try_password("6.6.6.6", None, PASSWORD).await,
+        Err(DomainError::TooManyAttempts { .. })
+    ));
+    assert!(matches!(
+        try_password("10.0.0.2", None, PASSWORD).await,
+        Ok(SignIn::Done(_))
+    ));
+
+    // Guessing from many addresses meets the account's ceiling: unknown browsers wait...
+    let ceiling = accounts::throttle::SIGN_IN_ACCOUNT.limit;
+    for i in 0..ceiling {
+        let _ = try_password(&format!("7.7.{i}.1"), None, "a stranger's guess").await;
+    }
+    assert!(matches!(
+        try_password("10.0.0.3", None, PASSWORD).await,
+        Err(DomainError::TooManyAttempts { .. })
+    ));
+    // ...but the owner's own browser gets in with the right password,
+    assert!(matches!(
+        try_password("10.0.0.4", Some(owner_browser.clone()), PASSWORD).await,
+        Ok(SignIn::Done(_))
+    ));
+    // and a made-up browser token is a stranger's.
+    let forged = "ab".repeat(32);
+    assert!(matches!(
+        try_password("10.0.0.5", Some(forged), PASSWORD).await,
+        Err(DomainError::TooManyAttempts { .. })
+    ));
+    // The known browser has a throttle of its own (even from new addresses).
+    for ip in ["8.8.8.1", "8.8.8.2", "8.8.8.3", "8.8.8.4", "8.8.8.5"] {
+        let wrong = try_password(ip, Some(owner_browser.clone()), "still wrong").await;
+        assert!(
+            matches!(wrong, Err(DomainError::BadCredentials)),
+            "{wrong:?}"
+        );
+    }
+    assert!(matches!(
+        try_password("8.8.8.6", Some(owner_browser.clone()), PASSWORD).await,
+        Err(DomainError::TooManyAttempts { .. })
+    ));
+
+    // A signed-in session's re-authentication is its own: strangers' failures do not
+    // count against it, and its own wrong guesses are a field error.
+    let login = logins::open(&pool, id, &client("10.0.0.2")).await.unwrap();
+    let wrong = accounts::recovery::confirm_password(&pool, id, login, "nope nope nope").await;
+    assert!(
+        matches!(
+            wrong,
+            Err(DomainError::Validation {
+                field: "current_password",
+                ..
+            })
+        ),
+        "{wrong:?}"
+    );
+    accounts::recovery::change_password(&pool, id, login, PASSWORD, "granite harbor lemonade sky")
+        .await
+        .unwrap();
 }

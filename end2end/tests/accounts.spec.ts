@@ -51,10 +51,13 @@ test("two-factor sign-in is set up from the QR code's key and then asks for a co
   await expect(page.getByTestId("qr-code").locator("svg")).toBeVisible();
   const secret = (await page.getByTestId("totp-secret").textContent())!.trim();
 
+  // Turning two factors on asks for the password too (a stolen session is not enough).
+  await page.getByLabel("Current password").fill(PASSWORD);
   await page.getByLabel("Code").fill("000000" === totp(secret, Date.now() / 1000) ? "111111" : "000000");
   await page.getByRole("button", { name: "Turn on" }).click();
   await expect(page.getByTestId("error-code")).toHaveText("That code is not right or was already used.");
 
+  await page.getByLabel("Current password").fill(PASSWORD);
   await page.getByLabel("Code").fill(totp(secret, Date.now() / 1000));
   await page.getByRole("button", { name: "Turn on" }).click();
   const codes = page.getByTestId("recovery-codes").locator("li");

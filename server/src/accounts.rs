@@ -120,6 +120,7 @@ pub async fn identify_client(
             .chars()
             .take(300)
             .collect(),
+        device: app::server::ssr::cookie_in(request.headers(), domain::accounts::devices::COOKIE),
     };
     request.extensions_mut().insert(client);
     next.run(request).await

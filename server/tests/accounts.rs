@@ -118,7 +118,10 @@ async fn the_session_id_changes_at_sign_in_and_cookies_are_locked_down() {
             .unwrap();
     let now = chrono::Utc::now().timestamp() as u64;
     let code = domain::accounts::two_factor::code_at(&secret, now);
-    domain::accounts::security::confirm_two_factor(&pool, id, &code)
+    let login = domain::accounts::logins::open(&pool, id, &Default::default())
+        .await
+        .unwrap();
+    domain::accounts::security::confirm_two_factor(&pool, id, login, PASSWORD, &code)
         .await
         .unwrap();
     let (response, _) = post(

@@ -80,8 +80,13 @@ pub const ERASED_EMAIL: &str = "erased@erased.invalid";
 /// address's country and region (they decide the tax charged). Everything else that
 /// names or reaches the person goes: the e-mail (replaced by [`ERASED_EMAIL`]), and the
 /// name, street lines, city, postal code and phone of the shipping address.
-pub async fn delete(pool: &PgPool, account_id: Uuid, password: &str) -> DomainResult<()> {
-    recovery::confirm_password(pool, account_id, password).await?;
+pub async fn delete(
+    pool: &PgPool,
+    account_id: Uuid,
+    login: Uuid,
+    password: &str,
+) -> DomainResult<()> {
+    recovery::confirm_password(pool, account_id, login, password).await?;
     let mut tx = pool.begin().await?;
     // The shop must keep someone who can run it. Locking the admins' rows makes two
     // admins deleting themselves at once take turns, so one always stays.

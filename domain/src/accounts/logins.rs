@@ -92,6 +92,21 @@ pub async fn close_all(
     .rows_affected())
 }
 
+/// "Sign out everywhere": ends every sign-in of the account but `keep` (the browser
+/// asking) and voids the account's outstanding links, in one transaction, so a reset or
+/// e-mail-change link someone else asked for dies with their sign-in.
+pub async fn sign_out_everywhere(
+    pool: &PgPool,
+    account_id: Uuid,
+    keep: Option<Uuid>,
+) -> DomainResult<u64> {
+    let mut tx = pool.begin().await?;
+    let ended = close_all(&mut *tx, account_id, keep).await?;
+    super::recovery::void_links(&mut *tx, account_id, None).await?;
+    tx.commit().await?;
+    Ok(ended)
+}
+
 /// Ends one of the account's own sign-ins; another account's id is simply not found.
 pub async fn close_own(pool: &PgPool, account_id: Uuid, login_id: Uuid) -> DomainResult<()> {
     let done = sqlx::query!(

@@ -8,6 +8,7 @@
 
 pub mod admin;
 pub mod data;
+pub mod devices;
 pub mod email;
 pub mod logins;
 pub mod password;
@@ -68,6 +69,8 @@ pub struct Account {
 pub struct Client {
     pub ip: String,
     pub user_agent: String,
+    /// The browser's known-browser token (its [`devices::COOKIE`]), if it sent one.
+    pub device: Option<String>,
 }
 
 /// Refuses unless `account` has at least `role`. Staff and admins must also have two
@@ -103,11 +106,10 @@ pub async fn register(
     links: &Links,
 ) -> DomainResult<()> {
     let address_key = throttle::address_key("register", &client.ip);
-    throttle::check(pool, std::slice::from_ref(&address_key)).await?;
+    throttle::attempt(pool, &address_key, throttle::REGISTER_ADDRESS).await?;
     let email = email::parse(new.email)?;
     let name = clean_name(new.name)?;
     let hash = password::hash_new(new.password, &[&email, &name, &links.shop_name]).await?;
-    throttle::record_failure(pool, &address_key, throttle::REGISTER_ADDRESS).await?;
     let mut tx = pool.begin().await?;
     let created = sqlx::query_scalar!(
         "INSERT INTO accounts (email, password_hash, name, locale, currency)
@@ -147,6 +149,11 @@ pub async fn verify_email(pool: &PgPool, token: &str) -> DomainResult<Account> {
     let mut tx = pool.begin().await?;
     let used = recovery::use_token(&mut tx, token, "verify_email").await?;
     let email = used.email.unwrap_or_default();
+    let current = find(&mut *tx, used.account_id).await?;
+    if !current.email.eq_ignore_ascii_case(&email) {
+        // A new address: links sent to the old one (or for other addresses) are void.
+        recovery::void_links(&mut *tx, used.account_id, None).await?;
+    }
     let updated = sqlx::query!(
         "UPDATE accounts SET email = $2, email_verified_at = now() WHERE id = $1",
         used.account_id,
@@ -174,7 +181,11 @@ pub enum SignIn {
 }
 
 /// Checks an e-mail and password. Wrong passwords and unknown e-mails get the same
-/// answer after the same work; both count against the e-mail and the client address.
+/// answer after the same work. Each attempt is counted before the password is hashed:
+/// per e-mail from this client address, per client address, and per e-mail over all
+/// addresses, except that a browser which signed in to the account before counts on a
+/// key of its own instead of that last one, which strangers can fill (see `throttle`).
+/// A right password gives its attempts back.
 pub async fn sign_in(
     pool: &PgPool,
     email: &str,
@@ -182,9 +193,22 @@ pub async fn sign_in(
     client: &Client,
     links: &Links,
 ) -> DomainResult<SignIn> {
-    let account_key = throttle::account_key("sign-in", email);
     let address_key = throttle::address_key("sign-in", &client.ip);
-    throttle::check(pool, &[account_key.clone(), address_key.clone()]).await?;
+    let pair_key = throttle::pair_key("sign-in", email, &client.ip);
+    throttle::attempt(pool, &address_key, throttle::SIGN_IN_ADDRESS).await?;
+    throttle::attempt(pool, &pair_key, throttle::SIGN_IN_PAIR).await?;
+    let device = client.device.as_deref();
+    let (ceiling_key, ceiling) = match device {
+        Some(token) if devices::is_known(pool, email, device).await? => (
+            devices::throttle_key(email, token),
+            throttle::SIGN_IN_DEVICE,
+        ),
+        _ => (
+            throttle::account_key("sign-in", email),
+            throttle::SIGN_IN_ACCOUNT,
+        ),
+    };
+    throttle::attempt(pool, &ceiling_key, ceiling).await?;
     let row = sqlx::query!(
         "SELECT id, password_hash, email_verified_at IS NOT NULL AS \"verified!\",
                 totp_enabled_at IS NOT NULL AS \"two_factor!\"
@@ -196,11 +220,11 @@ pub async fn sign_in(
     let hash = row.as_ref().map(|r| r.password_hash.clone());
     let verified = password::verify(password, hash).await?;
     let Some(row) = row.filter(|_| verified != password::Verified::No) else {
-        throttle::record_failure(pool, &account_key, throttle::SIGN_IN_ACCOUNT).await?;
-        throttle::record_failure(pool, &address_key, throttle::SIGN_IN_ADDRESS).await?;
         return Err(DomainError::BadCredentials);
     };
-    throttle::clear(pool, &account_key).await?;
+    throttle::clear(pool, &pair_key).await?;
+    throttle::refund(pool, &address_key, throttle::SIGN_IN_ADDRESS).await?;
+    throttle::refund(pool, &ceiling_key, ceiling).await?;
     if let password::Verified::YesRehash(fresh) = verified {
         sqlx::query!(
             "UPDATE accounts SET password_hash = $2 WHERE id = $1",
@@ -227,12 +251,11 @@ pub async fn sign_in(
 /// or one of the account's recovery codes.
 pub async fn second_factor(pool: &PgPool, account_id: Uuid, code: &str) -> DomainResult<Account> {
     let key = format!("two-factor:account:{account_id}");
-    throttle::check(pool, std::slice::from_ref(&key)).await?;
+    throttle::attempt(pool, &key, throttle::TWO_FACTOR_ACCOUNT).await?;
     if security::use_code(pool, account_id, code).await? {
         throttle::clear(pool, &key).await?;
         find(pool, account_id).await
     } else {
-        throttle::record_failure(pool, &key, throttle::TWO_FACTOR_ACCOUNT).await?;
         Err(DomainError::Validation {
             field: "code",
             message: "account.errors.code".into(),
@@ -319,6 +342,7 @@ pub async fn sweep(pool: &PgPool) -> DomainResult<()> {
     sqlx::query!("DELETE FROM tower_sessions.session WHERE expiry_date < now()")
         .execute(pool)
         .await?;
+    devices::sweep(pool).await?;
     Ok(())
 }
 

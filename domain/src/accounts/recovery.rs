@@ -3,7 +3,7 @@
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::{Client, logins, password, secret, throttle};
+use super::{Client, devices, logins, password, secret, throttle};
 use crate::mail::{self, Links};
 use crate::{DomainError, DomainResult};
 
@@ -65,6 +65,26 @@ pub(crate) async fn use_token(
     })
 }
 
+/// Voids the account's outstanding links (`purpose`'s only, or all): reset links,
+/// e-mail confirmations and e-mail changes. Whatever secures an account (a reset, a new
+/// password, signing out everywhere, a new address) calls this, so a link an intruder
+/// asked for earlier cannot undo it.
+pub(crate) async fn void_links(
+    db: impl sqlx::PgExecutor<'_>,
+    account_id: Uuid,
+    purpose: Option<&str>,
+) -> DomainResult<u64> {
+    Ok(sqlx::query!(
+        "UPDATE account_tokens SET used_at = now()
+         WHERE account_id = $1 AND used_at IS NULL AND purpose = coalesce($2, purpose)",
+        account_id,
+        purpose
+    )
+    .execute(db)
+    .await?
+    .rows_affected())
+}
+
 /// Sends a fresh verification link to an account's address.
 pub(crate) async fn resend_verification(
     pool: &PgPool,
@@ -90,9 +110,8 @@ pub async fn request_reset(
     let email = super::email::parse(email)?;
     let account_key = throttle::account_key("reset", &email);
     let address_key = throttle::address_key("reset", &client.ip);
-    throttle::check(pool, &[account_key.clone(), address_key.clone()]).await?;
-    throttle::record_failure(pool, &account_key, throttle::RESET_ACCOUNT).await?;
-    throttle::record_failure(pool, &address_key, throttle::RESET_ADDRESS).await?;
+    throttle::attempt(pool, &address_key, throttle::RESET_ADDRESS).await?;
+    throttle::attempt(pool, &account_key, throttle::RESET_ACCOUNT).await?;
     let mut tx = pool.begin().await?;
     let account = sqlx::query!(
         "SELECT id, email, locale FROM accounts WHERE email_key = lower($1)",
@@ -109,8 +128,9 @@ pub async fn request_reset(
     Ok(())
 }
 
-/// Sets a new password from a reset link, ends every sign-in of the account and voids
-/// its other reset links. Following the link also proves the address, so it counts as
+/// Sets a new password from a reset link, ends every sign-in of the account, voids its
+/// other links (an e-mail change asked for by whoever had the password too) and forgets
+/// its known browsers. Following the link also proves the address, so it counts as
 /// verified.
 pub async fn reset_password(pool: &PgPool, token: &str, new_password: &str) -> DomainResult<()> {
     // Check the password before using up the link, so a weak one can be retried.
@@ -138,7 +158,9 @@ pub async fn reset_password(pool: &PgPool, token: &str, new_password: &str) -> D
     .execute(&mut *tx)
     .await?;
     logins::close_all(&mut *tx, used.account_id, None).await?;
+    devices::forget_all(&mut *tx, used.account_id).await?;
     tx.commit().await?;
+    // Strangers' failures on the old password no longer hold the owner back.
     throttle::clear(pool, &throttle::account_key("sign-in", &email)).await?;
     Ok(())
 }
@@ -151,68 +173,74 @@ async fn set_password(tx: &mut PgConnection, account_id: Uuid, hash: &str) -> Do
     )
     .execute(&mut *tx)
     .await?;
-    sqlx::query!(
-        "UPDATE account_tokens SET used_at = now()
-         WHERE account_id = $1 AND purpose = 'reset_password' AND used_at IS NULL",
-        account_id
-    )
-    .execute(&mut *tx)
-    .await?;
+    void_links(&mut *tx, account_id, None).await?;
     Ok(())
 }
 
-/// Checks the account's current password (throttled like signing in).
-pub async fn confirm_password(pool: &PgPool, account_id: Uuid, password: &str) -> DomainResult<()> {
-    let row = sqlx::query!(
-        "SELECT email, password_hash FROM accounts WHERE id = $1",
+/// Checks the current password of the account signed in as `login`, before a change to
+/// its security. Attempts count against that sign-in only (counted before hashing): a
+/// stranger's failed sign-ins never lock the owner's session out, and a stolen session
+/// guessing the password locks only itself. A wrong password is a field error on
+/// `current_password`.
+pub async fn confirm_password(
+    pool: &PgPool,
+    account_id: Uuid,
+    login: Uuid,
+    password: &str,
+) -> DomainResult<()> {
+    let key = throttle::login_key("reauth", login);
+    throttle::attempt(pool, &key, throttle::REAUTH_LOGIN).await?;
+    let hash = sqlx::query_scalar!(
+        "SELECT password_hash FROM accounts WHERE id = $1",
         account_id
     )
     .fetch_one(pool)
     .await?;
-    let key = throttle::account_key("sign-in", &row.email);
-    throttle::check(pool, std::slice::from_ref(&key)).await?;
-    if password::verify(password, Some(row.password_hash)).await? == password::Verified::No {
-        throttle::record_failure(pool, &key, throttle::SIGN_IN_ACCOUNT).await?;
+    if password::verify(password, Some(hash)).await? == password::Verified::No {
         return Err(DomainError::Validation {
             field: "current_password",
             message: "account.errors.current_password".into(),
         });
     }
+    throttle::clear(pool, &key).await?;
     Ok(())
 }
 
-/// Changes the password (the current one is asked for) and signs out every other
-/// browser; `keep` is the sign-in making the change.
+/// Changes the password (the current one is asked for), signs out every other browser
+/// and voids the account's outstanding links; `login` is the sign-in making the change.
 pub async fn change_password(
     pool: &PgPool,
     account_id: Uuid,
+    login: Uuid,
     current: &str,
     new_password: &str,
-    keep: Option<Uuid>,
 ) -> DomainResult<()> {
-    confirm_password(pool, account_id, current).await?;
+    confirm_password(pool, account_id, login, current).await?;
     let account = super::find(pool, account_id).await?;
     let hash = password::hash_new(new_password, &[&account.email, &account.name]).await?;
     let mut tx = pool.begin().await?;
     set_password(&mut tx, account_id, &hash).await?;
-    logins::close_all(&mut *tx, account_id, keep).await?;
+    logins::close_all(&mut *tx, account_id, Some(login)).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Starts changing the e-mail address: the new address gets a link and becomes the
-/// account's only once followed; the old address is told.
+/// Starts changing the e-mail address (the password is asked for): the new address
+/// gets a link and becomes the account's only once followed; the old address is told.
+/// The newest request wins: earlier e-mail links of the account are void.
 pub async fn change_email(
     pool: &PgPool,
     account_id: Uuid,
+    login: Uuid,
     password: &str,
     new_email: &str,
     links: &Links,
 ) -> DomainResult<()> {
     let new_email = super::email::parse(new_email)?;
-    confirm_password(pool, account_id, password).await?;
+    confirm_password(pool, account_id, login, password).await?;
     let account = super::find(pool, account_id).await?;
     let mut tx = pool.begin().await?;
+    void_links(&mut *tx, account_id, Some("verify_email")).await?;
     let token = new_token(&mut tx, account_id, "verify_email", Some(&new_email)).await?;
     let mail = mail::templates::verify_email(&account.locale, links, &new_email, &token);
     mail::enqueue(&mut *tx, &mail).await?;

@@ -1,9 +1,13 @@
 //! Turning two-factor sign-in on and off, and using its codes.
+//!
+//! Every change asks for the password again (and turning it off, for a current code
+//! too), so a stolen session alone cannot change how the account signs in; see
+//! `recovery::confirm_password` for how those checks are throttled.
 
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::{recovery, secret, two_factor};
+use super::{recovery, secret, throttle, two_factor};
 use crate::{DomainError, DomainResult};
 
 /// How many recovery codes an account gets at a time.
@@ -36,13 +40,16 @@ pub async fn start_two_factor(
     two_factor::enrolment(&row.secret, issuer, &row.email)
 }
 
-/// Turns two-factor sign-in on once a code from the new secret checks out; returns the
-/// recovery codes, shown this once.
+/// Turns two-factor sign-in on once the password (of the account signed in as `login`)
+/// and a code from the new secret check out; returns the recovery codes, shown this once.
 pub async fn confirm_two_factor(
     pool: &PgPool,
     account_id: Uuid,
+    login: Uuid,
+    password: &str,
     code: &str,
 ) -> DomainResult<Vec<String>> {
+    recovery::confirm_password(pool, account_id, login, password).await?;
     let pending = sqlx::query_scalar!(
         "SELECT totp_pending_secret FROM accounts WHERE id = $1 AND totp_enabled_at IS NULL",
         account_id
@@ -72,8 +79,14 @@ pub async fn confirm_two_factor(
     Ok(codes)
 }
 
-/// New recovery codes, voiding the old ones.
-pub async fn new_recovery_codes(pool: &PgPool, account_id: Uuid) -> DomainResult<Vec<String>> {
+/// New recovery codes, voiding the old ones (the password is asked for).
+pub async fn new_recovery_codes(
+    pool: &PgPool,
+    account_id: Uuid,
+    login: Uuid,
+    password: &str,
+) -> DomainResult<Vec<String>> {
+    recovery::confirm_password(pool, account_id, login, password).await?;
     let mut tx = pool.begin().await?;
     let codes = replace_recovery_codes(&mut tx, account_id).await?;
     tx.commit().await?;
@@ -108,13 +121,17 @@ async fn replace_recovery_codes(
     Ok(codes)
 }
 
-/// Turns two-factor sign-in off (the password is asked for).
+/// Turns two-factor sign-in off: the password and a current code (from the app, or a
+/// recovery code) are asked for.
 pub async fn disable_two_factor(
     pool: &PgPool,
     account_id: Uuid,
+    login: Uuid,
     password: &str,
+    code: &str,
 ) -> DomainResult<()> {
-    recovery::confirm_password(pool, account_id, password).await?;
+    recovery::confirm_password(pool, account_id, login, password).await?;
+    confirm_code(pool, account_id, login, code).await?;
     let mut tx = pool.begin().await?;
     sqlx::query!(
         "UPDATE accounts SET totp_secret = NULL, totp_enabled_at = NULL,
@@ -131,6 +148,25 @@ pub async fn disable_two_factor(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Checks a current code of the account signed in as `login` (using it up), throttled
+/// on that sign-in's re-authentication key like the password.
+async fn confirm_code(
+    pool: &PgPool,
+    account_id: Uuid,
+    login: Uuid,
+    code: &str,
+) -> DomainResult<()> {
+    let key = throttle::login_key("reauth", login);
+    throttle::attempt(pool, &key, throttle::REAUTH_LOGIN).await?;
+    if !use_code(pool, account_id, code).await? {
+        return Err(DomainError::Validation {
+            field: "code",
+            message: "account.errors.code".into(),
+        });
+    }
+    throttle::clear(pool, &key).await
 }
 
 /// True when `code` is the authenticator's current code (never used before) or an

@@ -19,6 +19,7 @@ pub fn client(ip: &str) -> Client {
     Client {
         ip: ip.into(),
         user_agent: "test".into(),
+        device: None,
     }
 }
 

@@ -80,10 +80,11 @@ fn SecuritySections(account: AccountView, errors: Errors) -> impl IntoView {
                         <Field name="password" label=tr!("account.current_password") kind="password" autocomplete="current-password" required=true error=codes_error />
                         <Submit label=tr!("account.recovery_new") />
                     </form>
-                    <form method="post" action=DisableTwoFactor::url() class="flex flex-col gap-2">
+                    <form method="post" action=DisableTwoFactor::url() class="flex flex-col gap-2" data-testid="two-factor-disable-form">
                         <LangField />
-                        <FormAlert error=disable_error.clone() fields=&["password"] />
-                        <Field name="password" label=tr!("account.current_password") kind="password" autocomplete="current-password" required=true error=disable_error />
+                        <FormAlert error=disable_error.clone() fields=&["password", "code"] />
+                        <Field name="password" label=tr!("account.current_password") kind="password" autocomplete="current-password" required=true error=disable_error.clone() />
+                        <Field name="code" label=tr!("account.code") autocomplete="one-time-code" required=true maxlength=20 error=disable_error />
                         <Submit label=tr!("account.two_factor_disable") />
                     </form>
                 }
@@ -153,7 +154,7 @@ fn SecuritySections(account: AccountView, errors: Errors) -> impl IntoView {
 #[component]
 pub fn TwoFactorPage() -> impl IntoView {
     let setup = OnceResource::new(get_two_factor_setup(use_locale().slug().to_string()));
-    let error = returned_error::<ConfirmTwoFactor>();
+    let error = as_password_field(returned_error::<ConfirmTwoFactor>());
     view! {
         <AccountFrame title=tr!("account.two_factor_enable")>
             <AccountNav />
@@ -175,7 +176,8 @@ pub fn TwoFactorPage() -> impl IntoView {
                             </p>
                             <form method="post" action=ConfirmTwoFactor::url() class="flex flex-col gap-4" data-testid="two-factor-form">
                                 <LangField />
-                                <FormAlert error=error.clone() fields=&["code"] />
+                                <FormAlert error=error.clone() fields=&["password", "code"] />
+                                <Field name="password" label=tr!("account.current_password") kind="password" autocomplete="current-password" required=true error=error.clone() />
                                 <Field name="code" label=tr!("account.code") autocomplete="one-time-code" required=true maxlength=20 error=error />
                                 <Submit label=tr!("account.two_factor_confirm") />
                             </form>

@@ -98,10 +98,12 @@ pub async fn change_email(lang: String, password: String, email: String) -> Resu
     ssr::answer(
         async {
             let locale = crate::server::ssr::locale(&lang)?;
-            let (pool, _, account, _) = ssr::signed_in().await?;
+            let (pool, _, account, login) = ssr::signed_in().await?;
             let links = ssr::links(&pool).await?;
-            domain::accounts::recovery::change_email(&pool, account.id, &password, &email, &links)
-                .await?;
+            domain::accounts::recovery::change_email(
+                &pool, account.id, login, &password, &email, &links,
+            )
+            .await?;
             ssr::go(locale, "/account/profile?email_sent=1");
             Ok(())
         }
@@ -114,8 +116,8 @@ pub async fn delete_account(lang: String, password: String) -> Result<(), AppErr
     ssr::answer(
         async {
             let locale = crate::server::ssr::locale(&lang)?;
-            let (pool, session, account, _) = ssr::signed_in().await?;
-            domain::accounts::data::delete(&pool, account.id, &password).await?;
+            let (pool, session, account, login) = ssr::signed_in().await?;
+            domain::accounts::data::delete(&pool, account.id, login, &password).await?;
             session.flush().await.map_err(|_| AppError::Busy)?;
             ssr::go(locale, "/account/sign-in?deleted=1");
             Ok(())

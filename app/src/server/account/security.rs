@@ -43,14 +43,21 @@ pub async fn get_two_factor_setup(lang: String) -> Result<TwoFactorSetup, AppErr
     )
 }
 
+/// Turns two factors on: the password and a code from the new secret.
 #[server]
-pub async fn confirm_two_factor(lang: String, code: String) -> Result<(), AppError> {
+pub async fn confirm_two_factor(
+    lang: String,
+    password: String,
+    code: String,
+) -> Result<(), AppError> {
     ssr::answer(
         async {
             let locale = crate::server::ssr::locale(&lang)?;
-            let (pool, session, account, _) = ssr::signed_in().await?;
-            let codes =
-                domain::accounts::security::confirm_two_factor(&pool, account.id, &code).await?;
+            let (pool, session, account, login) = ssr::signed_in().await?;
+            let codes = domain::accounts::security::confirm_two_factor(
+                &pool, account.id, login, &password, &code,
+            )
+            .await?;
             ssr::renew(&session).await?;
             ssr::keep_fresh_codes(&session, codes).await?;
             ssr::go(locale, "/account/security/recovery-codes");
@@ -65,9 +72,10 @@ pub async fn new_recovery_codes(lang: String, password: String) -> Result<(), Ap
     ssr::answer(
         async {
             let locale = crate::server::ssr::locale(&lang)?;
-            let (pool, session, account, _) = ssr::signed_in().await?;
-            domain::accounts::recovery::confirm_password(&pool, account.id, &password).await?;
-            let codes = domain::accounts::security::new_recovery_codes(&pool, account.id).await?;
+            let (pool, session, account, login) = ssr::signed_in().await?;
+            let codes =
+                domain::accounts::security::new_recovery_codes(&pool, account.id, login, &password)
+                    .await?;
             ssr::keep_fresh_codes(&session, codes).await?;
             ssr::go(locale, "/account/security/recovery-codes");
             Ok(())
@@ -89,13 +97,21 @@ pub async fn take_recovery_codes(lang: String) -> Result<Vec<String>, AppError> 
     )
 }
 
+/// Turns two factors off: the password and a current code.
 #[server]
-pub async fn disable_two_factor(lang: String, password: String) -> Result<(), AppError> {
+pub async fn disable_two_factor(
+    lang: String,
+    password: String,
+    code: String,
+) -> Result<(), AppError> {
     ssr::answer(
         async {
             let locale = crate::server::ssr::locale(&lang)?;
-            let (pool, _, account, _) = ssr::signed_in().await?;
-            domain::accounts::security::disable_two_factor(&pool, account.id, &password).await?;
+            let (pool, _, account, login) = ssr::signed_in().await?;
+            domain::accounts::security::disable_two_factor(
+                &pool, account.id, login, &password, &code,
+            )
+            .await?;
             ssr::go(locale, "/account/security");
             Ok(())
         }
@@ -126,7 +142,7 @@ pub async fn sign_out_everywhere(lang: String) -> Result<(), AppError> {
         async {
             let locale = crate::server::ssr::locale(&lang)?;
             let (pool, _, account, login) = ssr::signed_in().await?;
-            domain::accounts::logins::close_all(&pool, account.id, Some(login)).await?;
+            domain::accounts::logins::sign_out_everywhere(&pool, account.id, Some(login)).await?;
             ssr::go(locale, "/account/security");
             Ok(())
         }
@@ -147,9 +163,9 @@ pub async fn change_password(
             domain::accounts::recovery::change_password(
                 &pool,
                 account.id,
+                login,
                 &current_password,
                 &new_password,
-                Some(login),
             )
             .await?;
             ssr::renew(&session).await?;

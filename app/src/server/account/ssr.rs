@@ -78,8 +78,13 @@ pub async fn start_login(
 ) -> Result<(), AppError> {
     session.cycle_id().await.map_err(store_error)?;
     session.remove_value(PENDING).await.map_err(store_error)?;
-    let login = domain::accounts::logins::open(pool, account.id, &client()).await?;
+    let client = client();
+    let login = domain::accounts::logins::open(pool, account.id, &client).await?;
     session.insert(LOGIN, login).await.map_err(store_error)?;
+    // From now on this browser is one the account knows (see `domain::accounts::devices`).
+    let device =
+        domain::accounts::devices::remember(pool, account.id, client.device.as_deref()).await?;
+    set_device_cookie(&device);
     // The cart filled before signing in joins the account's.
     crate::server::shop::ssr::merge_guest_cart(pool, session, account.id).await?;
     if let Some(currency) = &account.currency {
@@ -151,6 +156,27 @@ pub async fn links(pool: &PgPool) -> Result<Links, AppError> {
     })
 }
 
+/// The known-browser cookie: long-lived, never read by scripts, sent with same-site
+/// requests only, and only over HTTPS when the shop is served over it.
+fn set_device_cookie(token: &str) {
+    use axum::http::{HeaderValue, header};
+    let secure = if base::site_url().starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{}={token}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{secure}",
+        domain::accounts::devices::COOKIE,
+        domain::accounts::devices::KEEP_SECS
+    );
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(value) = HeaderValue::from_str(&cookie)
+    {
+        response.append_header(header::SET_COOKIE, value);
+    }
+}
+
 fn set_currency_cookie(code: &str) {
     use axum::http::{HeaderValue, header};
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>()
@@ -169,7 +195,8 @@ pub fn go(locale: Locale, path: &str) {
 }
 
 /// Finishes a server function: an error gets its HTTP status (4xx for anything the
-/// user can fix). Plain form posts keep the redirect back to the form, which shows the
+/// user can fix), and "busy" (503) and "too many attempts" (429) say when to try again
+/// (`Retry-After`). Plain form posts keep the redirect back to the form, which shows the
 /// error; the status is for programs and the hydrated app.
 pub fn answer<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let Err(error) = &result
@@ -178,9 +205,21 @@ pub fn answer<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         && let Ok(status) = axum::http::StatusCode::from_u16(error.status())
     {
         response.set_status(status);
+        let retry_after = match error {
+            AppError::Busy => Some(BUSY_RETRY_SECS),
+            AppError::TooMany { minutes } => Some(minutes.saturating_mul(60)),
+            _ => None,
+        };
+        if let Some(secs) = retry_after {
+            response.insert_header(axum::http::header::RETRY_AFTER, secs.into());
+        }
     }
     result
 }
+
+/// When an overloaded shop asks to be tried again: a password check or a database
+/// connection frees up within moments.
+const BUSY_RETRY_SECS: u64 = 2;
 
 /// Wants HTML: a plain form post (as opposed to a program or the hydrated app's fetch).
 fn wants_html() -> bool {
