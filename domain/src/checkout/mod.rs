@@ -163,12 +163,10 @@ pub async fn apply_coupon(
         format!("coupon:cart:{cart}"),
         throttle::address_key("coupon", client),
     ];
-    throttle::check(pool, &guesser).await?;
-    let wrong_guess = || async {
-        throttle::record_failure(pool, &guesser[0], rules::COUPON_GUESSES_CART).await?;
-        throttle::record_failure(pool, &guesser[1], rules::COUPON_GUESSES_ADDRESS).await?;
-        Err::<(), DomainError>(refuse("coupon.errors.unknown".into()))
-    };
+    // Every try is counted before it is checked (atomically, so a burst cannot pass).
+    throttle::attempt(pool, &guesser[0], rules::COUPON_GUESSES_CART).await?;
+    throttle::attempt(pool, &guesser[1], rules::COUPON_GUESSES_ADDRESS).await?;
+    let wrong_guess = || async { Err::<(), DomainError>(refuse("coupon.errors.unknown".into())) };
     if code.is_empty() || code.len() > 40 {
         return wrong_guess().await;
     }
