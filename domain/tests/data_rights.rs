@@ -55,7 +55,8 @@ async fn the_download_has_the_orders_and_erasure_anonymises_them_and_forgets_the
             audience: USD,
             expected_total: quote.totals.total,
             card_number: Some(test_card::SUCCEEDS),
-            config: &Config::default(),
+            placer: Default::default(),
+            config: &common::shop::config(),
             links: &links(),
         },
     )
@@ -116,7 +117,7 @@ async fn the_download_has_the_orders_and_erasure_anonymises_them_and_forgets_the
             .fetch_one(&pool)
             .await
             .unwrap();
-    accounts::data::delete(&pool, account, PASSWORD)
+    accounts::data::delete(&pool, account, login, PASSWORD)
         .await
         .unwrap();
 

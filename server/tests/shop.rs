@@ -321,7 +321,7 @@ async fn an_order_awaiting_confirmation(
         .await
         .unwrap()
         .unwrap();
-    answer_checkout(pool, cart, Provider::TestCard, &Config::default()).await;
+    answer_checkout(pool, cart, Provider::TestCard, &with_test_card()).await;
     let usd = Audience {
         currency: Currency::Usd,
         locale: "en",
@@ -451,7 +451,7 @@ async fn a_guest_ready_to_buy(
         .fetch_one(pool)
         .await
         .unwrap();
-    answer_checkout(pool, cart, Provider::TestCard, &Config::default()).await;
+    answer_checkout(pool, cart, Provider::TestCard, &with_test_card()).await;
     (cookie, cart)
 }
 
