@@ -9,7 +9,7 @@ use common::shop::{USD, links, product};
 use domain::accounts;
 use domain::cart::{self, Owner};
 use domain::checkout::{self, PlaceOrder};
-use domain::payments::{Config, Provider, test_card};
+use domain::payments::{Provider, test_card};
 use rust_decimal_macros::dec;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -31,7 +31,7 @@ async fn answered_cart(pool: &PgPool, account: Uuid, variant: Uuid, email: &str)
     checkout::set_method(pool, cart, USD, quote.methods[0].id)
         .await
         .unwrap();
-    let offered = domain::payments::offered(&Config::default(), USD.currency);
+    let offered = domain::payments::offered(&common::shop::config(), USD.currency);
     checkout::set_payment(pool, cart, Provider::TestCard, &offered)
         .await
         .unwrap();

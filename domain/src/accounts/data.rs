@@ -79,7 +79,8 @@ pub const ERASED_EMAIL: &str = "erased@erased.invalid";
 /// lines, amounts, currency and exchange rate, tax, payments and refunds stay, with the
 /// address's country and region (they decide the tax charged). Everything else that
 /// names or reaches the person goes: the e-mail (replaced by [`ERASED_EMAIL`]), and the
-/// name, street lines, city, postal code and phone of the shipping address.
+/// name, street lines, city, postal code and phone of the shipping address, and who held
+/// the order's stock while it was unpaid (session, e-mail, client address).
 pub async fn delete(
     pool: &PgPool,
     account_id: Uuid,
@@ -111,6 +112,7 @@ pub async fn delete(
     .await?;
     sqlx::query!(
         r#"UPDATE orders SET email = $2, updated_at = now(),
+             holder_session = NULL, holder_email = NULL, holder_client = NULL,
              shipping_address = jsonb_build_object(
                  'name', '', 'line1', '', 'line2', '', 'city', '', 'postal_code', '', 'phone', '',
                  'region', coalesce(shipping_address->>'region', ''),
