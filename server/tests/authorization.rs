@@ -64,7 +64,10 @@ async fn protected_server_functions_refuse_the_anonymous_the_wrong_role_and_othe
             ],
         ),
         (fns::GetTwoFactorSetup::PATH, vec![lang]),
-        (fns::ConfirmTwoFactor::PATH, vec![lang, ("code", "123456")]),
+        (
+            fns::ConfirmTwoFactor::PATH,
+            vec![lang, ("password", PASSWORD), ("code", "123456")],
+        ),
         (
             fns::NewRecoveryCodes::PATH,
             vec![lang, ("password", PASSWORD)],
@@ -72,7 +75,7 @@ async fn protected_server_functions_refuse_the_anonymous_the_wrong_role_and_othe
         (fns::TakeRecoveryCodes::PATH, vec![lang]),
         (
             fns::DisableTwoFactor::PATH,
-            vec![lang, ("password", PASSWORD)],
+            vec![lang, ("password", PASSWORD), ("code", "123456")],
         ),
         (fns::EndSession::PATH, vec![lang, ("id", &ana_login)]),
         (fns::SignOutEverywhere::PATH, vec![lang]),
