@@ -13,6 +13,7 @@ pub mod checkout;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod keys;
 pub mod locale;
 pub mod mail;
 pub mod money;

@@ -9,7 +9,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::PostgresStore;
+
+use crate::session_store::HashedStore;
 
 use crate::AppState;
 
@@ -17,11 +18,13 @@ use crate::AppState;
 /// sign-in also has its own, shorter limits (see `domain::accounts::logins`).
 const SESSION_IDLE_DAYS: i64 = 30;
 
-/// Sessions in PostgreSQL (any replica can serve any request, and they survive restarts).
-/// Served over HTTPS the cookie is `Secure` and named with the `__Host-` prefix, which
-/// browsers only accept from a secure page, for the whole site, without a Domain.
-pub fn session_layer(pool: sqlx::PgPool, secure: bool) -> SessionManagerLayer<PostgresStore> {
-    let store = PostgresStore::new(pool);
+/// Sessions in PostgreSQL (any replica can serve any request, and they survive restarts),
+/// keyed by a hash of the id (see `session_store`). With an `https://` public address the
+/// cookie is `Secure` and named with the `__Host-` prefix, which browsers only accept
+/// from a secure page, for the whole site, without a Domain; behind a trusted proxy,
+/// `headers::https_only` makes it `Secure` per request.
+pub fn session_layer(pool: sqlx::PgPool, secure: bool) -> SessionManagerLayer<HashedStore> {
+    let store = HashedStore::new(pool);
     let name = if secure { "__Host-vitrine" } else { "vitrine" };
     SessionManagerLayer::new(store)
         .with_name(name)
@@ -51,7 +54,7 @@ pub async fn refuse_cross_site(
     ) {
         return next.run(request).await;
     }
-    if is_cross_site(request.headers(), state.public_url.as_deref()) {
+    if is_cross_site(request.headers(), &state.site) {
         tracing::warn!(path = %request.uri().path(), "refused a cross-site request");
         let locale = app::i18n::Locale::from_path(
             request
@@ -74,14 +77,20 @@ pub async fn refuse_cross_site(
     next.run(request).await
 }
 
-pub fn is_cross_site(headers: &HeaderMap, public_url: Option<&str>) -> bool {
+/// Comparing `Origin` with the request's own `Host` is sound here (unlike for links): a
+/// page on another site cannot make the victim's browser send our host with its origin.
+/// With a configured public address, only that address (or an allowed host) is ours.
+pub fn is_cross_site(headers: &HeaderMap, site: &app::server::ssr::PublicUrl) -> bool {
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    if let Some(site) = text("sec-fetch-site") {
-        return !matches!(site, "same-origin" | "none");
+    if let Some(fetch_site) = text("sec-fetch-site") {
+        return !matches!(fetch_site, "same-origin" | "none");
     }
     match text("origin") {
         None => false,
-        Some(origin) => origin != app::server::ssr::site_url_for(public_url, headers),
+        Some(origin) => {
+            origin != site.for_request(headers)
+                && (site.configured || origin != app::server::ssr::request_origin(headers))
+        }
     }
 }
 
@@ -224,48 +233,62 @@ mod tests {
         map
     }
 
+    fn site(public: Option<&str>) -> app::server::ssr::PublicUrl {
+        app::server::ssr::PublicUrl {
+            base: public.unwrap_or("http://127.0.0.1:3000").into(),
+            configured: public.is_some(),
+            ..Default::default()
+        }
+    }
+
     #[test]
     fn only_same_site_browser_requests_pass() {
         let ours = [("host", "shop.example")];
+        let none = &site(None);
         assert!(
-            !is_cross_site(&headers(&ours), None),
+            !is_cross_site(&headers(&ours), none),
             "no browser headers: a program"
         );
         assert!(!is_cross_site(
             &headers(&[ours[0], ("sec-fetch-site", "same-origin")]),
-            None
+            none
         ));
         assert!(!is_cross_site(
             &headers(&[ours[0], ("sec-fetch-site", "none")]),
-            None
+            none
         ));
         assert!(is_cross_site(
             &headers(&[ours[0], ("sec-fetch-site", "cross-site")]),
-            None
+            none
         ));
         assert!(is_cross_site(
             &headers(&[ours[0], ("sec-fetch-site", "same-site")]),
-            None
+            none
         ));
         assert!(!is_cross_site(
             &headers(&[ours[0], ("origin", "http://shop.example")]),
-            None
+            none
         ));
         assert!(is_cross_site(
             &headers(&[ours[0], ("origin", "https://evil.example")]),
-            None
+            none
         ));
         assert!(is_cross_site(
             &headers(&[ours[0], ("origin", "null")]),
-            None
+            none
         ));
-        let public = Some("https://shop.example");
+        let public = &site(Some("https://shop.example"));
         assert!(!is_cross_site(
             &headers(&[("origin", "https://shop.example")]),
             public
         ));
         assert!(is_cross_site(
             &headers(&[("origin", "http://shop.example")]),
+            public
+        ));
+        // A forged Host makes no origin ours once the address is configured.
+        assert!(is_cross_site(
+            &headers(&[("host", "evil.example"), ("origin", "http://evil.example")]),
             public
         ));
     }

@@ -6,14 +6,15 @@
 //! | `DATABASE_URL`       | (unset)          | use this PostgreSQL instead of the private one |
 //! | `VITRINE_DATA_DIR`   | `./data`         | private PostgreSQL lives in `<dir>/postgres`  |
 //! | `VITRINE_PG_BIN`     | (searched)       | folder with `initdb` and `postgres`           |
-//! | `VITRINE_SECRET_KEY` | see below        | at least 32 characters; signs links and tokens |
+//! | `VITRINE_SECRET_KEY` | see below        | at least 32 characters; encrypts two-factor secrets, signs error messages |
 //! | `VITRINE_DEMO_DATA`  | `true`           | seed the demo shop on first start             |
 //! | `VITRINE_SITE_ROOT`  | `target/site`    | built assets (`pkg/`, files from `public/`)    |
 //! | `VITRINE_DB_POOL`    | `16`             | database connections per server process        |
-//! | `VITRINE_PUBLIC_URL` | (Host header)    | the shop's address, for canonical links        |
+//! | `VITRINE_PUBLIC_URL` | `http://<VITRINE_ADDR>` | the shop's address (`https://shop.example`): every link in e-mails and pages starts with it; required with `DATABASE_URL` in release; `https://` also sends HSTS and `Secure` cookies |
+//! | `VITRINE_ALLOWED_HOSTS` | (none)        | with `VITRINE_TRUST_PROXY`: other host names (comma-separated, `www.shop.example`) whose requests link to that host |
 //! | `VITRINE_SMTP_URL`   | (unset)          | send e-mail over SMTP, e.g. `smtps://user:pass@host`; unset: files in `<data dir>/mail` |
 //! | `VITRINE_MAIL_FROM`  | `Vitrine <shop@localhost.localdomain>` | the sender of every e-mail |
-//! | `VITRINE_TRUST_PROXY`| `false`          | take the client address from `X-Forwarded-For` (only behind a proxy that sets it) |
+//! | `VITRINE_TRUST_PROXY`| `false`          | behind a proxy that sets them: client address from `X-Forwarded-For`, HTTPS from `X-Forwarded-Proto` (`Secure` cookies), host from `X-Forwarded-Host`/`Host` if allowed |
 //! | `VITRINE_TEST_PAYMENTS` | demo shop only | offer the built-in test card (it pays for nothing); on by default only for the demo shop (no `DATABASE_URL`, `VITRINE_DEMO_DATA` on), where every page says so |
 //! | `VITRINE_STRIPE_SECRET_KEY`, `VITRINE_STRIPE_PUBLISHABLE_KEY`, `VITRINE_STRIPE_WEBHOOK_SECRET` | (unset) | offer Stripe (all three needed) |
 //! | `VITRINE_STRIPE_API` | `https://api.stripe.com` | Stripe's API address                 |
@@ -24,6 +25,12 @@
 //! The secret key: with the private database (one server), a random key is made on first
 //! start and kept in the data directory. With `DATABASE_URL` (possibly many replicas, which
 //! must share it), a release build refuses to start without one.
+//!
+//! The public address: links in e-mails and pages never come from a request's `Host` or
+//! forwarded headers (anyone can forge those) unless the proxy is trusted and the host is
+//! in `VITRINE_ALLOWED_HOSTS`. Without `VITRINE_PUBLIC_URL` they point at the listening
+//! address, which is right only for a shop tried on this machine; so a release build with
+//! `DATABASE_URL` (a real deployment) refuses to start without it.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -37,6 +44,12 @@ pub enum ConfigError {
          replicas need the same key); generate one with `openssl rand -hex 32`"
     )]
     MissingSecret,
+    #[error(
+        "VITRINE_PUBLIC_URL must be set when DATABASE_URL is used in a release build: links \
+         in e-mails (password resets, orders) and pages start with it, e.g. \
+         VITRINE_PUBLIC_URL=https://shop.example"
+    )]
+    MissingPublicUrl,
     #[error("could not keep the secret key in {path}: {source}")]
     SecretFile {
         path: PathBuf,
@@ -54,6 +67,7 @@ pub struct Config {
     pub site_root: PathBuf,
     pub db_pool_size: u32,
     pub public_url: Option<String>,
+    pub allowed_hosts: Vec<String>,
     pub smtp_url: Option<String>,
     pub mail_from: String,
     pub trust_proxy: bool,
@@ -71,6 +85,8 @@ impl std::fmt::Debug for Config {
             .field("site_root", &self.site_root)
             .field("smtp", &self.smtp_url.as_deref().map(redact_url))
             .field("mail_from", &self.mail_from)
+            .field("public_url", &self.public_url)
+            .field("allowed_hosts", &self.allowed_hosts)
             .field("trust_proxy", &self.trust_proxy)
             .field("test_payments", &self.payments.test_card)
             .field("stripe", &self.payments.stripe.is_some())
@@ -133,6 +149,13 @@ pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, Co
                 })?
         }
     };
+    let public_url = get("VITRINE_PUBLIC_URL")
+        .map(|url| parse_public_url(&url))
+        .transpose()?;
+    let allowed_hosts = get("VITRINE_ALLOWED_HOSTS")
+        .map(|hosts| parse_hosts(&hosts))
+        .transpose()?
+        .unwrap_or_default();
     let site_root = get("VITRINE_SITE_ROOT")
         .or_else(|| get("LEPTOS_SITE_ROOT"))
         .unwrap_or_else(|| "target/site".into());
@@ -146,7 +169,8 @@ pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, Co
         demo_data,
         site_root: site_root.into(),
         db_pool_size,
-        public_url: get("VITRINE_PUBLIC_URL"),
+        public_url,
+        allowed_hosts,
         smtp_url,
         mail_from,
         trust_proxy,
@@ -162,6 +186,48 @@ pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, Co
 /// The demo shop: the private database (no `DATABASE_URL`) seeded with demo data.
 fn demo_shop(get: &impl Fn(&str) -> Option<String>, demo_data: bool) -> bool {
     demo_data && get("DATABASE_URL").is_none()
+}
+
+/// `https://shop.example` (a scheme and a host, optionally a port; no path), without a
+/// trailing slash.
+fn parse_public_url(url: &str) -> Result<String, ConfigError> {
+    let url = url.trim().trim_end_matches('/');
+    let host = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match host {
+        Some(host) if is_host(host) => Ok(url.to_string()),
+        _ => Err(ConfigError::Invalid {
+            name: "VITRINE_PUBLIC_URL",
+            reason: format!("`{url}` is not an address such as https://shop.example"),
+        }),
+    }
+}
+
+/// `shop.example, www.shop.example:8443`: host names, lowercased.
+fn parse_hosts(hosts: &str) -> Result<Vec<String>, ConfigError> {
+    hosts
+        .split(',')
+        .map(|h| h.trim().to_ascii_lowercase())
+        .filter(|h| !h.is_empty())
+        .map(|h| {
+            if is_host(&h) {
+                Ok(h)
+            } else {
+                Err(ConfigError::Invalid {
+                    name: "VITRINE_ALLOWED_HOSTS",
+                    reason: format!("`{h}` is not a host name such as www.shop.example"),
+                })
+            }
+        })
+        .collect()
+}
+
+fn is_host(host: &str) -> bool {
+    !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
 }
 
 /// The payment providers: the test card when `test_card`, Stripe when its three keys
@@ -224,7 +290,41 @@ impl Config {
         self.data_dir.join("postgres")
     }
 
-    /// The key that signs links and tokens (see the module notes for where it comes from).
+    /// Where the shop's links point (see the module notes).
+    pub fn site(&self) -> app::server::ssr::PublicUrl {
+        app::server::ssr::PublicUrl {
+            base: self
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", self.addr)),
+            configured: self.public_url.is_some(),
+            trust_proxy: self.trust_proxy,
+            allowed_hosts: if self.trust_proxy {
+                self.allowed_hosts.clone()
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// A real deployment (`DATABASE_URL`, a `release` build) must say where the shop is
+    /// reached; otherwise every e-mail would link to the listening address.
+    pub fn check_public_url(&self, release: bool) -> Result<(), ConfigError> {
+        if self.public_url.is_some() {
+            return Ok(());
+        }
+        if release && self.database_url.is_some() {
+            return Err(ConfigError::MissingPublicUrl);
+        }
+        tracing::warn!(
+            "VITRINE_PUBLIC_URL is not set: links in e-mails and pages point at http://{}; \
+             set it to the address shoppers use",
+            self.addr
+        );
+        Ok(())
+    }
+
+    /// The key that encrypts and signs (see the module notes for where it comes from).
     pub fn resolve_secret_key(&self) -> Result<String, ConfigError> {
         if let Some(key) = &self.secret_key {
             return Ok(key.clone());
@@ -373,6 +473,47 @@ mod tests {
                 .permissions(),
         );
         assert_eq!(mode & 0o777, 0o600);
+    }
+
+    #[test]
+    fn links_point_at_the_public_address_else_the_listening_one() {
+        let local = config(&[("VITRINE_ADDR", "127.0.0.1:4000")]).unwrap();
+        assert_eq!(local.site().base, "http://127.0.0.1:4000");
+        assert!(!local.site().configured);
+        let public = config(&[("VITRINE_PUBLIC_URL", "https://shop.example/")]).unwrap();
+        assert_eq!(public.site().base, "https://shop.example");
+        let err = config(&[("VITRINE_PUBLIC_URL", "shop.example")]).unwrap_err();
+        assert!(err.to_string().contains("VITRINE_PUBLIC_URL"), "{err}");
+        let err = config(&[("VITRINE_PUBLIC_URL", "https://shop.example/x?y")]).unwrap_err();
+        assert!(err.to_string().contains("VITRINE_PUBLIC_URL"), "{err}");
+        let err = config(&[("VITRINE_ALLOWED_HOSTS", "https://www.shop.example")]).unwrap_err();
+        assert!(err.to_string().contains("VITRINE_ALLOWED_HOSTS"), "{err}");
+        // Allowed hosts mean nothing unless the proxy that names them is trusted.
+        let hosts = [("VITRINE_ALLOWED_HOSTS", "www.shop.example")];
+        assert!(config(&hosts).unwrap().site().allowed_hosts.is_empty());
+        let trusted = config(&[hosts[0], ("VITRINE_TRUST_PROXY", "true")]).unwrap();
+        assert_eq!(trusted.site().allowed_hosts, ["www.shop.example"]);
+    }
+
+    #[test]
+    fn a_release_with_its_own_database_needs_a_public_address() {
+        let database = ("DATABASE_URL", "postgres://shop@db/vitrine");
+        let err = config(&[database])
+            .unwrap()
+            .check_public_url(true)
+            .unwrap_err();
+        assert!(matches!(err, ConfigError::MissingPublicUrl), "{err}");
+        assert!(err.to_string().contains("VITRINE_PUBLIC_URL"), "{err}");
+        config(&[database, ("VITRINE_PUBLIC_URL", "https://shop.example")])
+            .unwrap()
+            .check_public_url(true)
+            .unwrap();
+        // A debug build, and the private database (one machine), only warn.
+        config(&[database])
+            .unwrap()
+            .check_public_url(false)
+            .unwrap();
+        config(&[]).unwrap().check_public_url(true).unwrap();
     }
 
     #[test]

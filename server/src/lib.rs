@@ -8,8 +8,10 @@ pub mod api;
 pub mod assets;
 pub mod config;
 pub mod database;
+pub mod form_errors;
 pub mod headers;
 pub mod sitemap;
+pub mod session_store;
 pub mod storefront;
 pub mod webhooks;
 
@@ -37,9 +39,11 @@ pub struct AppState {
     pub pool: PgPool,
     pub cache: domain::cache::Cache,
     pub leptos: LeptosOptions,
-    /// `VITRINE_PUBLIC_URL`: the shop's address for canonical links and the sitemap;
-    /// taken from the Host header when unset.
-    pub public_url: Option<String>,
+    /// Where every link (e-mails, canonical links, the sitemap) points: the configured
+    /// public address, else the listening one; never a request's own say-so.
+    pub site: app::server::ssr::PublicUrl,
+    /// The shop's secret key, for what it encrypts and signs (see `domain::keys`).
+    pub keys: domain::keys::Keys,
     /// `VITRINE_TRUST_PROXY`: client addresses come from `X-Forwarded-For`.
     pub trust_proxy: bool,
     /// The payment providers set up.
@@ -47,17 +51,15 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// What e-mails sent outside a shopper's request (webhooks, jobs) link to.
+    /// What e-mails sent outside a shopper's request (webhooks, jobs) link to: the same
+    /// address as those sent from requests.
     pub async fn links(&self) -> domain::mail::Links {
         let name = domain::shop::settings(&self.pool)
             .await
             .map(|s| s.name)
             .unwrap_or_else(|_| "Vitrine".into());
         domain::mail::Links {
-            base_url: self
-                .public_url
-                .clone()
-                .unwrap_or_else(|| format!("http://{}", self.leptos.site_addr)),
+            base_url: self.site.base.clone(),
             shop_name: name,
         }
     }
@@ -120,12 +122,14 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 pub fn router(state: AppState) -> Router {
     let pool = state.pool.clone();
     let cache = state.cache.clone();
-    let public_url = app::server::ssr::PublicUrl(state.public_url.clone());
+    let site = state.site.clone();
+    let keys = state.keys.clone();
     let payments = state.payments.clone();
     let context = move || {
         provide_context(pool.clone());
         provide_context(cache.clone());
-        provide_context(public_url.clone());
+        provide_context(site.clone());
+        provide_context(keys.clone());
         provide_context(payments.clone());
     };
     let shell_options = state.leptos.clone();
@@ -136,10 +140,7 @@ pub fn router(state: AppState) -> Router {
         shell.clone(),
     ));
     let routes = route_list();
-    let secure = state
-        .public_url
-        .as_deref()
-        .is_some_and(|url| url.starts_with("https://"));
+    let secure = state.site.configured && state.site.base.starts_with("https://");
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -157,7 +158,15 @@ pub fn router(state: AppState) -> Router {
             storefront::redirect_to_a_language,
         ))
         .layer(axum::middleware::from_fn(api::unreadable_requests_are_400))
+        .layer(axum::middleware::from_fn_with_state(
+            state.keys.clone(),
+            form_errors::only_signed_form_errors,
+        ))
         .layer(accounts::session_layer(state.pool.clone(), secure))
+        .layer(axum::middleware::from_fn_with_state(
+            state.site.clone(),
+            headers::https_only,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             accounts::identify_client,
@@ -315,8 +324,15 @@ async fn serve(
     database: &database::Database,
     listener: std::net::TcpListener,
 ) -> Result<(), StartError> {
-    config.resolve_secret_key()?;
+    config.check_public_url(!cfg!(debug_assertions))?;
+    let keys = domain::keys::Keys::new(&config.resolve_secret_key()?);
     let pool = database::connect(database, config.db_pool_size).await?;
+    // Two-factor secrets kept in plain text by earlier versions are encrypted now.
+    match domain::accounts::totp_secrets::seal_plain_secrets(&pool, &keys).await {
+        Ok(0) => {}
+        Ok(sealed) => tracing::info!(sealed, "encrypted two-factor secrets kept in plain text"),
+        Err(error) => tracing::warn!(%error, "could not encrypt the plain two-factor secrets"),
+    }
     if config.demo_data {
         let seeded = domain::demo::seed(&pool).await.map_err(StartError::Seed)?;
         tracing::info!(?seeded, "demo shop");
@@ -348,7 +364,8 @@ async fn serve(
         pool: pool.clone(),
         cache,
         leptos: leptos_options(config),
-        public_url: config.public_url.clone(),
+        site: config.site(),
+        keys,
         trust_proxy: config.trust_proxy,
         payments: config.payments.clone(),
     };

@@ -90,10 +90,7 @@ pub fn parts(
 }
 
 fn site(state: &AppState, headers: &HeaderMap) -> String {
-    xml_escaped(&app::server::ssr::site_url_for(
-        state.public_url.as_deref(),
-        headers,
-    ))
+    xml_escaped(&state.site.for_request(headers))
 }
 
 fn xml(body: String) -> Response {

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::AppState;
 use app::i18n::Locale;
 use app::server::redirect::encoded;
-use app::server::ssr::{cookie_in, site_url_for};
+use app::server::ssr::cookie_in;
 
 /// A year: how long the language and currency choices are remembered.
 const REMEMBER: &str = "Max-Age=31536000; Path=/; SameSite=Lax; HttpOnly";
@@ -174,7 +174,7 @@ pub async fn switch_currency(Query(switch): Query<CurrencySwitch>) -> Response {
 }
 
 fn site_url(state: &AppState, headers: &HeaderMap) -> String {
-    site_url_for(state.public_url.as_deref(), headers)
+    state.site.for_request(headers)
 }
 
 pub async fn robots(State(state): State<AppState>, headers: HeaderMap) -> Response {

@@ -1,7 +1,9 @@
 //! A burst of simultaneous sign-ins (issue 11, item 10): password checks past the short
 //! queue are turned away at once with 503 and `Retry-After`, never queued without end.
-//! A test binary of its own, so no other test's sign-in meets the full queue.
+//! A test binary of its own (the hashing queue is one per process), so no other test's
+//! sign-in meets the full queue.
 
+#[path = "it/common/mod.rs"]
 mod common;
 
 use axum::http::StatusCode;

@@ -95,9 +95,81 @@ pub mod ssr {
     use crate::error::AppError;
     use crate::i18n::Locale;
 
-    /// The shop's public address when set (`VITRINE_PUBLIC_URL`), for canonical links.
-    #[derive(Clone, Debug, Default)]
-    pub struct PublicUrl(pub Option<String>);
+    /// Where the shop's links point (e-mails, canonical links, the sitemap): worked out once
+    /// at start from the settings, never from what a request says about itself, so a
+    /// forged `Host` header cannot send a reset link to someone else's site.
+    #[derive(Clone, Debug)]
+    pub struct PublicUrl {
+        /// `VITRINE_PUBLIC_URL`, else `http://<VITRINE_ADDR>`; no trailing slash.
+        pub base: String,
+        /// Whether `base` is the configured public address (not the listening address).
+        pub configured: bool,
+        /// `VITRINE_TRUST_PROXY`: the proxy in front says which host and scheme were asked.
+        pub trust_proxy: bool,
+        /// `VITRINE_ALLOWED_HOSTS`: other names the shop answers to behind that proxy; a
+        /// request for one of them links to it. Any other host links to `base`.
+        pub allowed_hosts: Vec<String>,
+    }
+
+    impl Default for PublicUrl {
+        fn default() -> Self {
+            PublicUrl {
+                base: "http://127.0.0.1:3000".into(),
+                configured: false,
+                trust_proxy: false,
+                allowed_hosts: Vec::new(),
+            }
+        }
+    }
+
+    impl PublicUrl {
+        /// The shop's address for a request: `base`, unless a trusted proxy forwarded a
+        /// request for one of the allowed hosts.
+        pub fn for_request(&self, headers: &HeaderMap) -> String {
+            if self.trust_proxy && !self.allowed_hosts.is_empty() {
+                let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+                let host = text("x-forwarded-host")
+                    .or_else(|| text(header::HOST.as_str()))
+                    .map(|h| {
+                        h.split(',')
+                            .next()
+                            .unwrap_or_default()
+                            .trim()
+                            .to_ascii_lowercase()
+                    });
+                if let Some(host) = host
+                    && self.allowed_hosts.contains(&host)
+                {
+                    let scheme = match text("x-forwarded-proto") {
+                        Some("https") => "https",
+                        Some("http") => "http",
+                        _ => self.base.split("://").next().unwrap_or("http"),
+                    };
+                    return format!("{scheme}://{host}");
+                }
+            }
+            self.base.clone()
+        }
+
+        /// Whether the request arrived over HTTPS: the configured address is `https://`,
+        /// or a trusted proxy says the browser used HTTPS.
+        pub fn is_https(&self, headers: &HeaderMap) -> bool {
+            (self.configured && self.base.starts_with("https://"))
+                || (self.trust_proxy
+                    && headers
+                        .get("x-forwarded-proto")
+                        .is_some_and(|v| v.as_bytes() == b"https"))
+        }
+    }
+
+    /// The origin the request itself names (scheme and `Host`): for comparing with a
+    /// browser's `Origin` header (cross-site checks), never for building links.
+    pub fn request_origin(headers: &HeaderMap) -> String {
+        let text = |name| headers.get(name).and_then(|v| v.to_str().ok());
+        let host = text(header::HOST).unwrap_or("localhost");
+        let scheme = text(header::HeaderName::from_static("x-forwarded-proto")).unwrap_or("http");
+        format!("{scheme}://{host}")
+    }
 
     /// Asks browsers not to keep the page (personal data: accounts, carts, orders), not
     /// even for the back button on a shared computer.
@@ -114,6 +186,14 @@ pub mod ssr {
     pub fn pool() -> Result<PgPool, AppError> {
         use_context::<PgPool>().ok_or_else(|| {
             tracing::error!("no database pool in the request context");
+            AppError::Internal
+        })
+    }
+
+    /// The shop's secret key (encrypts two-factor secrets), provided by the server.
+    pub fn keys() -> Result<domain::keys::Keys, AppError> {
+        use_context::<domain::keys::Keys>().ok_or_else(|| {
+            tracing::error!("no secret key in the request context");
             AppError::Internal
         })
     }
@@ -176,25 +256,12 @@ pub mod ssr {
             .unwrap_or(Currency::Usd)
     }
 
-    /// The address shoppers reach the shop at, without a trailing slash: the configured
-    /// public address, else the one the request came to (scheme from a proxy's
-    /// X-Forwarded-Proto).
-    pub fn site_url_for(public_url: Option<&str>, headers: &HeaderMap) -> String {
-        if let Some(url) = public_url {
-            return url.trim_end_matches('/').to_string();
-        }
-        let text = |name| headers.get(name).and_then(|v| v.to_str().ok());
-        let host = text(header::HOST).unwrap_or("localhost");
-        let scheme = text(header::HeaderName::from_static("x-forwarded-proto")).unwrap_or("http");
-        format!("{scheme}://{host}")
-    }
-
-    /// The address of the shop for the request being rendered.
+    /// The address of the shop for the request being rendered (see [`PublicUrl`]).
     pub fn site_url() -> String {
-        let public = use_context::<PublicUrl>().and_then(|PublicUrl(url)| url);
+        let site = use_context::<PublicUrl>().unwrap_or_default();
         let headers = use_context::<Parts>()
             .map(|p| p.headers)
             .unwrap_or_default();
-        site_url_for(public.as_deref(), &headers)
+        site.for_request(&headers)
     }
 }

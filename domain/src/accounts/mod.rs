@@ -16,6 +16,7 @@ pub mod recovery;
 pub mod secret;
 pub mod security;
 pub mod throttle;
+pub mod totp_secrets;
 pub mod two_factor;
 
 use serde::Serialize;
@@ -249,10 +250,15 @@ pub async fn sign_in(
 
 /// The second step of signing in: a code from the authenticator app (each works once)
 /// or one of the account's recovery codes.
-pub async fn second_factor(pool: &PgPool, account_id: Uuid, code: &str) -> DomainResult<Account> {
+pub async fn second_factor(
+    pool: &PgPool,
+    keys: &crate::keys::Keys,
+    account_id: Uuid,
+    code: &str,
+) -> DomainResult<Account> {
     let key = format!("two-factor:account:{account_id}");
     throttle::attempt(pool, &key, throttle::TWO_FACTOR_ACCOUNT).await?;
-    if security::use_code(pool, account_id, code).await? {
+    if security::use_code(pool, keys, account_id, code).await? {
         throttle::clear(pool, &key).await?;
         find(pool, account_id).await
     } else {

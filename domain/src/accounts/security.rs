@@ -7,7 +7,8 @@
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::{recovery, secret, throttle, two_factor};
+use super::{recovery, secret, throttle, totp_secrets, two_factor};
+use crate::keys::Keys;
 use crate::{DomainError, DomainResult};
 
 /// How many recovery codes an account gets at a time.
@@ -23,10 +24,11 @@ fn now_secs() -> u64 {
 /// a code from it is confirmed.
 pub async fn start_two_factor(
     pool: &PgPool,
+    keys: &Keys,
     account_id: Uuid,
     issuer: &str,
 ) -> DomainResult<two_factor::Enrolment> {
-    let fresh = secret::new_totp_secret();
+    let fresh = totp_secrets::seal(keys, account_id, &secret::new_totp_secret());
     let row = sqlx::query!(
         "UPDATE accounts SET totp_pending_secret = coalesce(totp_pending_secret, $2)
          WHERE id = $1 AND totp_enabled_at IS NULL
@@ -37,13 +39,15 @@ pub async fn start_two_factor(
     .fetch_optional(pool)
     .await?
     .ok_or_else(|| DomainError::Conflict("account.errors.two_factor_on".into()))?;
-    two_factor::enrolment(&row.secret, issuer, &row.email)
+    let secret = totp_secrets::open(keys, account_id, &row.secret)?;
+    two_factor::enrolment(&secret, issuer, &row.email)
 }
 
 /// Turns two-factor sign-in on once the password (of the account signed in as `login`)
 /// and a code from the new secret check out; returns the recovery codes, shown this once.
 pub async fn confirm_two_factor(
     pool: &PgPool,
+    keys: &Keys,
     account_id: Uuid,
     login: Uuid,
     password: &str,
@@ -58,6 +62,7 @@ pub async fn confirm_two_factor(
     .await?
     .flatten()
     .ok_or_else(|| DomainError::Conflict("account.errors.two_factor_start".into()))?;
+    let pending = totp_secrets::open(keys, account_id, &pending)?;
     let Some(step) = two_factor::matching_step(&pending, code, now_secs()) else {
         return Err(DomainError::Validation {
             field: "code",
@@ -125,13 +130,14 @@ async fn replace_recovery_codes(
 /// recovery code) are asked for.
 pub async fn disable_two_factor(
     pool: &PgPool,
+    keys: &Keys,
     account_id: Uuid,
     login: Uuid,
     password: &str,
     code: &str,
 ) -> DomainResult<()> {
     recovery::confirm_password(pool, account_id, login, password).await?;
-    confirm_code(pool, account_id, login, code).await?;
+    confirm_code(pool, keys, account_id, login, code).await?;
     let mut tx = pool.begin().await?;
     sqlx::query!(
         "UPDATE accounts SET totp_secret = NULL, totp_enabled_at = NULL,
@@ -154,13 +160,14 @@ pub async fn disable_two_factor(
 /// on that sign-in's re-authentication key like the password.
 async fn confirm_code(
     pool: &PgPool,
+    keys: &Keys,
     account_id: Uuid,
     login: Uuid,
     code: &str,
 ) -> DomainResult<()> {
     let key = throttle::login_key("reauth", login);
     throttle::attempt(pool, &key, throttle::REAUTH_LOGIN).await?;
-    if !use_code(pool, account_id, code).await? {
+    if !use_code(pool, keys, account_id, code).await? {
         return Err(DomainError::Validation {
             field: "code",
             message: "account.errors.code".into(),
@@ -171,7 +178,12 @@ async fn confirm_code(
 
 /// True when `code` is the authenticator's current code (never used before) or an
 /// unused recovery code; either is then used up.
-pub(crate) async fn use_code(pool: &PgPool, account_id: Uuid, code: &str) -> DomainResult<bool> {
+pub(crate) async fn use_code(
+    pool: &PgPool,
+    keys: &Keys,
+    account_id: Uuid,
+    code: &str,
+) -> DomainResult<bool> {
     let Some(secret) =
         sqlx::query_scalar!("SELECT totp_secret FROM accounts WHERE id = $1", account_id)
             .fetch_optional(pool)
@@ -180,6 +192,7 @@ pub(crate) async fn use_code(pool: &PgPool, account_id: Uuid, code: &str) -> Dom
     else {
         return Ok(false);
     };
+    let secret = totp_secrets::open(keys, account_id, &secret)?;
     if let Some(step) = two_factor::matching_step(&secret, code, now_secs()) {
         // Conditional on the step being newer: a replayed code (or the same code sent
         // twice at once) is accepted once.

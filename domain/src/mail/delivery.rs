@@ -4,6 +4,12 @@
 //! Any number of server processes may run [`deliver_due`] at once: each claims messages
 //! with `FOR UPDATE SKIP LOCKED` and a lease, so a message goes out once, and one that
 //! fails is retried later with a growing delay.
+//!
+//! Once a message is sent (or given up), its text is removed from the outbox: messages
+//! carry working links (password resets, confirmations, guest order keys) that must not
+//! outlive their delivery in the database. The row stays (who, what subject, when). The
+//! files written without SMTP are for the shop's operator only: the folder is 0700 and
+//! each file 0600.
 
 use std::path::PathBuf;
 
@@ -77,7 +83,9 @@ pub async fn deliver_due(
         match send(transport, from, &mail).await {
             Ok(()) => {
                 sqlx::query!(
-                    "UPDATE outbox_emails SET sent_at = now(), last_error = NULL WHERE id = $1",
+                    "UPDATE outbox_emails SET sent_at = now(), last_error = NULL,
+                            text_body = '', html_body = ''
+                     WHERE id = $1",
                     mail.id
                 )
                 .execute(pool)
@@ -90,6 +98,8 @@ pub async fn deliver_due(
                 sqlx::query!(
                     "UPDATE outbox_emails SET last_error = $2,
                             failed_at = CASE WHEN $3 THEN now() END,
+                            text_body = CASE WHEN $3 THEN '' ELSE text_body END,
+                            html_body = CASE WHEN $3 THEN '' ELSE html_body END,
                             next_attempt_at = now() + make_interval(secs =>
                               least(21600, 30 * power(2, $4::int - 1)))
                      WHERE id = $1",
@@ -130,18 +140,48 @@ async fn send(transport: &Transport, from: &Mailbox, mail: &Claimed) -> Result<(
         }),
         Transport::Files(dir) => {
             let write = async {
-                tokio::fs::create_dir_all(dir).await?;
+                private_dir(dir).await?;
                 let stem = dir.join(format!("{:08}", mail.id));
-                tokio::fs::write(stem.with_extension("eml"), message.formatted()).await?;
+                write_private(&stem.with_extension("eml"), &message.formatted()).await?;
                 let readable = format!(
                     "To: {}\nSubject: {}\n\n{}",
                     mail.to_address, mail.subject, mail.text_body
                 );
-                tokio::fs::write(stem.with_extension("txt"), readable).await
+                write_private(&stem.with_extension("txt"), readable.as_bytes()).await
             };
             write.await.map_err(|e| e.to_string())
         }
     }
+}
+
+/// The mail folder, readable by the shop's user only (also when it existed before).
+async fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    tokio::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .await?;
+    tokio::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).await
+}
+
+/// Writes a file only the shop's user can read (0600 from its creation, never briefly
+/// readable by others).
+async fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    use tokio::io::AsyncWriteExt;
+    let mut file = tokio::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .await?;
+    // A file left by an older version keeps its mode on open; make it private too.
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))
+        .await?;
+    file.write_all(bytes).await?;
+    file.flush().await
 }
 
 /// Runs until the process stops: delivers what is due, then waits a little. Errors

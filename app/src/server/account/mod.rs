@@ -111,7 +111,8 @@ pub async fn sign_in_code(lang: String, code: String) -> Result<(), AppError> {
                 ssr::go(locale, "/account/sign-in");
                 return Ok(());
             };
-            let account = domain::accounts::second_factor(&pool, id, &code).await?;
+            let keys = crate::server::ssr::keys()?;
+            let account = domain::accounts::second_factor(&pool, &keys, id, &code).await?;
             ssr::start_login(&pool, &session, &account).await?;
             ssr::go(locale, "/account");
             Ok(())

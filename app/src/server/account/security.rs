@@ -32,8 +32,10 @@ pub async fn get_two_factor_setup(lang: String) -> Result<TwoFactorSetup, AppErr
             crate::server::ssr::locale(&lang)?;
             let (pool, _, account, _) = ssr::signed_in().await?;
             let shop = crate::server::ssr::settings(&pool).await?.name;
+            let keys = crate::server::ssr::keys()?;
             let enrolment =
-                domain::accounts::security::start_two_factor(&pool, account.id, &shop).await?;
+                domain::accounts::security::start_two_factor(&pool, &keys, account.id, &shop)
+                    .await?;
             Ok(TwoFactorSetup {
                 secret: enrolment.secret_base32,
                 qr_svg: enrolment.qr_svg,
@@ -54,8 +56,9 @@ pub async fn confirm_two_factor(
         async {
             let locale = crate::server::ssr::locale(&lang)?;
             let (pool, session, account, login) = ssr::signed_in().await?;
+            let keys = crate::server::ssr::keys()?;
             let codes = domain::accounts::security::confirm_two_factor(
-                &pool, account.id, login, &password, &code,
+                &pool, &keys, account.id, login, &password, &code,
             )
             .await?;
             ssr::renew(&session).await?;
@@ -108,8 +111,9 @@ pub async fn disable_two_factor(
         async {
             let locale = crate::server::ssr::locale(&lang)?;
             let (pool, _, account, login) = ssr::signed_in().await?;
+            let keys = crate::server::ssr::keys()?;
             domain::accounts::security::disable_two_factor(
-                &pool, account.id, login, &password, &code,
+                &pool, &keys, account.id, login, &password, &code,
             )
             .await?;
             ssr::go(locale, "/account/security");

@@ -1,0 +1,19 @@
+//! The integration tests of `domain`, in one binary so the suite links once.
+//! Each module is one area; `common` holds the shared set-up.
+
+mod common;
+mod access;
+mod accounts;
+mod checkout;
+mod coupons;
+mod data_rights;
+mod listing;
+mod mail;
+mod offers_and_cache;
+mod payments;
+mod product;
+mod shop_and_catalog;
+mod sign_ins;
+mod stock;
+mod stripe;
+mod unpaid_orders;
