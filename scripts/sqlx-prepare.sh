@@ -3,7 +3,7 @@
 # without a database. Run it after changing a query or a migration, and commit .sqlx/.
 #
 # It starts a throwaway PostgreSQL, applies migrations/, and re-checks the crates that
-# hold queries with SQLX_OFFLINE_DIR set, which makes sqlx write one file per query.
+# hold queries (domain, demo) with SQLX_OFFLINE_DIR set, which makes sqlx write one file per query.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
@@ -29,8 +29,8 @@ done
 
 rm -rf "$root/.sqlx" && mkdir "$root/.sqlx"
 # Touching the sources makes cargo re-expand the query macros.
-find "$root/domain" -name '*.rs' -exec touch {} +
+find "$root/domain" "$root/demo" -name '*.rs' -exec touch {} +
 cd "$root"
 SQLX_OFFLINE=false SQLX_OFFLINE_DIR="$root/.sqlx" DATABASE_URL="$url" \
-  cargo check --quiet -p domain --tests
+  cargo check --quiet -p domain -p demo --tests
 echo "wrote $(ls "$root/.sqlx" | wc -l) query files to .sqlx/"

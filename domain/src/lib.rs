@@ -11,7 +11,6 @@ pub mod cart;
 pub mod catalog;
 pub mod checkout;
 pub mod db;
-pub mod demo;
 pub mod error;
 pub mod keys;
 pub mod locale;

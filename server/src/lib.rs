@@ -10,8 +10,8 @@ pub mod config;
 pub mod database;
 pub mod form_errors;
 pub mod headers;
-pub mod sitemap;
 pub mod session_store;
+pub mod sitemap;
 pub mod storefront;
 pub mod webhooks;
 
@@ -195,9 +195,9 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
 }
 
-/// The demo catalog's pictures, drawn on request (see `domain::demo::images`).
+/// The demo catalog's pictures, drawn on request (see `demo::images`).
 async fn demo_image(Path(file): Path<String>) -> Response {
-    match domain::demo::images::svg(&file) {
+    match demo::images::svg(&file) {
         Some(svg) => (
             [
                 (header::CONTENT_TYPE, "image/svg+xml"),
@@ -245,9 +245,9 @@ pub fn run(config: Config) -> Result<(), StartError> {
 /// Seeds the demo shop with `products` generated products (categories too, if none),
 /// for trying the shop at scale and for benchmarks. Does nothing to a catalog that
 /// already has products.
-pub fn seed(config: &Config, products: usize) -> Result<domain::demo::Seeded, StartError> {
+pub fn seed(config: &Config, products: usize) -> Result<demo::Seeded, StartError> {
     with_database(config, |pool| async move {
-        domain::demo::seed_with(&pool, products)
+        demo::seed_with(&pool, products)
             .await
             .map_err(StartError::Seed)
     })
@@ -334,7 +334,7 @@ async fn serve(
         Err(error) => tracing::warn!(%error, "could not encrypt the plain two-factor secrets"),
     }
     if config.demo_data {
-        let seeded = domain::demo::seed(&pool).await.map_err(StartError::Seed)?;
+        let seeded = demo::seed(&pool).await.map_err(StartError::Seed)?;
         tracing::info!(?seeded, "demo shop");
     }
     let admin = if config.demo_data {

@@ -15,7 +15,7 @@ const EN_USD: Audience = Audience {
 
 async fn shop() -> sqlx::PgPool {
     let pool = common::database().await;
-    domain::demo::seed(&pool).await.unwrap();
+    demo::seed(&pool).await.unwrap();
     pool
 }
 

@@ -1,10 +1,10 @@
 //! The integration tests of `domain`, in one binary so the suite links once.
 //! Each module is one area; `common` holds the shared set-up.
 
-mod common;
 mod access;
 mod accounts;
 mod checkout;
+mod common;
 mod coupons;
 mod data_rights;
 mod listing;

@@ -21,7 +21,7 @@ const EN_USD: Audience = Audience {
 
 async fn shop() -> PgPool {
     let pool = common::database().await;
-    domain::demo::seed(&pool).await.unwrap();
+    demo::seed(&pool).await.unwrap();
     pool
 }
 

@@ -16,7 +16,7 @@ const EN: Audience = Audience {
 
 async fn shop() -> sqlx::PgPool {
     let pool = common::database().await;
-    domain::demo::seed(&pool).await.unwrap();
+    demo::seed(&pool).await.unwrap();
     pool
 }
 

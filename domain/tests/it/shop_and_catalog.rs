@@ -2,9 +2,9 @@
 
 use crate::common;
 
+use demo::{Seeded, seed};
 use domain::DomainError;
 use domain::catalog::category_tree;
-use domain::demo::{Seeded, seed};
 
 #[tokio::test]
 async fn a_new_database_has_default_settings_and_no_categories() {
@@ -186,7 +186,7 @@ async fn the_demo_catalog_is_complete_in_every_language() {
         .unwrap();
     for url in urls {
         let name = url.strip_prefix("/media/demo/").unwrap();
-        assert!(domain::demo::images::svg(name).is_some(), "{url}");
+        assert!(demo::images::svg(name).is_some(), "{url}");
     }
 }
 
@@ -212,7 +212,7 @@ async fn products_are_seeded_into_categories_from_an_earlier_version() {
 #[tokio::test]
 async fn a_large_catalog_keeps_names_and_skus_unique() {
     let pool = common::database().await;
-    domain::demo::seed_with(&pool, 2_500).await.unwrap();
+    demo::seed_with(&pool, 2_500).await.unwrap();
     let products: i64 = sqlx::query_scalar("SELECT count(*) FROM products")
         .fetch_one(&pool)
         .await

@@ -104,7 +104,8 @@ async fn two_factor_secrets_are_kept_encrypted_and_old_plain_ones_are_encrypted_
     assert!(accounts::totp_secrets::open(&other, id, &stored).is_err());
     assert!(accounts::totp_secrets::open(&keys, Uuid::new_v4(), &stored).is_err());
     let code = accounts::two_factor::code_at(&secret, now());
-    security::confirm_two_factor(&pool, &keys, id, &code)
+    let login = logins::open(&pool, id, &client("1.1.1.1")).await.unwrap();
+    security::confirm_two_factor(&pool, &keys, id, login, PASSWORD, &code)
         .await
         .unwrap();
 

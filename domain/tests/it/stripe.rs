@@ -4,13 +4,7 @@ use crate::common;
 
 use common::shop::*;
 use domain::money::{Currency, Money};
-use domain::orders::{self, Actor, OrderStatus};
-use domain::payments::events::{self, Happened, Outcome};
-use domain::payments::{Provider, test_card};
-use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
-use sqlx::PgPool;
-use uuid::Uuid;
 
 /// Answers one HTTP request with `body` and returns what was asked.
 async fn stand_in(body: &'static str) -> (String, tokio::task::JoinHandle<String>) {

@@ -4,9 +4,9 @@
 use crate::common;
 
 use common::shop::*;
-use domain::cart::{self, Notice, Owner};
+use domain::cart::Owner;
 use domain::checkout::{self, PlaceOrder};
-use domain::money::{Currency, Money};
+use domain::money::Currency;
 use domain::payments::{Provider, test_card};
 use rust_decimal_macros::dec;
 use uuid::Uuid;

@@ -23,31 +23,20 @@ async fn email_of(pool: &PgPool, id: uuid::Uuid) -> String {
         .unwrap()
 }
 
-/// The token of the newest mail to `to` linking to `path`.
-async fn token_to(pool: &PgPool, to: &str, path: &str) -> String {
-    let text: String = sqlx::query_scalar(
-        "SELECT text_body FROM outbox_emails WHERE to_address = $1 AND text_body LIKE $2
-         ORDER BY id DESC LIMIT 1",
-    )
-    .bind(to)
-    .bind(format!("%{path}?token=%"))
-    .fetch_one(pool)
-    .await
-    .unwrap_or_else(|e| panic!("no mail to {to} with {path}: {e}"));
-    let at = text.find("token=").unwrap() + 6;
-    text[at..at + 64].to_string()
-}
-
-async fn sign_in_with(app: &axum::Router, email: &str, password: &str) -> String {
+/// Changes the password of the session `cookie`'s account over HTTP.
+async fn change_password(app: &axum::Router, cookie: &str, from: &str, to: &str) {
     let (response, body) = post(
         app,
-        fns::SignIn::PATH,
-        &[("lang", "en"), ("email", email), ("password", password)],
-        &[],
+        fns::ChangePassword::PATH,
+        &[
+            ("lang", "en"),
+            ("current_password", from),
+            ("new_password", to),
+        ],
+        &[("cookie", cookie)],
     )
     .await;
     assert_eq!(response.status(), StatusCode::OK, "{body}");
-    session_cookie(&response).expect("a session cookie")
 }
 
 /// An intruder's session asks to move the account to `thief`; returns that link's token.
@@ -66,7 +55,7 @@ async fn intruder_asks_for_a_new_address(
     )
     .await;
     assert_eq!(response.status(), StatusCode::OK, "{body}");
-    token_to(pool, thief, "/account/verify").await
+    token_in_mail(pool, thief, "/account/verify").await
 }
 
 async fn follow(app: &axum::Router, token: &str) -> StatusCode {
@@ -105,23 +94,12 @@ async fn securing_the_account_voids_the_links_an_intruder_asked_for() {
     let intruder = signed_in(&app, "owner@example.com").await;
     let link =
         intruder_asks_for_a_new_address(&app, &pool, &intruder, PASSWORD, "t2@evil.example").await;
-    let (response, body) = post(
-        &app,
-        fns::ChangePassword::PATH,
-        &[
-            ("lang", "en"),
-            ("current_password", PASSWORD),
-            ("new_password", NEW_PASSWORD),
-        ],
-        &[("cookie", &owner)],
-    )
-    .await;
-    assert_eq!(response.status(), StatusCode::OK, "{body}");
+    change_password(&app, &owner, PASSWORD, NEW_PASSWORD).await;
     assert_eq!(follow(&app, &link).await, StatusCode::BAD_REQUEST);
     assert_eq!(email_of(&pool, id).await, "owner@example.com");
 
     // Resetting the password (the intruder had learnt the new one).
-    let intruder = sign_in_with(&app, "owner@example.com", NEW_PASSWORD).await;
+    let intruder = signed_in_with(&app, "owner@example.com", NEW_PASSWORD).await;
     let link =
         intruder_asks_for_a_new_address(&app, &pool, &intruder, NEW_PASSWORD, "t3@evil.example")
             .await;
@@ -133,7 +111,7 @@ async fn securing_the_account_voids_the_links_an_intruder_asked_for() {
     )
     .await;
     assert_eq!(response.status(), StatusCode::OK);
-    let reset = token_to(&pool, "owner@example.com", "/account/reset").await;
+    let reset = token_in_mail(&pool, "owner@example.com", "/account/reset").await;
     let (response, body) = post(
         &app,
         fns::ResetPassword::PATH,
@@ -289,16 +267,5 @@ async fn strangers_failed_sign_ins_never_hold_back_a_signed_in_owner() {
         );
     }
     // The owner's signed-in password change is theirs alone to get wrong.
-    let (response, body) = post(
-        &app,
-        fns::ChangePassword::PATH,
-        &[
-            ("lang", "en"),
-            ("current_password", PASSWORD),
-            ("new_password", NEW_PASSWORD),
-        ],
-        &[("cookie", &owner)],
-    )
-    .await;
-    assert_eq!(response.status(), StatusCode::OK, "{body}");
+    change_password(&app, &owner, PASSWORD, NEW_PASSWORD).await;
 }

@@ -2,7 +2,6 @@
 
 use crate::common;
 
-use axum::http::StatusCode;
 use leptos::server_fn::ServerFn;
 use uuid::Uuid;
 
@@ -10,7 +9,6 @@ use app::server::shop as fns;
 use common::accounts::*;
 use common::app_and_pool;
 use common::shop::*;
-use domain::cart::Owner;
 use domain::catalog::listing::Audience;
 use domain::money::Currency;
 use domain::payments::Provider;

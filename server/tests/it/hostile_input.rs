@@ -2,10 +2,7 @@
 
 use crate::common;
 
-use axum::body::Body;
-use axum::http::{Request, Response, StatusCode, header};
-use common::{app, get, get_with, header, send};
-use tower::ServiceExt;
+use common::get;
 
 /// A NUL byte (which PostgreSQL refuses in text) and other control characters, in every
 /// address and form a browser can send, answer 4xx: never a server error.

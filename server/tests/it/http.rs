@@ -3,17 +3,16 @@
 use crate::common;
 
 use axum::body::Body;
-use axum::http::{Request, Response, StatusCode, header};
-use common::{app, get, header, send};
+use axum::http::{Request, StatusCode, header};
+use common::{app, get, header};
 use tower::ServiceExt;
-
 
 #[tokio::test]
 async fn an_exhausted_database_pool_answers_503_with_retry_after() {
     let options = localpg::testing::fresh_database().await;
     let setup = domain::db::connect(options.clone(), 2).await.unwrap();
     domain::db::migrate(&setup).await.unwrap();
-    domain::demo::seed(&setup).await.unwrap();
+    demo::seed(&setup).await.unwrap();
     // One connection, held by someone else for the whole request.
     let busy = sqlx::postgres::PgPoolOptions::new()
         .max_connections(1)

@@ -1,11 +1,11 @@
 //! The integration tests of `server`, in one binary so the suite links once.
 //! Each module is one area; `common` holds the shared set-up.
 
-mod common;
 mod account_security;
 mod accounts;
 mod authorization;
 mod cart_notices;
+mod common;
 mod hostile_input;
 mod http;
 mod lifecycle;

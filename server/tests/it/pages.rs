@@ -2,10 +2,8 @@
 
 use crate::common;
 
-use axum::body::Body;
-use axum::http::{Request, Response, StatusCode, header};
-use common::{app, get, get_with, header, send};
-use tower::ServiceExt;
+use axum::http::StatusCode;
+use common::{app, get, get_with, header};
 
 /// Request headers as (name, value) pairs.
 type Headers<'a> = &'a [(&'a str, &'a str)];

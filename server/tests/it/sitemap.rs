@@ -2,10 +2,8 @@
 
 use crate::common;
 
-use axum::body::Body;
-use axum::http::{Request, Response, StatusCode, header};
-use common::{app, get, get_with, header, send};
-use tower::ServiceExt;
+use axum::http::StatusCode;
+use common::{get, get_with, header};
 
 #[tokio::test]
 async fn the_sitemap_lists_every_page_in_every_language() {
@@ -53,7 +51,7 @@ async fn the_sitemap_is_an_index_of_parts_that_follow_the_catalog() {
     let options = localpg::testing::fresh_database().await;
     let pool = domain::db::connect(options, 4).await.unwrap();
     domain::db::migrate(&pool).await.unwrap();
-    domain::demo::seed(&pool).await.unwrap();
+    demo::seed(&pool).await.unwrap();
     let config = server::config::from_lookup(|_| None).unwrap();
     // A cache that listens, as in the real server: the sitemap is kept until the catalog
     // changes.

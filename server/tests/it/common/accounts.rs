@@ -61,26 +61,39 @@ pub async fn customer(pool: &PgPool, email: &str) -> uuid::Uuid {
     domain::accounts::register(pool, new, &client, &links)
         .await
         .unwrap();
-    let text: String = sqlx::query_scalar(
-        "SELECT text_body FROM outbox_emails WHERE to_address = $1 ORDER BY id DESC LIMIT 1",
-    )
-    .bind(email)
-    .fetch_one(pool)
-    .await
-    .unwrap();
-    let at = text.find("token=").unwrap() + 6;
-    domain::accounts::verify_email(pool, &text[at..at + 64])
+    let token = token_in_mail(pool, email, "/account/verify").await;
+    domain::accounts::verify_email(pool, &token)
         .await
         .unwrap()
         .id
 }
 
+/// The token in the newest e-mail to `to` whose link contains `path`.
+pub async fn token_in_mail(pool: &PgPool, to: &str, path: &str) -> String {
+    let text: String = sqlx::query_scalar(
+        "SELECT text_body FROM outbox_emails WHERE to_address = $1 AND text_body LIKE $2
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(to)
+    .bind(format!("%{path}?token=%"))
+    .fetch_one(pool)
+    .await
+    .unwrap_or_else(|e| panic!("no mail to {to} with {path}: {e}"));
+    let at = text.find("token=").unwrap() + 6;
+    text[at..at + 64].to_string()
+}
+
 /// Signs in over HTTP; returns the session cookie.
 pub async fn signed_in(app: &axum::Router, email: &str) -> String {
+    signed_in_with(app, email, PASSWORD).await
+}
+
+/// Signs in over HTTP with `password`; returns the session cookie.
+pub async fn signed_in_with(app: &axum::Router, email: &str, password: &str) -> String {
     let (response, body) = post(
         app,
         fns::SignIn::PATH,
-        &[("lang", "en"), ("email", email), ("password", PASSWORD)],
+        &[("lang", "en"), ("email", email), ("password", password)],
         &[],
     )
     .await;

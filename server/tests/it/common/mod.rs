@@ -63,7 +63,7 @@ pub async fn app_with(vars: &[(&str, &str)]) -> (axum::Router, sqlx::PgPool) {
         let options = localpg::testing::fresh_database().await;
         let pool = domain::db::connect(options, 4).await.unwrap();
         domain::db::migrate(&pool).await.unwrap();
-        domain::demo::seed(&pool).await.unwrap();
+        demo::seed(&pool).await.unwrap();
         pool
     })
     .await

@@ -13,7 +13,7 @@ use sqlx::PgPool;
 
 pub use data::DEMO_PRODUCTS;
 
-use crate::DomainResult;
+use domain::DomainResult;
 
 /// Arbitrary constant naming the "seeding the demo shop" advisory lock.
 const SEED_LOCK: i64 = 0x5649_5452_494e_4501;
@@ -72,7 +72,7 @@ pub async fn seed_with(pool: &PgPool, products: usize) -> DomainResult<Seeded> {
     let leaves = categories::existing(&mut tx).await?;
     let created_products = catalog::insert(&mut tx, &leaves, products).await?;
     tx.commit().await?;
-    crate::catalog::refresh_search_words(pool).await?;
+    domain::catalog::refresh_search_words(pool).await?;
     // A bulk load leaves the planner without statistics and the visibility map unset;
     // until autovacuum gets round to it, listings on a large catalog pick poor plans and
     // cannot answer from their indexes alone.
