@@ -161,13 +161,26 @@ pub struct CurrencySwitch {
 }
 
 /// `/currency?code=BRL&back=/pt-br/p/…`: shows prices in that currency from now on.
-pub async fn switch_currency(Query(switch): Query<CurrencySwitch>) -> Response {
-    let Some(currency) = switch
-        .code
-        .as_deref()
-        .and_then(domain::money::Currency::from_code)
-    else {
-        return bad_request("Unknown currency. Choose one of: USD, EUR, BRL, GBP, JPY, CNY.");
+pub async fn switch_currency(
+    State(state): State<AppState>,
+    Query(switch): Query<CurrencySwitch>,
+) -> Response {
+    let currencies = match state
+        .cache
+        .get_or_load("currencies".into(), || {
+            domain::money::currencies::load(&state.pool)
+        })
+        .await
+    {
+        Ok(currencies) => currencies,
+        Err(error) => {
+            tracing::error!(%error, "reading the currencies");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+    };
+    let Some(currency) = switch.code.as_deref().and_then(|c| currencies.offered(c)) else {
+        let codes: Vec<&str> = currencies.rows().iter().filter(|c| c.enabled).map(|c| c.currency.code()).collect();
+        return bad_request(&format!("Unknown currency. Choose one of: {}.", codes.join(", ")));
     };
     let back = local_path(switch.back.as_deref());
     see_other(&back, format!("currency={}; {REMEMBER}", currency.code()))

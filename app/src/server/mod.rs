@@ -55,9 +55,10 @@ pub async fn get_shop_info(lang: String) -> Result<ShopInfo, AppError> {
         cart,
         test_payments: shop::ssr::payments().test_card,
         name: settings.name,
-        currency: ssr::currency(locale).code().to_string(),
-        currencies: domain::money::Currency::ALL
-            .iter()
+        currency: ssr::currency(&pool, locale).await?.code().to_string(),
+        currencies: ssr::currencies(&pool)
+            .await?
+            .enabled()
             .map(|c| c.code().to_string())
             .collect(),
     })
@@ -248,12 +249,32 @@ pub mod ssr {
         cookie_in(&use_context::<Parts>()?.headers, name)
     }
 
-    /// The shopper's currency: the one they picked (cookie), else their language's.
-    pub fn currency(locale: Locale) -> Currency {
-        cookie("currency")
-            .and_then(|code| Currency::from_code(&code))
-            .or_else(|| Currency::from_code(locale.default_currency()))
-            .unwrap_or(Currency::Usd)
+    /// The shop's currencies (cached; every change to the table empties the cache).
+    pub async fn currencies(pool: &PgPool) -> Result<domain::money::Currencies, AppError> {
+        Ok(cache()
+            .get_or_load("currencies".into(), || {
+                domain::money::currencies::load(pool)
+            })
+            .await?)
+    }
+
+    /// The shopper's currency: the one they picked (cookie) while the shop offers it,
+    /// else their language's if offered, else the shop's base currency.
+    pub async fn currency(pool: &PgPool, locale: Locale) -> Result<Currency, AppError> {
+        let currencies = currencies(pool).await?;
+        let picked = cookie("currency")
+            .and_then(|code| currencies.offered(&code))
+            .or_else(|| currencies.offered(locale.default_currency()));
+        match picked {
+            Some(currency) => Ok(currency),
+            None => {
+                let base = settings(pool).await?.base_currency;
+                currencies.get(&base).ok_or_else(|| {
+                    tracing::error!(%base, "the base currency is not in the currencies table");
+                    AppError::Internal
+                })
+            }
+        }
     }
 
     /// The address of the shop for the request being rendered (see [`PublicUrl`]).

@@ -293,8 +293,9 @@ pub async fn update_profile(
     currency: Option<&str>,
 ) -> DomainResult<Account> {
     let name = clean_name(name)?;
+    let currencies = crate::money::currencies::load(pool).await?;
     if let Some(code) = currency
-        && crate::money::Currency::from_code(code).is_none()
+        && currencies.offered(code).is_none()
     {
         return Err(DomainError::Validation {
             field: "currency",

@@ -269,7 +269,7 @@ mod tests {
         Variant {
             id: Uuid::new_v4(),
             sku: sku.into(),
-            price: Money::new(dec!(10), Currency::Usd),
+            price: Money::new(dec!(10), Currency::USD),
             stock,
             options: vec![choice("colour", colour), choice("size", size)],
         }

@@ -530,8 +530,7 @@ pub async fn start_stripe(pool: &PgPool, config: &Config, order: Uuid) -> Domain
     .ok_or(DomainError::Conflict(
         "payment.errors.not_confirmable".into(),
     ))?;
-    let currency =
-        Currency::from_code(&payment.currency).ok_or(DomainError::NotFound("currency"))?;
+    let currency = crate::money::currencies::by_code(pool, &payment.currency).await?;
     let intent = payments::stripe::create_intent(
         stripe,
         Money::new(payment.amount, currency),

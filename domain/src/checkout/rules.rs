@@ -292,7 +292,7 @@ mod tests {
     #[test]
     fn each_reason_a_coupon_is_refused_has_its_message() {
         let now = Utc::now();
-        let p = parcel(dec!(50), Currency::Usd, dec!(1));
+        let p = parcel(dec!(50), Currency::USD, dec!(1));
         let check = |c: &CouponRow, uses| coupon_discount(c, now, p, uses, "en");
         assert_eq!(check(&welcome(), 0), Ok(Discount::Percent(dec!(10))));
         assert_eq!(
@@ -347,7 +347,7 @@ mod tests {
         let small = coupon_discount(
             &welcome(),
             now,
-            parcel(dec!(19.99), Currency::Usd, dec!(1)),
+            parcel(dec!(19.99), Currency::USD, dec!(1)),
             0,
             "en",
         );
@@ -358,7 +358,7 @@ mod tests {
     fn amounts_are_converted_to_the_shoppers_currency() {
         let now = Utc::now();
         // The minimum of 20 USD is R$ 108,00 at 5.40.
-        let brl = |subtotal| parcel(subtotal, Currency::Brl, dec!(5.40));
+        let brl = |subtotal| parcel(subtotal, Currency::BRL, dec!(5.40));
         assert!(coupon_discount(&welcome(), now, brl(dec!(107.99)), 0, "pt-BR").is_err());
         assert!(coupon_discount(&welcome(), now, brl(dec!(108.00)), 0, "pt-BR").is_ok());
         let fixed = CouponRow {
@@ -367,7 +367,7 @@ mod tests {
             min_subtotal: None,
             ..welcome()
         };
-        let jpy = parcel(dec!(3000), Currency::Jpy, dec!(151.5));
+        let jpy = parcel(dec!(3000), Currency::JPY, dec!(151.5));
         assert_eq!(
             coupon_discount(&fixed, now, jpy, 0, "en"),
             Ok(Discount::Fixed(dec!(758)))

@@ -200,7 +200,7 @@ mod tests {
     fn a_percentage_is_rounded_once_and_shared_by_remainders() {
         // 3 × 3.33 = 9.99 and 0.01: 10 % of 10.00 is 1.00, shared 0.999 → 1.00 and 0.001 → 0.
         let totals = compute(
-            Currency::Usd,
+            Currency::USD,
             &[line(dec!(3.33), 3), line(dec!(0.01), 1)],
             Discount::Percent(dec!(10)),
             dec!(0),
@@ -217,7 +217,7 @@ mod tests {
     fn tax_added_per_line_and_on_shipping() {
         // New York: 4 % on goods and shipping.
         let totals = compute(
-            Currency::Usd,
+            Currency::USD,
             &[line(dec!(19.99), 2), line(dec!(5.55), 1)],
             Discount::None,
             dec!(6.00),
@@ -236,7 +236,7 @@ mod tests {
     fn tax_inside_prices_does_not_change_the_total() {
         // Portugal, IVA 23 % included: 123.00 holds 23.00 of tax.
         let totals = compute(
-            Currency::Eur,
+            Currency::EUR,
             &[line(dec!(123.00), 1)],
             Discount::None,
             dec!(0),
@@ -253,7 +253,7 @@ mod tests {
     #[test]
     fn yen_has_no_minor_units() {
         let totals = compute(
-            Currency::Jpy,
+            Currency::JPY,
             &[line(dec!(3023), 1), line(dec!(151), 3)],
             Discount::Percent(dec!(15)),
             dec!(909),
@@ -275,7 +275,7 @@ mod tests {
     #[test]
     fn a_fixed_discount_never_goes_past_the_subtotal() {
         let totals = compute(
-            Currency::Brl,
+            Currency::BRL,
             &[line(dec!(9.90), 1)],
             Discount::Fixed(dec!(50)),
             dec!(12.50),
@@ -290,7 +290,7 @@ mod tests {
         use proptest::prelude::*;
 
         fn currency() -> impl Strategy<Value = Currency> {
-            proptest::sample::select(Currency::ALL.to_vec())
+            proptest::sample::select(Currency::BUILT_IN.to_vec())
         }
 
         fn case() -> impl Strategy<Value = (Currency, Vec<(i64, u32)>, Discount, i64, TaxRule)> {

@@ -5,6 +5,8 @@
 //! The separator between symbol and number is a no-break space (U+00A0), as CLDR has
 //! it, so a price never wraps across lines.
 
+use std::borrow::Cow;
+
 use super::{Currency, Money};
 
 const NBSP: char = '\u{a0}';
@@ -48,22 +50,27 @@ fn style(locale: &str) -> Style {
 }
 
 /// CLDR's symbol for `currency` in `locale`: each language marks foreign dollars, yen
-/// and yuan so they are not mistaken for its own.
-fn symbol(locale: &str, currency: Currency) -> &'static str {
-    use Currency::*;
-    match (locale, currency) {
-        (_, Eur) => "€",
-        (_, Brl) if locale != "es" => "R$",
-        ("en", Usd) => "$",
-        ("en", Gbp) | ("pt-BR", Gbp) | ("zh-CN", Gbp) => "£",
-        ("en", Jpy) => "¥",
-        ("en", Cny) | ("pt-BR", Cny) => "CN¥",
-        ("zh-CN", Cny) => "¥",
-        ("pt-BR", Jpy) | ("zh-CN", Jpy) => "JP¥",
-        (_, Usd) => "US$",
-        // Spanish writes the less common currencies by code.
-        (_, other) => other.code(),
-    }
+/// and yuan so they are not mistaken for its own. A currency CLDR's table here does not
+/// cover is written with the symbol the shop set for it, else its code.
+fn symbol(locale: &str, currency: Currency) -> Cow<'static, str> {
+    let cldr = match (locale, currency.code()) {
+        (_, "EUR") => "€",
+        (_, "BRL") if locale != "es" => "R$",
+        ("en", "USD") => "$",
+        ("en", "GBP") | ("pt-BR", "GBP") | ("zh-CN", "GBP") => "£",
+        ("en", "JPY") => "¥",
+        ("en", "CNY") | ("pt-BR", "CNY") => "CN¥",
+        ("zh-CN", "CNY") => "¥",
+        ("pt-BR", "JPY") | ("zh-CN", "JPY") => "JP¥",
+        (_, "USD") => "US$",
+        // Spanish writes the less common built-in currencies by code.
+        (_, "GBP" | "JPY" | "CNY" | "BRL") => return Cow::Owned(currency.code().to_string()),
+        _ => match currency.symbol() {
+            Some(symbol) => symbol,
+            None => return Cow::Owned(currency.code().to_string()),
+        },
+    };
+    Cow::Borrowed(cldr)
 }
 
 /// Formats `money`, rounded to its currency's minor units, for a shopper reading
@@ -127,47 +134,57 @@ mod tests {
 
     #[test]
     fn english() {
-        assert_eq!(f(dec!(1234.56), Currency::Usd, "en"), "$1,234.56");
-        assert_eq!(f(dec!(1234.5), Currency::Jpy, "en"), "¥1,235");
-        assert_eq!(f(dec!(0.5), Currency::Gbp, "en"), "£0.50");
-        assert_eq!(f(dec!(1234567.891), Currency::Eur, "en"), "€1,234,567.89");
-        assert_eq!(f(dec!(99), Currency::Cny, "en"), "CN¥99.00");
+        assert_eq!(f(dec!(1234.56), Currency::USD, "en"), "$1,234.56");
+        assert_eq!(f(dec!(1234.5), Currency::JPY, "en"), "¥1,235");
+        assert_eq!(f(dec!(0.5), Currency::GBP, "en"), "£0.50");
+        assert_eq!(f(dec!(1234567.891), Currency::EUR, "en"), "€1,234,567.89");
+        assert_eq!(f(dec!(99), Currency::CNY, "en"), "CN¥99.00");
     }
 
     #[test]
     fn brazilian_portuguese() {
-        assert_eq!(f(dec!(1234.56), Currency::Brl, "pt-BR"), "R$ 1.234,56");
-        assert_eq!(f(dec!(1234.56), Currency::Usd, "pt-BR"), "US$ 1.234,56");
-        assert_eq!(f(dec!(1234), Currency::Jpy, "pt-BR"), "JP¥ 1.234");
-        assert_eq!(f(dec!(5), Currency::Brl, "pt-BR"), "R$ 5,00");
+        assert_eq!(f(dec!(1234.56), Currency::BRL, "pt-BR"), "R$ 1.234,56");
+        assert_eq!(f(dec!(1234.56), Currency::USD, "pt-BR"), "US$ 1.234,56");
+        assert_eq!(f(dec!(1234), Currency::JPY, "pt-BR"), "JP¥ 1.234");
+        assert_eq!(f(dec!(5), Currency::BRL, "pt-BR"), "R$ 5,00");
     }
 
     #[test]
     fn spanish_puts_the_symbol_last_and_leaves_four_digits_ungrouped() {
-        assert_eq!(f(dec!(1234.56), Currency::Eur, "es"), "1234,56 €");
-        assert_eq!(f(dec!(12345.6), Currency::Eur, "es"), "12.345,60 €");
-        assert_eq!(f(dec!(10), Currency::Usd, "es"), "10,00 US$");
-        assert_eq!(f(dec!(10), Currency::Brl, "es"), "10,00 BRL");
+        assert_eq!(f(dec!(1234.56), Currency::EUR, "es"), "1234,56 €");
+        assert_eq!(f(dec!(12345.6), Currency::EUR, "es"), "12.345,60 €");
+        assert_eq!(f(dec!(10), Currency::USD, "es"), "10,00 US$");
+        assert_eq!(f(dec!(10), Currency::BRL, "es"), "10,00 BRL");
     }
 
     #[test]
     fn simplified_chinese() {
-        assert_eq!(f(dec!(1234.56), Currency::Cny, "zh-CN"), "¥1,234.56");
-        assert_eq!(f(dec!(1234.56), Currency::Usd, "zh-CN"), "US$1,234.56");
-        assert_eq!(f(dec!(1234), Currency::Jpy, "zh-CN"), "JP¥1,234");
+        assert_eq!(f(dec!(1234.56), Currency::CNY, "zh-CN"), "¥1,234.56");
+        assert_eq!(f(dec!(1234.56), Currency::USD, "zh-CN"), "US$1,234.56");
+        assert_eq!(f(dec!(1234), Currency::JPY, "zh-CN"), "JP¥1,234");
     }
 
     #[test]
     fn negatives_zero_and_unknown_locales() {
-        assert_eq!(f(dec!(-1234.56), Currency::Usd, "en"), "-$1,234.56");
-        assert_eq!(f(dec!(-0.001), Currency::Usd, "en"), "$0.00");
-        assert_eq!(f(dec!(-7), Currency::Eur, "es"), "-7,00 €");
-        assert_eq!(f(dec!(1234.56), Currency::Usd, "fr"), "$1,234.56");
+        assert_eq!(f(dec!(-1234.56), Currency::USD, "en"), "-$1,234.56");
+        assert_eq!(f(dec!(-0.001), Currency::USD, "en"), "$0.00");
+        assert_eq!(f(dec!(-7), Currency::EUR, "es"), "-7,00 €");
+        assert_eq!(f(dec!(1234.56), Currency::USD, "fr"), "$1,234.56");
+    }
+
+    #[test]
+    fn a_currency_the_shop_added_is_written_with_its_symbol_else_its_code() {
+        let mxn = Currency::from_row("MXN", 2, Some("MX$")).unwrap();
+        assert_eq!(f(dec!(1234.5), mxn, "en"), "MX$1,234.50");
+        assert_eq!(f(dec!(1234.5), mxn, "pt-BR"), "MX$ 1.234,50");
+        assert_eq!(f(dec!(1234.5), mxn, "es"), "1234,50 MX$");
+        let chf = Currency::from_row("CHF", 2, None).unwrap();
+        assert_eq!(f(dec!(10), chf, "en"), "CHF10.00");
     }
 
     #[test]
     fn the_space_does_not_break() {
-        let formatted = format(Money::new(dec!(1), Currency::Brl), "pt-BR");
+        let formatted = format(Money::new(dec!(1), Currency::BRL), "pt-BR");
         assert!(formatted.contains(NBSP));
         assert!(!formatted.contains(' '));
     }

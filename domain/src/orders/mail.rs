@@ -39,7 +39,7 @@ async fn facts(conn: &mut PgConnection, order: Uuid, links: &Links) -> DomainRes
         (false, Some(key)) => Some(super::link_key(&key, order)),
         _ => None,
     };
-    let currency = Currency::from_code(&o.currency).unwrap_or(Currency::Usd);
+    let currency = crate::money::currencies::by_code(&mut *conn, &o.currency).await?;
     let money = |a: Decimal| Money::new(a, currency);
     Ok(Facts {
         number: o.number,

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::OrderStatus;
 use crate::addresses::PostalAddress;
-use crate::money::{Currency, Money};
+use crate::money::{Currencies, Currency, Money};
 use crate::payments::{PaymentStatus, Provider};
 use crate::{DomainError, DomainResult};
 
@@ -76,8 +76,10 @@ pub struct OrderDetail {
     pub history: Vec<HistoryEntry>,
 }
 
-fn currency_of(code: &str) -> DomainResult<Currency> {
-    Currency::from_code(code)
+/// The currency an order was made in, from the shop's table (on or off).
+fn currency_of(currencies: &Currencies, code: &str) -> DomainResult<Currency> {
+    currencies
+        .get(code)
         .ok_or_else(|| DomainError::Internal(format!("unknown currency {code}").into()))
 }
 
@@ -95,7 +97,8 @@ pub async fn detail(pool: &PgPool, id: Uuid) -> DomainResult<OrderDetail> {
     .fetch_optional(pool)
     .await?
     .ok_or(DomainError::NotFound("order"))?;
-    let currency = currency_of(&o.currency)?;
+    let currencies = crate::money::currencies::load(pool).await?;
+    let currency = currency_of(&currencies, &o.currency)?;
     let money = |amount: Decimal| Money::new(amount, currency).rounded();
     let lines = sqlx::query!(
         "SELECT sku, name, quantity, unit_price, line_total, discount, tax
@@ -163,7 +166,8 @@ pub async fn detail(pool: &PgPool, id: Uuid) -> DomainResult<OrderDetail> {
     })
 }
 
-pub async fn payments(db: impl PgExecutor<'_>, order: Uuid) -> DomainResult<Vec<PaymentView>> {
+pub async fn payments(pool: &PgPool, order: Uuid) -> DomainResult<Vec<PaymentView>> {
+    let currencies = crate::money::currencies::load(pool).await?;
     let rows = sqlx::query!(
         r#"SELECT id, provider, status AS "status: PaymentStatus", amount, refunded,
                   currency AS "currency!: String", reference, instructions, card_last4,
@@ -171,11 +175,11 @@ pub async fn payments(db: impl PgExecutor<'_>, order: Uuid) -> DomainResult<Vec<
            FROM payments WHERE order_id = $1 ORDER BY created_at"#,
         order
     )
-    .fetch_all(db)
+    .fetch_all(pool)
     .await?;
     rows.into_iter()
         .map(|p| {
-            let currency = currency_of(&p.currency)?;
+            let currency = currency_of(&currencies, &p.currency)?;
             Ok(PaymentView {
                 id: p.id,
                 provider: Provider::parse(&p.provider)
@@ -214,11 +218,12 @@ struct SummaryRow {
     placed_at: DateTime<Utc>,
 }
 
-fn summaries(rows: Vec<SummaryRow>) -> DomainResult<Vec<OrderSummary>> {
+async fn summaries(pool: &PgPool, rows: Vec<SummaryRow>) -> DomainResult<Vec<OrderSummary>> {
+    let currencies = crate::money::currencies::load(pool).await?;
     rows.into_iter()
         .map(|r| {
             Ok(OrderSummary {
-                total: Money::new(r.total, currency_of(&r.currency)?).rounded(),
+                total: Money::new(r.total, currency_of(&currencies, &r.currency)?).rounded(),
                 id: r.id,
                 number: r.number,
                 email: r.email,
@@ -243,7 +248,7 @@ pub async fn for_account(pool: &PgPool, account: Uuid) -> DomainResult<Vec<Order
     )
     .fetch_all(pool)
     .await?;
-    summaries(rows)
+    summaries(pool, rows).await
 }
 
 /// The shop's latest orders for staff, optionally of one status.
@@ -265,5 +270,5 @@ pub async fn latest(
     )
     .fetch_all(pool)
     .await?;
-    summaries(rows)
+    summaries(pool, rows).await
 }

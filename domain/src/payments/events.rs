@@ -82,7 +82,7 @@ pub async fn handle(
         Happened::Paid { amount: Some(paid) } if paid < payment.amount => {
             let order = super::lock(&mut tx, payment.id).await?.order;
             let status = orders::lock(&mut tx, order).await?;
-            let currency = Currency::from_code(&payment.currency).unwrap_or(Currency::Usd);
+            let currency = crate::money::currencies::by_code(&mut *tx, &payment.currency).await?;
             let note = format!(
                 "{} paid {} of {}: not marked paid",
                 provider.code(),

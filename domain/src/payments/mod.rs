@@ -127,7 +127,7 @@ pub fn offered(config: &Config, currency: Currency) -> Vec<Provider> {
     if config.stripe.is_some() {
         providers.push(Provider::Stripe);
     }
-    if currency == Currency::Brl {
+    if currency == Currency::BRL {
         providers.extend([Provider::Pix, Provider::Boleto]);
     }
     providers
@@ -275,7 +275,7 @@ pub async fn refund(
         let (payment, p) = refundable(&mut tx, order, amount).await?;
         (payment, p.provider, p.currency, p.reference)
     };
-    let currency = Currency::from_code(&currency).ok_or(DomainError::NotFound("currency"))?;
+    let currency = crate::money::currencies::by_code(pool, &currency).await?;
     let provider_ref = match (provider, &config.stripe, reference) {
         (Provider::Stripe, Some(stripe), Some(intent)) => Some(
             stripe::refund(
@@ -362,7 +362,7 @@ async fn refundable(
         "payment.errors.not_refundable".into(),
     ))?;
     let p = lock(conn, payment).await?;
-    let currency = Currency::from_code(&p.currency).ok_or(DomainError::NotFound("currency"))?;
+    let currency = crate::money::currencies::by_code(&mut *conn, &p.currency).await?;
     if amount <= Decimal::ZERO || crate::money::round(amount, currency) != amount {
         return Err(DomainError::Validation {
             field: "amount",

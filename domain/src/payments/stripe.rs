@@ -297,14 +297,14 @@ mod tests {
     #[test]
     fn amounts_go_in_the_smallest_unit() {
         assert_eq!(
-            minor_amount(Money::new(dec!(19.99), Currency::Usd)),
+            minor_amount(Money::new(dec!(19.99), Currency::USD)),
             Some(1999)
         );
         assert_eq!(
-            minor_amount(Money::new(dec!(3023), Currency::Jpy)),
+            minor_amount(Money::new(dec!(3023), Currency::JPY)),
             Some(3023)
         );
-        assert_eq!(minor_amount(Money::new(dec!(0.5), Currency::Jpy)), Some(1));
+        assert_eq!(minor_amount(Money::new(dec!(0.5), Currency::JPY)), Some(1));
     }
 
     #[test]

@@ -18,23 +18,23 @@ async fn a_cart_checks_quantity_stock_and_price_and_tells_what_changed() {
     let cart = cart::find_or_create(&pool, Owner::Guest(None))
         .await
         .unwrap();
-    cart::add(&pool, cart, mug, 2, Currency::Usd).await.unwrap();
-    let too_many = cart::add(&pool, cart, mug, 2, Currency::Usd)
+    cart::add(&pool, cart, mug, 2, Currency::USD).await.unwrap();
+    let too_many = cart::add(&pool, cart, mug, 2, Currency::USD)
         .await
         .unwrap_err();
     assert_eq!(message(&too_many), "cart.errors.only_left|count=3");
     for bad in [0, -1, 1000, i32::MAX] {
-        let error = cart::add(&pool, cart, mug, bad, Currency::Usd)
+        let error = cart::add(&pool, cart, mug, bad, Currency::USD)
             .await
             .unwrap_err();
         assert_eq!(message(&error), "cart.errors.quantity|max=999", "{bad}");
     }
-    let unknown = cart::add(&pool, cart, Uuid::new_v4(), 1, Currency::Usd)
+    let unknown = cart::add(&pool, cart, Uuid::new_v4(), 1, Currency::USD)
         .await
         .unwrap_err();
     assert!(matches!(unknown, domain::DomainError::NotFound(_)));
     assert!(
-        cart::set_quantity(&pool, cart, mug, 4, Currency::Usd)
+        cart::set_quantity(&pool, cart, mug, 4, Currency::USD)
             .await
             .is_err()
     );
@@ -46,7 +46,7 @@ async fn a_cart_checks_quantity_stock_and_price_and_tells_what_changed() {
     let adds: Vec<_> = (0..12)
         .map(|_| {
             let pool = pool.clone();
-            tokio::spawn(async move { cart::add(&pool, other, pen, 1, Currency::Usd).await })
+            tokio::spawn(async move { cart::add(&pool, other, pen, 1, Currency::USD).await })
         })
         .collect();
     let mut added = 0;
@@ -67,8 +67,8 @@ async fn a_cart_checks_quantity_stock_and_price_and_tells_what_changed() {
         view.notices,
         vec![Notice::PriceChanged {
             name: "Mug".into(),
-            from: Money::new(dec!(10.00), Currency::Usd),
-            to: Money::new(dec!(12.00), Currency::Usd),
+            from: Money::new(dec!(10.00), Currency::USD),
+            to: Money::new(dec!(12.00), Currency::USD),
         }]
     );
     assert_eq!(view.subtotal.amount, dec!(24.00));
@@ -114,14 +114,14 @@ async fn a_guests_cart_joins_the_customers_cart_at_sign_in() {
     let mine = cart::find_or_create(&pool, Owner::Account(account))
         .await
         .unwrap();
-    cart::add(&pool, mine, mug, 1, Currency::Usd).await.unwrap();
+    cart::add(&pool, mine, mug, 1, Currency::USD).await.unwrap();
     let guest = cart::find_or_create(&pool, Owner::Guest(None))
         .await
         .unwrap();
-    cart::add(&pool, guest, mug, 2, Currency::Usd)
+    cart::add(&pool, guest, mug, 2, Currency::USD)
         .await
         .unwrap();
-    cart::add(&pool, guest, cap, 1, Currency::Usd)
+    cart::add(&pool, guest, cap, 1, Currency::USD)
         .await
         .unwrap();
 
@@ -148,7 +148,7 @@ async fn a_guests_cart_joins_the_customers_cart_at_sign_in() {
     let guest = cart::find_or_create(&pool, Owner::Guest(None))
         .await
         .unwrap();
-    cart::add(&pool, guest, cap, 2, Currency::Usd)
+    cart::add(&pool, guest, cap, 2, Currency::USD)
         .await
         .unwrap();
     cart::merge(&pool, guest, other).await.unwrap();
@@ -165,7 +165,7 @@ async fn shipping_follows_the_zone_and_tax_the_region() {
     let cart = cart::find_or_create(&pool, Owner::Guest(None))
         .await
         .unwrap();
-    cart::add(&pool, cart, book, 2, Currency::Usd)
+    cart::add(&pool, cart, book, 2, Currency::USD)
         .await
         .unwrap();
     checkout::set_email(&pool, cart, "ship@example.com")
@@ -193,7 +193,7 @@ async fn shipping_follows_the_zone_and_tax_the_region() {
     assert_eq!(quote.totals.subtotal, dec!(50.00));
     assert_eq!(quote.totals.tax, dec!(2.24)); // 2.00 on goods + 0.24 on shipping
     assert_eq!(quote.totals.total, dec!(58.24));
-    cart::add(&pool, cart, book, 2, Currency::Usd)
+    cart::add(&pool, cart, book, 2, Currency::USD)
         .await
         .unwrap();
     let quote = checkout::quote(&pool, cart, USD).await.unwrap();
@@ -219,7 +219,7 @@ async fn shipping_follows_the_zone_and_tax_the_region() {
     assert_eq!(quote.totals.tax, dec!(7.25)); // 100.00 × 7.25 %, not on the $18 express
 
     // Brazil, in reais: by weight (4.8 kg → 5 started kilos: 3 + 5 × 1.50 = 10.50 USD).
-    let brl = audience(Currency::Brl);
+    let brl = audience(Currency::BRL);
     checkout::set_address(&pool, cart, &br_address())
         .await
         .unwrap();
@@ -227,7 +227,7 @@ async fn shipping_follows_the_zone_and_tax_the_region() {
     assert_eq!(quote.methods[0].code, "br-pac");
     assert_eq!(
         quote.methods[0].price,
-        Money::new(dec!(56.70), Currency::Brl)
+        Money::new(dec!(56.70), Currency::BRL)
     );
     assert_eq!(quote.rate, dec!(5.40));
 
@@ -281,7 +281,7 @@ async fn shipping_follows_the_zone_and_tax_the_region() {
 async fn an_order_is_placed_once_with_what_was_shown() {
     let pool = common::database().await;
     let kettle = product(&pool, "Kettle", dec!(19.99), 20, 1500).await;
-    let brl = audience(Currency::Brl);
+    let brl = audience(Currency::BRL);
     let cart = ready_cart(
         &pool,
         brl,
@@ -361,7 +361,7 @@ async fn an_order_is_placed_once_with_what_was_shown() {
 
     // The order keeps the currency, the rate, the parts and the history.
     let order = domain::orders::read::detail(&pool, a.order).await.unwrap();
-    assert_eq!(order.currency, Currency::Brl);
+    assert_eq!(order.currency, Currency::BRL);
     assert_eq!(order.exchange_rate, dec!(5.40));
     assert_eq!(order.lines[0].unit_price.amount, dec!(107.95)); // 19.99 × 5.40 = 107.946
     assert_eq!(
@@ -416,16 +416,16 @@ async fn a_new_shop_offers_pix_only_once_it_has_a_pix_key_and_has_no_demo_coupon
         }
     };
     assert_eq!(
-        offered(Currency::Brl).await,
+        offered(Currency::BRL).await,
         vec![Provider::TestCard, Provider::Boleto]
     );
     assert_eq!(count(&pool, "SELECT count(*) FROM coupons").await, 0);
     set_up_payments_and_coupon(&pool).await;
     assert_eq!(
-        offered(Currency::Brl).await,
+        offered(Currency::BRL).await,
         vec![Provider::TestCard, Provider::Pix, Provider::Boleto]
     );
-    assert_eq!(offered(Currency::Usd).await, vec![Provider::TestCard]);
+    assert_eq!(offered(Currency::USD).await, vec![Provider::TestCard]);
 }
 
 #[tokio::test]

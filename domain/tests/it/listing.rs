@@ -10,7 +10,7 @@ use rust_decimal_macros::dec;
 const EN_USD: Audience = Audience {
     locale: "en",
     default_locale: "en",
-    currency: Currency::Usd,
+    currency: Currency::USD,
 };
 
 async fn shop() -> sqlx::PgPool {
@@ -244,7 +244,7 @@ async fn prices_follow_the_currency_with_fixed_prices_winning() {
     let in_yen = list(
         &pool,
         Audience {
-            currency: Currency::Jpy,
+            currency: Currency::JPY,
             ..EN_USD
         },
         &request,
@@ -257,7 +257,7 @@ async fn prices_follow_the_currency_with_fixed_prices_winning() {
         &pool,
         Audience {
             locale: "pt-BR",
-            currency: Currency::Brl,
+            currency: Currency::BRL,
             ..EN_USD
         },
         &search("camiseta aurora classico"),

@@ -16,7 +16,7 @@ use uuid::Uuid;
 const EN_USD: Audience = Audience {
     locale: "en",
     default_locale: "en",
-    currency: Currency::Usd,
+    currency: Currency::USD,
 };
 
 async fn shop() -> PgPool {
@@ -84,12 +84,12 @@ async fn listings_follow_prices_fixed_prices_rates_stock_and_status() {
 
     exec("UPDATE variants SET price = 1.25 WHERE product_id = $1 AND $2::uuid IS NOT NULL").await;
     assert_eq!(
-        listed(&pool, &name, Currency::Usd).await,
+        listed(&pool, &name, Currency::USD).await,
         Some((dec!(1.25), true))
     );
     // 1.25 × 151.5 = 189.375, rounded half away from zero to whole yen.
     assert_eq!(
-        listed(&pool, &name, Currency::Jpy).await.unwrap().0,
+        listed(&pool, &name, Currency::JPY).await.unwrap().0,
         dec!(189)
     );
 
@@ -99,7 +99,7 @@ async fn listings_follow_prices_fixed_prices_rates_stock_and_status() {
     )
     .await;
     assert_eq!(
-        listed(&pool, &name, Currency::Brl).await.unwrap().0,
+        listed(&pool, &name, Currency::BRL).await.unwrap().0,
         dec!(4.90)
     );
 
@@ -108,20 +108,20 @@ async fn listings_follow_prices_fixed_prices_rates_stock_and_status() {
         .await
         .unwrap();
     assert_eq!(
-        listed(&pool, &name, Currency::Jpy).await.unwrap().0,
+        listed(&pool, &name, Currency::JPY).await.unwrap().0,
         dec!(250)
     );
 
     exec("UPDATE variants SET stock = 0 WHERE product_id = $1 AND $2::uuid IS NOT NULL").await;
     assert_eq!(
-        listed(&pool, &name, Currency::Usd).await,
+        listed(&pool, &name, Currency::USD).await,
         Some((dec!(1.25), false))
     );
 
     exec("UPDATE products SET status = 'draft' WHERE id = $1 AND $2::uuid IS NOT NULL").await;
-    assert_eq!(listed(&pool, &name, Currency::Usd).await, None);
+    assert_eq!(listed(&pool, &name, Currency::USD).await, None);
     exec("UPDATE products SET status = 'active' WHERE id = $1 AND $2::uuid IS NOT NULL").await;
-    assert!(listed(&pool, &name, Currency::Usd).await.is_some());
+    assert!(listed(&pool, &name, Currency::USD).await.is_some());
 
     // A product needs a name in the shop's own language to be listed.
     exec("DELETE FROM product_translations WHERE locale = 'en' AND product_id = $1 AND $2::uuid IS NOT NULL")
@@ -199,7 +199,7 @@ async fn following(pool: &PgPool) -> Cache {
 }
 
 async fn cached_price(cache: &Cache, pool: &PgPool, name: &str) -> Decimal {
-    let (audience, request) = searching(name, Currency::Usd);
+    let (audience, request) = searching(name, Currency::USD);
     let listing = cache
         .get_or_load("listing".into(), || list(pool, audience, &request))
         .await

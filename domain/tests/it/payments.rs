@@ -15,7 +15,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 async fn pix_order(pool: &PgPool) -> (Uuid, String, Decimal) {
-    let brl = audience(Currency::Brl);
+    let brl = audience(Currency::BRL);
     let fan = product(pool, "Fan", dec!(30), 10, 1000).await;
     let cart = ready_cart(pool, brl, &[(fan, 1)], &br_address(), Provider::Pix)
         .await
@@ -184,7 +184,7 @@ async fn late_and_unknown_events_never_move_an_order_backwards() {
 async fn staff_confirm_a_boleto_and_move_the_order_along_with_history() {
     let pool = common::database().await;
     let staff = common::accounts::verified(&pool, "staff@example.com").await;
-    let brl = audience(Currency::Brl);
+    let brl = audience(Currency::BRL);
     let desk = product(&pool, "Desk", dec!(150), 3, 20000).await;
     let cart = ready_cart(&pool, brl, &[(desk, 1)], &br_address(), Provider::Boleto)
         .await
@@ -325,7 +325,7 @@ async fn refunds_partial_then_full_are_recorded_against_the_payment() {
     assert_eq!(order_status(&pool, placed.order).await, "refunded");
     assert!(refund(dec!(1)).await.is_err(), "nothing left to refund");
     let order = orders::read::detail(&pool, placed.order).await.unwrap();
-    assert_eq!(order.refunded, Money::new(total, Currency::Usd));
+    assert_eq!(order.refunded, Money::new(total, Currency::USD));
     assert_eq!(order.payments[0].refunded.amount, total);
     assert_eq!(
         count(

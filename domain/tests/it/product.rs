@@ -11,7 +11,7 @@ use rust_decimal_macros::dec;
 const EN: Audience = Audience {
     locale: "en",
     default_locale: "en",
-    currency: Currency::Usd,
+    currency: Currency::USD,
 };
 
 async fn shop() -> sqlx::PgPool {
@@ -109,7 +109,7 @@ async fn every_language_has_its_own_address_and_names() {
     let pool = shop().await;
     let pt = Audience {
         locale: "pt-BR",
-        currency: Currency::Brl,
+        currency: Currency::BRL,
         ..EN
     };
     let product = page(&pool, pt, "camiseta-aurora-classico", None)

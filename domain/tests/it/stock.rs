@@ -63,7 +63,7 @@ async fn two_hundred_checkouts_for_ten_units_make_ten_orders() {
 #[tokio::test]
 async fn an_unpaid_order_gives_its_stock_back_when_its_time_runs_out() {
     let pool = common::database().await;
-    let brl = audience(Currency::Brl);
+    let brl = audience(Currency::BRL);
     let hammock = product(&pool, "Hammock", dec!(40), 5, 2000).await;
     let cart = ready_cart(&pool, brl, &[(hammock, 2)], &br_address(), Provider::Pix)
         .await

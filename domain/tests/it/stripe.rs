@@ -55,7 +55,7 @@ async fn the_stripe_adapter_speaks_stripes_api() {
     };
     let intent = stripe::create_intent(
         &config,
-        Money::new(dec!(3023), Currency::Jpy),
+        Money::new(dec!(3023), Currency::JPY),
         "pay-1",
         1042,
     )
@@ -87,7 +87,7 @@ async fn the_stripe_adapter_speaks_stripes_api() {
     let refund = stripe::refund(
         &config,
         "pi_3Abc",
-        Money::new(dec!(12.50), Currency::Eur),
+        Money::new(dec!(12.50), Currency::EUR),
         "ref-1",
     )
     .await
@@ -102,7 +102,7 @@ async fn the_stripe_adapter_speaks_stripes_api() {
         api_base: "http://127.0.0.1:9".into(),
         ..config
     };
-    let error = stripe::create_intent(&config, Money::new(dec!(1), Currency::Usd), "pay-2", 1)
+    let error = stripe::create_intent(&config, Money::new(dec!(1), Currency::USD), "pay-2", 1)
         .await
         .unwrap_err();
     assert_eq!(message(&error), "payment.errors.provider_unavailable");

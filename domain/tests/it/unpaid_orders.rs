@@ -64,7 +64,7 @@ async fn place_as(
     placer: checkout::Placer<'_>,
     card_number: Option<&str>,
 ) -> domain::DomainResult<checkout::Placed> {
-    let brl = audience(Currency::Brl);
+    let brl = audience(Currency::BRL);
     let quote = checkout::quote(pool, cart, brl).await?;
     let (config, links) = (config(), links());
     checkout::place(
@@ -86,7 +86,7 @@ async fn place_as(
 #[tokio::test]
 async fn one_shopper_holds_at_most_three_unpaid_orders_by_session_email_or_address() {
     let pool = common::database().await;
-    let brl = audience(Currency::Brl);
+    let brl = audience(Currency::BRL);
     let stove = product(&pool, "Stove", dec!(90), 100, 9000).await;
     let pix_cart = |email: &'static str| {
         let pool = pool.clone();
@@ -118,7 +118,7 @@ async fn one_shopper_holds_at_most_three_unpaid_orders_by_session_email_or_addre
     assert_eq!(message(&refused), "checkout.errors.too_many_unpaid|count=3");
     assert_eq!(stock(&pool, stove).await, 85);
     // Paid on the spot holds nothing unpaid: still allowed.
-    let offered = domain::payments::offered(&config(), Currency::Brl);
+    let offered = domain::payments::offered(&config(), Currency::BRL);
     checkout::set_payment(&pool, cart, Provider::TestCard, &offered)
         .await
         .unwrap();
@@ -175,7 +175,7 @@ async fn one_shopper_holds_at_most_three_unpaid_orders_by_session_email_or_addre
 #[tokio::test]
 async fn a_shop_may_hold_boleto_stock_for_hours_rather_than_days() {
     let pool = common::database().await;
-    let brl = audience(Currency::Brl);
+    let brl = audience(Currency::BRL);
     let sofa = product(&pool, "Sofa", dec!(900), 3, 40000).await;
     sqlx::query("UPDATE shop_settings SET boleto_hold_hours = 6")
         .execute(&pool)

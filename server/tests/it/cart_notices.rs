@@ -62,7 +62,7 @@ async fn the_buyer_who_loses_the_last_unit_is_told_once_on_the_page_they_land_on
         .await
         .unwrap();
     let usd = Audience {
-        currency: Currency::Usd,
+        currency: Currency::USD,
         locale: "en",
         default_locale: "en",
     };

@@ -90,7 +90,7 @@ async fn shop_server_functions_answer_bad_input_and_other_shoppers_with_a_4xx() 
     answer_checkout(&pool, cart, Provider::TestCard, &with_test_card()).await;
     // The review page shows totals in the shopper's currency (USD for this request).
     let usd = Audience {
-        currency: Currency::Usd,
+        currency: Currency::USD,
         locale: "en",
         default_locale: "en",
     };
@@ -323,7 +323,7 @@ async fn an_order_awaiting_confirmation(
         .unwrap();
     answer_checkout(pool, cart, Provider::TestCard, &with_test_card()).await;
     let usd = Audience {
-        currency: Currency::Usd,
+        currency: Currency::USD,
         locale: "en",
         default_locale: "en",
     };

@@ -36,6 +36,7 @@ pub async fn sign_up(
             let locale = crate::server::ssr::locale(&lang)?;
             let pool = crate::server::ssr::pool()?;
             let links = ssr::links(&pool).await?;
+            let currencies = crate::server::ssr::currencies(&pool).await?;
             let currency = crate::server::ssr::cookie("currency");
             let new = domain::accounts::NewAccount {
                 email: &email,
@@ -44,7 +45,7 @@ pub async fn sign_up(
                 locale: locale.tag(),
                 currency: currency
                     .as_deref()
-                    .filter(|c| domain::money::Currency::from_code(c).is_some()),
+                    .filter(|c| currencies.offered(c).is_some()),
             };
             domain::accounts::register(&pool, new, &ssr::client(), &links).await?;
             ssr::go(locale, "/account/sign-up?sent=1");

@@ -59,8 +59,9 @@ pub async fn get_account(lang: String) -> Result<AccountView, AppError> {
                         ip: s.ip,
                     })
                     .collect(),
-                currencies: domain::money::Currency::ALL
-                    .iter()
+                currencies: crate::server::ssr::currencies(&pool)
+                    .await?
+                    .enabled()
                     .map(|c| c.code().to_string())
                     .collect(),
             })

@@ -38,7 +38,7 @@ pub async fn context(lang: &str) -> Result<(Locale, PgPool, AudienceParts), AppE
     let parts = AudienceParts {
         locale,
         default_locale: settings.default_locale,
-        currency: currency(locale),
+        currency: currency(&pool, locale).await?,
     };
     Ok((locale, pool, parts))
 }

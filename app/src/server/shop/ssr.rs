@@ -134,7 +134,7 @@ impl Reader {
         Ok(Reader {
             locale,
             default_locale: settings.default_locale,
-            currency: base::currency(locale),
+            currency: base::currency(pool, locale).await?,
         })
     }
 

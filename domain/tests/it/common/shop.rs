@@ -30,7 +30,7 @@ pub fn links() -> Links {
 
 pub fn audience(currency: Currency) -> Audience<'static> {
     let locale = match currency {
-        Currency::Brl => "pt-BR",
+        Currency::BRL => "pt-BR",
         _ => "en",
     };
     Audience {
@@ -43,7 +43,7 @@ pub fn audience(currency: Currency) -> Audience<'static> {
 pub const USD: Audience<'static> = Audience {
     locale: "en",
     default_locale: "en",
-    currency: Currency::Usd,
+    currency: Currency::USD,
 };
 
 /// An active product with one variant; returns the variant's id.

@@ -15,7 +15,7 @@ use super::send;
 pub const BRL: Audience<'static> = Audience {
     locale: "pt-BR",
     default_locale: "en",
-    currency: Currency::Brl,
+    currency: Currency::BRL,
 };
 
 /// The payment set-up of the test server: the demo shop's test card on.
@@ -62,7 +62,7 @@ pub async fn answer_checkout(pool: &PgPool, cart: Uuid, provider: Provider, conf
     domain::checkout::set_method(pool, cart, BRL, quote.methods[0].id)
         .await
         .unwrap();
-    let offered = domain::payments::offered(config, Currency::Brl);
+    let offered = domain::payments::offered(config, Currency::BRL);
     domain::checkout::set_payment(pool, cart, provider, &offered)
         .await
         .unwrap();
@@ -75,7 +75,7 @@ pub async fn placed(pool: &PgPool, provider: Provider, config: &Config) -> (Uuid
     let cart = domain::cart::find_or_create(pool, Owner::Guest(None))
         .await
         .unwrap();
-    domain::cart::add(pool, cart, variant, 1, Currency::Brl)
+    domain::cart::add(pool, cart, variant, 1, Currency::BRL)
         .await
         .unwrap();
     answer_checkout(pool, cart, provider, config).await;
