@@ -179,8 +179,16 @@ pub async fn switch_currency(
         }
     };
     let Some(currency) = switch.code.as_deref().and_then(|c| currencies.offered(c)) else {
-        let codes: Vec<&str> = currencies.rows().iter().filter(|c| c.enabled).map(|c| c.currency.code()).collect();
-        return bad_request(&format!("Unknown currency. Choose one of: {}.", codes.join(", ")));
+        let codes: Vec<&str> = currencies
+            .rows()
+            .iter()
+            .filter(|c| c.enabled)
+            .map(|c| c.currency.code())
+            .collect();
+        return bad_request(&format!(
+            "Unknown currency. Choose one of: {}.",
+            codes.join(", ")
+        ));
     };
     let back = local_path(switch.back.as_deref());
     see_other(&back, format!("currency={}; {REMEMBER}", currency.code()))

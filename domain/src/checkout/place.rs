@@ -31,7 +31,7 @@ use super::{Quote, quote};
 use crate::cart::Owner;
 use crate::catalog::listing::Audience;
 use crate::mail::Links;
-use crate::money::{Currency, Money, format};
+use crate::money::{Money, format};
 use crate::orders::{self, Actor, OrderStatus};
 use crate::payments::test_card::{self, CardOutcome};
 use crate::payments::{self, Config, Provider};

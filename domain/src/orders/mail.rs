@@ -10,7 +10,7 @@ use super::OrderStatus;
 use crate::DomainResult;
 use crate::mail::templates::build;
 use crate::mail::{Links, enqueue};
-use crate::money::{Currency, Money, format};
+use crate::money::{Money, format};
 
 struct Facts {
     number: i64,

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::{PaymentStatus, Provider, fail, settle};
 use crate::mail::Links;
-use crate::money::{Currency, Money};
+use crate::money::Money;
 use crate::orders::{self, Actor};
 use crate::{DomainError, DomainResult};
 

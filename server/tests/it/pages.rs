@@ -142,12 +142,17 @@ async fn a_currency_the_shop_turns_on_is_offered_and_priced_at_once() {
     let (app, pool) = common::app_and_pool().await;
     let (_, before) = get(&app, "/en/p/aurora-classic-t-shirt").await;
     assert!(!before.contains("MXN"));
-    sqlx::query("INSERT INTO currencies (code, minor_units, rate, symbol) VALUES ('MXN', 2, 17.25, 'MX$')")
-        .execute(&pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "INSERT INTO currencies (code, minor_units, rate, symbol) VALUES ('MXN', 2, 17.25, 'MX$')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
     let (_, html) = get(&app, "/en/p/aurora-classic-t-shirt").await;
-    assert!(html.contains(r#"<option value="MXN""#), "MXN is not in the switcher");
+    assert!(
+        html.contains(r#"<option value="MXN""#),
+        "MXN is not in the switcher"
+    );
     let (response, _) = get(&app, "/currency?code=MXN&back=/en").await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let (_, html) = get_with(
@@ -157,7 +162,10 @@ async fn a_currency_the_shop_turns_on_is_offered_and_priced_at_once() {
     )
     .await;
     // 18.99 USD at 17.25: 327.5775, rounded to 327.58 MXN.
-    assert!(html.contains("MX$327.58"), "no MX$ price on the product page");
+    assert!(
+        html.contains("MX$327.58"),
+        "no MX$ price on the product page"
+    );
     assert!(html.contains(r#""priceCurrency":"MXN""#));
 
     // Turned off: gone from the switcher, refused by it, and a kept cookie falls back to

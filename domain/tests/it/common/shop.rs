@@ -29,9 +29,10 @@ pub fn links() -> Links {
 }
 
 pub fn audience(currency: Currency) -> Audience<'static> {
-    let locale = match currency {
-        Currency::BRL => "pt-BR",
-        _ => "en",
+    let locale = if currency == Currency::BRL {
+        "pt-BR"
+    } else {
+        "en"
     };
     Audience {
         locale,
