@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::money::Money;
 use crate::payments::test_card::CardOutcome;
-use crate::payments::{Config, Provider, boleto, pix};
+use crate::payments::{Config, PaymentStatus, Provider, boleto, pix};
 use crate::{DomainError, DomainResult};
 
 /// Where the shop is paid by PIX (from `shop_settings`).
@@ -51,13 +51,15 @@ pub(super) async fn begin(
     card: Option<&CardOutcome>,
     charge: Charge,
 ) -> DomainResult<Started> {
-    let mut status = "pending";
+    let mut status = PaymentStatus::Pending;
     let mut reference = None;
     let mut instructions = json!({});
     let mut mailed = None;
     match (provider, card) {
-        (Provider::TestCard, Some(CardOutcome::Approved { .. })) => status = "succeeded",
-        (Provider::TestCard, _) => status = "requires_action",
+        (Provider::TestCard, Some(CardOutcome::Approved { .. })) => {
+            status = PaymentStatus::Succeeded
+        }
+        (Provider::TestCard, _) => status = PaymentStatus::RequiresAction,
         (Provider::Pix, _) => {
             let PixAccount {
                 key: Some(key),
@@ -112,11 +114,11 @@ pub(super) async fn begin(
     sqlx::query!(
         "INSERT INTO payments (order_id, provider, status, amount, currency, reference,
                                instructions, card_last4, expires_at)
-         VALUES ($1, $2, $3::text::payment_status, $4, $5, $6, $7, $8,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
                  (SELECT reserved_until FROM orders WHERE id = $1))",
         charge.order,
         provider.code(),
-        status,
+        status as PaymentStatus,
         charge.amount.amount,
         charge.amount.currency.code(),
         reference,
@@ -126,7 +128,7 @@ pub(super) async fn begin(
     .execute(&mut *conn)
     .await?;
     Ok(Started {
-        paid: status == "succeeded",
+        paid: status == PaymentStatus::Succeeded,
         mailed,
     })
 }

@@ -38,8 +38,34 @@ impl Actor {
     }
 }
 
-/// Writes a history row (also for a note that changes nothing: `from == to`).
-pub async fn record(
+/// The first history row of a new order (placed, waiting for its payment). Written by
+/// placing only, in the same transaction as the order row.
+pub async fn opened(conn: &mut PgConnection, order: Uuid, actor: Actor) -> DomainResult<()> {
+    history_row(
+        conn,
+        order,
+        None,
+        OrderStatus::PendingPayment,
+        actor,
+        "order placed",
+    )
+    .await
+}
+
+/// A note in the order's history that changes nothing (`status` stays): a payment that
+/// arrived for a closed order, a partial payment, a failed attempt.
+pub async fn note(
+    conn: &mut PgConnection,
+    order: Uuid,
+    status: OrderStatus,
+    actor: Actor,
+    reason: &str,
+) -> DomainResult<()> {
+    history_row(conn, order, Some(status), status, actor, reason).await
+}
+
+/// Writes a history row; status changes reach it only through [`transition_quietly`].
+async fn history_row(
     conn: &mut PgConnection,
     order: Uuid,
     from: Option<OrderStatus>,
@@ -85,6 +111,20 @@ pub async fn transition(
     reason: &str,
     links: &Links,
 ) -> DomainResult<OrderStatus> {
+    let from = transition_quietly(conn, order, to, actor, reason).await?;
+    mail::status_changed(conn, order, to, links).await?;
+    Ok(from)
+}
+
+/// [`transition`] without the shopper's e-mail about it: for an order paid the moment
+/// it is placed, whose confirmation already says so.
+pub async fn transition_quietly(
+    conn: &mut PgConnection,
+    order: Uuid,
+    to: OrderStatus,
+    actor: Actor,
+    reason: &str,
+) -> DomainResult<OrderStatus> {
     let from = lock(conn, order).await?;
     if !from.can_become(to) {
         return Err(refused(from, to));
@@ -99,7 +139,7 @@ pub async fn transition(
     )
     .execute(&mut *conn)
     .await?;
-    record(conn, order, Some(from), to, actor, reason).await?;
+    history_row(conn, order, Some(from), to, actor, reason).await?;
     // Stock comes back when the goods never left: a cancelled order, or one refunded in
     // full before it shipped, in one refund or several (the order's history says whether
     // it ever shipped; refunded is final, so this happens once).
@@ -116,7 +156,6 @@ pub async fn transition(
         .execute(&mut *conn)
         .await?;
     }
-    mail::status_changed(conn, order, to, links).await?;
     Ok(from)
 }
 

@@ -89,7 +89,7 @@ pub async fn handle(
                 Money::new(paid, currency).rounded(),
                 Money::new(payment.amount, currency).rounded()
             );
-            orders::record(&mut tx, order, Some(status), status, actor, &note).await?;
+            orders::note(&mut tx, order, status, actor, &note).await?;
             false
         }
         Happened::Paid { .. } => {

@@ -209,10 +209,9 @@ pub async fn settle(
     if status == OrderStatus::PendingPayment {
         orders::transition(conn, p.order, OrderStatus::Paid, actor, reason, links).await?;
     } else {
-        orders::record(
+        orders::note(
             conn,
             p.order,
-            Some(status),
             status,
             actor,
             "payment received after the order was closed: give it back",
@@ -239,11 +238,15 @@ pub async fn fail(
     ) {
         return Ok(false);
     }
-    let to = if cancel { "cancelled" } else { "failed" };
+    let to = if cancel {
+        PaymentStatus::Cancelled
+    } else {
+        PaymentStatus::Failed
+    };
     sqlx::query!(
-        "UPDATE payments SET status = $2::text::payment_status, updated_at = now() WHERE id = $1",
+        "UPDATE payments SET status = $2, updated_at = now() WHERE id = $1",
         payment,
-        to
+        to as PaymentStatus
     )
     .execute(&mut *conn)
     .await?;
@@ -251,7 +254,7 @@ pub async fn fail(
     if cancel && status == OrderStatus::PendingPayment {
         orders::transition(conn, p.order, OrderStatus::Cancelled, actor, reason, links).await?;
     } else {
-        orders::record(conn, p.order, Some(status), status, actor, reason).await?;
+        orders::note(conn, p.order, status, actor, reason).await?;
     }
     Ok(true)
 }
