@@ -9,6 +9,7 @@ rust_i18n::i18n!("../locales/ui", fallback = "en");
 pub mod components;
 pub mod error;
 pub mod i18n;
+pub mod page;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod security;

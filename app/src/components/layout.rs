@@ -3,6 +3,7 @@
 //! Everything here works without JavaScript: switching language or currency is a link
 //! or a GET form handled by the server, which redirects back to the same page.
 
+use crate::page::{AccountPage, Page};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -60,13 +61,13 @@ fn Header(
         <header class="border-b border-stone-200 bg-white">
             <div class="mx-auto flex max-w-6xl flex-wrap items-center gap-4 px-4 py-4">
                 <a
-                    href=locale.path("/")
+                    href=Page::Home.at(locale)
                     class="text-xl font-semibold tracking-tight"
                     data-testid="shop-name"
                 >
                     <Suspense fallback=|| ()>{move || Suspend::new(shop_name(shop))}</Suspense>
                 </a>
-                <form method="get" action=locale.path("/search") role="search" class="flex flex-1 gap-2">
+                <form method="get" action=Page::Search.at(locale) role="search" class="flex flex-1 gap-2">
                     <input
                         type="search"
                         name="q"
@@ -123,7 +124,7 @@ fn Header(
                                 {groups
                                     .into_iter()
                                     .map(|group| {
-                                        let href = locale.path(&format!("/c/{}", group.category.slug));
+                                        let href = Page::Category(group.category.slug.to_string()).at(locale);
                                         view! {
                                             <li>
                                                 <a href=href class="underline">{group.category.name}</a>
@@ -166,9 +167,15 @@ fn TestPaymentsBanner(shop: Shop) -> impl IntoView {
 fn AccountLink(signed_in: bool) -> impl IntoView {
     let locale = use_locale();
     let (href, label) = if signed_in {
-        (locale.path("/account"), tr!("account.my_account"))
+        (
+            Page::Account(AccountPage::Overview).at(locale),
+            tr!("account.my_account"),
+        )
     } else {
-        (locale.path("/account/sign-in"), tr!("account.sign_in"))
+        (
+            Page::Account(AccountPage::SignIn).at(locale),
+            tr!("account.sign_in"),
+        )
     };
     view! { <a href=href class="text-sm underline" data-testid="account-link">{label}</a> }
 }
@@ -259,7 +266,7 @@ fn MiniCart(cart: crate::server::shop::MiniCart) -> impl IntoView {
     let count = cart.count;
     if count == 0 {
         return view! {
-            <a href=locale.path("/cart") class="text-sm underline" data-testid="cart-link">
+            <a href=Page::Cart.at(locale) class="text-sm underline" data-testid="cart-link">
                 {tr!("cart.title")} " (" <span data-testid="cart-count">{count}</span> ")"
             </a>
         }
@@ -278,8 +285,8 @@ fn MiniCart(cart: crate::server::shop::MiniCart) -> impl IntoView {
                 </ul>
                 <p class="mt-2 flex justify-between font-semibold"><span>{tr!("cart.subtotal")}</span><span>{cart.subtotal}</span></p>
                 <div class="mt-3 flex gap-2">
-                    <a href=locale.path("/cart") class="flex-1 rounded-md border border-stone-300 px-3 py-1.5 text-center">{tr!("cart.view")}</a>
-                    <a href=locale.path("/checkout/contact") class="flex-1 rounded-md bg-stone-900 px-3 py-1.5 text-center text-white">{tr!("cart.checkout")}</a>
+                    <a href=Page::Cart.at(locale) class="flex-1 rounded-md border border-stone-300 px-3 py-1.5 text-center">{tr!("cart.view")}</a>
+                    <a href=Page::Checkout("contact").at(locale) class="flex-1 rounded-md bg-stone-900 px-3 py-1.5 text-center text-white">{tr!("cart.checkout")}</a>
                 </div>
             </div>
         </details>

@@ -1,5 +1,6 @@
 //! A product in a grid: picture, name, price, and whether it can be bought.
 
+use crate::page::Page;
 use leptos::prelude::*;
 
 use crate::i18n::use_locale;
@@ -17,7 +18,7 @@ pub fn ProductGrid(products: Vec<ProductCardDto>) -> impl IntoView {
 
 #[component]
 pub fn ProductCard(product: ProductCardDto) -> impl IntoView {
-    let href = use_locale().path(&format!("/p/{}", product.slug));
+    let href = Page::Product(product.slug.clone()).at(use_locale());
     view! {
         <li class="group rounded-lg border border-stone-200 bg-white p-3" data-testid="product-card">
             <a href=href class="block">

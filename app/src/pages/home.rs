@@ -1,5 +1,6 @@
 //! The home page: categories, featured products and new arrivals.
 
+use crate::page::Page;
 use leptos::prelude::*;
 use leptos_meta::Meta;
 
@@ -61,7 +62,7 @@ fn CategoryGrid(groups: Vec<CategoryGroup>) -> impl IntoView {
             {groups
                 .into_iter()
                 .map(|group| {
-                    let href = locale.path(&format!("/c/{}", group.category.slug));
+                    let href = Page::Category(group.category.slug.to_string()).at(locale);
                     view! {
                         <li class="rounded-lg border border-stone-200 bg-white p-5 shadow-sm">
                             <h2 class="text-lg font-medium">
@@ -72,7 +73,7 @@ fn CategoryGrid(groups: Vec<CategoryGroup>) -> impl IntoView {
                                     .children
                                     .into_iter()
                                     .map(|child| {
-                                        let href = locale.path(&format!("/c/{}", child.slug));
+                                        let href = Page::Category(child.slug.to_string()).at(locale);
                                         view! {
                                             <li>
                                                 <a href=href class="hover:underline">{child.name}</a>

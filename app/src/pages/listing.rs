@@ -1,6 +1,7 @@
 //! Category listings and search results: filters kept in the address, so every view is
 //! a link that can be shared, and everything works without JavaScript.
 
+use crate::page::Page;
 use leptos::prelude::*;
 use leptos_meta::Meta;
 
@@ -77,11 +78,11 @@ fn Listing(page: ListingPageDto) -> impl IntoView {
         {is_search.then(|| view! { <Meta name="robots" content="noindex" /> })}
         <PageLinks canonical alternates />
         <nav aria-label=tr!("listing.breadcrumbs") class="mb-2 text-sm text-stone-500">
-            <a href=locale.path("/") class="hover:underline">{tr!("layout.home")}</a>
+            <a href=Page::Home.at(locale) class="hover:underline">{tr!("layout.home")}</a>
             {breadcrumbs
                 .into_iter()
                 .map(|crumb| {
-                    let href = locale.path(&format!("/c/{}", crumb.slug));
+                    let href = Page::Category(crumb.slug.to_string()).at(locale);
                     view! {
                         " / "
                         <a href=href class="hover:underline">{crumb.name}</a>
@@ -93,7 +94,7 @@ fn Listing(page: ListingPageDto) -> impl IntoView {
         <p class="mt-1 text-sm text-stone-500" data-testid="result-count">{count}</p>
         {corrected
             .map(|corrected| {
-                let href = format!("{}?q={}", locale.path("/search"), crate::url::encode(&corrected));
+                let href = format!("{}?q={}", Page::Search.at(locale), crate::url::encode(&corrected));
                 view! {
                     <p class="mt-2 text-sm" data-testid="did-you-mean">
                         {tr!("search.showing_for")} " " <a href=href class="font-medium underline">{corrected}</a>

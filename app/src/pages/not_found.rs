@@ -1,5 +1,6 @@
 //! Pages for addresses that lead nowhere (404) and requests that failed (400, 500).
 
+use crate::page::Page;
 use leptos::prelude::*;
 use leptos_meta::Meta;
 
@@ -35,7 +36,7 @@ pub fn NotFound() -> impl IntoView {
             <h1 class="mt-2 text-3xl font-semibold">{tr!("not_found.title")}</h1>
             <p class="mt-4 text-stone-600">{tr!("not_found.body")}</p>
             <a
-                href=use_locale().path("/")
+                href=Page::Home.at(use_locale())
                 class="mt-6 inline-block rounded-md bg-stone-900 px-4 py-2 text-white"
             >
                 {tr!("not_found.back")}
@@ -77,7 +78,7 @@ fn ErrorMessage(title: String, detail: String) -> impl IntoView {
         <section class="py-16 text-center" role="alert" data-testid="error-page">
             <h1 class="text-3xl font-semibold">{title}</h1>
             <p class="mt-4 text-stone-600">{detail}</p>
-            <a href=use_locale().path("/") class="mt-6 inline-block underline">{tr!("not_found.back")}</a>
+            <a href=Page::Home.at(use_locale()) class="mt-6 inline-block underline">{tr!("not_found.back")}</a>
         </section>
     }
 }

@@ -2,6 +2,7 @@
 //! price and stock of the chosen variant, details, related products, and the data
 //! search engines read (canonical, hreflang, Open Graph, JSON-LD).
 
+use crate::page::Page;
 use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_meta::Meta;
@@ -61,12 +62,12 @@ fn Product(product: ProductPageDto) -> impl IntoView {
         <PageLinks canonical=product.canonical.clone() alternates=product.alternates.clone() />
         <script type="application/ld+json" nonce=use_nonce() inner_html=product.json_ld.clone()></script>
         <nav aria-label=tr!("listing.breadcrumbs") class="mb-4 text-sm text-stone-500" data-testid="breadcrumbs">
-            <a href=locale.path("/") class="hover:underline">{tr!("layout.home")}</a>
+            <a href=Page::Home.at(locale) class="hover:underline">{tr!("layout.home")}</a>
             {product
                 .breadcrumbs
                 .iter()
                 .map(|crumb| {
-                    let href = locale.path(&format!("/c/{}", crumb.slug));
+                    let href = Page::Category(crumb.slug.to_string()).at(locale);
                     view! { " / " <a href=href class="hover:underline">{crumb.name.clone()}</a> }
                 })
                 .collect_view()}

@@ -1,5 +1,6 @@
 //! The address book: the list, a form to add one, and a page to edit one.
 
+use crate::page::{AccountPage, Page};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -147,7 +148,7 @@ fn AddressCard(address: AddressView) -> impl IntoView {
             </p>
             {address.lines.into_iter().map(|line| view! { <p>{line}</p> }).collect_view()}
             <div class="mt-2 flex gap-3">
-                <a href=locale.path(&format!("/account/addresses/{id}")) class="underline">{tr!("address.edit")}</a>
+                <a href=Page::Account(AccountPage::Address(id.to_string())).at(locale) class="underline">{tr!("address.edit")}</a>
                 {(!address.is_default).then(|| {
                     let id = id.clone();
                     view! {

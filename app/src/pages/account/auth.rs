@@ -1,6 +1,7 @@
 //! Signing up, confirming the e-mail, signing in (with its second step), and resetting
 //! a forgotten password.
 
+use crate::page::{AccountPage, Page};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -48,7 +49,7 @@ pub fn SignUpPage() -> impl IntoView {
                     {with_typed::<SignUp, _>(form)}
                     <p class="text-sm">
                         {tr!("account.have_account")} " "
-                        <a href=locale.path("/account/sign-in") class="underline">{tr!("account.sign_in")}</a>
+                        <a href=Page::Account(AccountPage::SignIn).at(locale) class="underline">{tr!("account.sign_in")}</a>
                     </p>
                 }
                     .into_any()
@@ -85,10 +86,10 @@ pub fn SignInPage() -> impl IntoView {
                     .into_any()
             })}
             <p class="flex flex-wrap gap-4 text-sm">
-                <a href=locale.path("/account/forgot") class="underline">{tr!("account.forgot")}</a>
+                <a href=Page::Account(AccountPage::Forgot).at(locale) class="underline">{tr!("account.forgot")}</a>
                 <span>
                     {tr!("account.no_account")} " "
-                    <a href=locale.path("/account/sign-up") class="underline">{tr!("account.sign_up")}</a>
+                    <a href=Page::Account(AccountPage::SignUp).at(locale) class="underline">{tr!("account.sign_up")}</a>
                 </span>
             </p>
         </AccountFrame>

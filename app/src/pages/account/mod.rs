@@ -8,6 +8,7 @@ pub mod auth;
 pub mod overview;
 pub mod security;
 
+use crate::page::{AccountPage, Page};
 use leptos::prelude::*;
 use leptos_meta::Meta;
 use leptos_router::hooks::use_query_map;
@@ -103,26 +104,25 @@ impl leptos_router::LazyRoute for AccountArea {
 /// The page for an address in the area, such as `/en/account/sign-in`.
 fn page_at(path: &str) -> AnyView {
     let rest = path.splitn(3, '/').nth(2).unwrap_or_default();
-    match rest.trim_end_matches('/') {
-        "account" => view! { <overview::OverviewPage /> }.into_any(),
-        "account/sign-up" => view! { <auth::SignUpPage /> }.into_any(),
-        "account/sign-in" => view! { <auth::SignInPage /> }.into_any(),
-        "account/sign-in/code" => view! { <auth::SecondFactorPage /> }.into_any(),
-        "account/forgot" => view! { <auth::ForgotPage /> }.into_any(),
-        "account/reset" => view! { <auth::ResetPage /> }.into_any(),
-        "account/verify" => view! { <auth::VerifyPage /> }.into_any(),
-        "account/profile" => view! { <overview::ProfilePage /> }.into_any(),
-        "account/security" => view! { <security::SecurityPage /> }.into_any(),
-        "account/security/two-factor" => view! { <security::TwoFactorPage /> }.into_any(),
-        "account/security/recovery-codes" => view! { <security::RecoveryCodesPage /> }.into_any(),
-        "account/addresses" => view! { <addresses::AddressesPage /> }.into_any(),
-        "account/orders" => view! { <crate::pages::shop::order::MyOrdersPage /> }.into_any(),
-        "admin/accounts" => view! { <admin::AccountsAdminPage /> }.into_any(),
-        other => match other.strip_prefix("account/addresses/") {
-            Some(id) if !id.contains('/') => {
-                view! { <addresses::AddressEditPage id=id.to_string() /> }.into_any()
-            }
-            _ => view! { <crate::pages::not_found::NotFound /> }.into_any(),
+    let page = Page::parse(&format!("/{rest}"));
+    match page {
+        Some(Page::Account(page)) => match page {
+            AccountPage::Overview => view! { <overview::OverviewPage /> }.into_any(),
+            AccountPage::SignUp => view! { <auth::SignUpPage /> }.into_any(),
+            AccountPage::SignIn => view! { <auth::SignInPage /> }.into_any(),
+            AccountPage::SecondFactor => view! { <auth::SecondFactorPage /> }.into_any(),
+            AccountPage::Forgot => view! { <auth::ForgotPage /> }.into_any(),
+            AccountPage::Reset => view! { <auth::ResetPage /> }.into_any(),
+            AccountPage::Verify => view! { <auth::VerifyPage /> }.into_any(),
+            AccountPage::Profile => view! { <overview::ProfilePage /> }.into_any(),
+            AccountPage::Security => view! { <security::SecurityPage /> }.into_any(),
+            AccountPage::TwoFactor => view! { <security::TwoFactorPage /> }.into_any(),
+            AccountPage::RecoveryCodes => view! { <security::RecoveryCodesPage /> }.into_any(),
+            AccountPage::Addresses => view! { <addresses::AddressesPage /> }.into_any(),
+            AccountPage::Address(id) => view! { <addresses::AddressEditPage id /> }.into_any(),
+            AccountPage::Orders => view! { <crate::pages::shop::order::MyOrdersPage /> }.into_any(),
         },
+        Some(Page::StaffAccounts) => view! { <admin::AccountsAdminPage /> }.into_any(),
+        _ => view! { <crate::pages::not_found::NotFound /> }.into_any(),
     }
 }

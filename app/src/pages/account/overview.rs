@@ -1,5 +1,6 @@
 //! The signed-in account's overview, profile and address book.
 
+use crate::page::{AccountPage, Page};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -24,7 +25,7 @@ pub fn load_failed(error: AppError) -> AnyView {
     view! {
         <p role="alert" data-testid="form-error">
             {error_text(&error)} " "
-            <a href=locale.path("/account/sign-in") class="underline">{tr!("account.sign_in")}</a>
+            <a href=Page::Account(AccountPage::SignIn).at(locale) class="underline">{tr!("account.sign_in")}</a>
         </p>
     }
     .into_any()
@@ -58,10 +59,10 @@ pub fn OverviewPage() -> impl IntoView {
                         <p class="text-stone-600" data-testid="account-email">{account.email.clone()}</p>
                         {(!account.email_verified).then(|| view! { <p class="text-amber-800">{tr!("account.email_unverified")}</p> })}
                         {staff.then(|| view! {
-                            <a href=locale.path("/admin/accounts") class="underline" data-testid="staff-link">
+                            <a href=Page::StaffAccounts.at(locale) class="underline" data-testid="staff-link">
                                 {tr!("account.staff")} ": " {tr!("account.customers")}
                             </a>
-                            <a href=locale.path("/admin/orders") class="underline" data-testid="staff-orders-link">
+                            <a href=Page::StaffOrders.at(locale) class="underline" data-testid="staff-orders-link">
                                 {tr!("account.staff")} ": " {tr!("staff.orders")}
                             </a>
                         })}

@@ -1,5 +1,6 @@
 //! Security: password, two-factor sign-in, signed-in browsers, and the account's data.
 
+use crate::page::{AccountPage, Page};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -92,7 +93,7 @@ fn SecuritySections(account: AccountView, errors: Errors) -> impl IntoView {
             } else {
                 view! {
                     <p data-testid="two-factor-off">{tr!("account.two_factor_off")}</p>
-                    <a href=locale.path("/account/security/two-factor") class="underline" data-testid="two-factor-setup">
+                    <a href=Page::Account(AccountPage::TwoFactor).at(locale) class="underline" data-testid="two-factor-setup">
                         {tr!("account.two_factor_enable")}
                     </a>
                 }
@@ -205,7 +206,7 @@ pub fn RecoveryCodesPage() -> impl IntoView {
                 }
                     .into_any()
             })}
-            <a href=locale.path("/account/security") class="underline">{tr!("account.done")}</a>
+            <a href=Page::Account(AccountPage::Security).at(locale) class="underline">{tr!("account.done")}</a>
         </AccountFrame>
     }
 }

@@ -1,5 +1,6 @@
 //! The cart page: lines with quantity and remove forms, what changed, the subtotal.
 
+use crate::page::Page;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -54,7 +55,7 @@ fn CartBody(cart: CartDto) -> impl IntoView {
         </dl>
         <div class="flex items-center justify-end gap-4">
             {continue_shopping()}
-            <a href=locale.path("/checkout/contact") class="rounded-md bg-stone-900 px-5 py-2 font-medium text-white" data-testid="checkout">
+            <a href=Page::Checkout("contact").at(locale) class="rounded-md bg-stone-900 px-5 py-2 font-medium text-white" data-testid="checkout">
                 {tr!("cart.checkout")}
             </a>
         </div>
@@ -65,7 +66,7 @@ fn CartBody(cart: CartDto) -> impl IntoView {
 #[component]
 fn CartLine(line: CartLineDto) -> impl IntoView {
     let locale = use_locale();
-    let href = locale.path(&format!("/p/{}", line.slug));
+    let href = Page::Product(line.slug.to_string()).at(locale);
     let variant = line.variant_id.clone();
     view! {
         <li class="flex flex-wrap items-center gap-4 p-4" data-testid="cart-line">

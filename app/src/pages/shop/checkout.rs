@@ -1,6 +1,7 @@
 //! The checkout steps — contact, address, shipping, payment, review — each a plain form
 //! posting to its server function, beside a summary of the order with the coupon form.
 
+use crate::page::{AccountPage, Page};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -67,7 +68,7 @@ fn Checkout(c: CheckoutDto, step: &'static str) -> impl IntoView {
                 let label = crate::i18n::translate(&format!("checkout.step.{s}"));
                 let current = s == step;
                 if i <= reached && !current {
-                    view! { <li><a href=locale.path(&format!("/checkout/{s}")) class="underline">{i + 1} ". " {label}</a></li> }.into_any()
+                    view! { <li><a href=Page::Checkout(s).at(locale) class="underline">{i + 1} ". " {label}</a></li> }.into_any()
                 } else {
                     view! { <li class:font-semibold=current aria-current=current.then_some("step") class:text-stone-400=!current>{i + 1} ". " {label}</li> }.into_any()
                 }
@@ -146,7 +147,7 @@ fn ContactStep(c: CheckoutDto) -> impl IntoView {
                 <Submit label=tr!("checkout.continue") />
             </form>
             {(!c.signed_in).then(|| view! {
-                <p class="text-sm">{tr!("checkout.have_account")} " " <a href=locale.path("/account/sign-in") class="underline">{tr!("account.sign_in")}</a></p>
+                <p class="text-sm">{tr!("checkout.have_account")} " " <a href=Page::Account(AccountPage::SignIn).at(locale) class="underline">{tr!("account.sign_in")}</a></p>
             })}
         }
         .into_any()

@@ -7,6 +7,7 @@ pub mod checkout;
 pub mod order;
 pub mod staff;
 
+use crate::page::Page;
 use leptos::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -30,20 +31,12 @@ impl leptos_router::LazyRoute for ShopArea {
 
 fn page_at(path: &str) -> AnyView {
     let rest = path.splitn(3, '/').nth(2).unwrap_or_default();
-    let parts: Vec<&str> = rest.trim_end_matches('/').split('/').collect();
-    match parts.as_slice() {
-        ["cart"] => view! { <cart::CartPage /> }.into_any(),
-        ["checkout"] => view! { <checkout::CheckoutPage step="contact" /> }.into_any(),
-        ["checkout", step] if crate::server::shop::STEPS.contains(step) => {
-            let step = crate::server::shop::STEPS
-                .into_iter()
-                .find(|s| s == step)
-                .unwrap_or("contact");
-            view! { <checkout::CheckoutPage step /> }.into_any()
-        }
-        ["orders", id] => view! { <order::OrderPage id=id.to_string() /> }.into_any(),
-        ["admin", "orders"] => view! { <staff::StaffOrdersPage /> }.into_any(),
-        ["admin", "orders", id] => view! { <staff::StaffOrderPage id=id.to_string() /> }.into_any(),
+    match Page::parse(&format!("/{rest}")) {
+        Some(Page::Cart) => view! { <cart::CartPage /> }.into_any(),
+        Some(Page::Checkout(step)) => view! { <checkout::CheckoutPage step /> }.into_any(),
+        Some(Page::Order(id)) => view! { <order::OrderPage id /> }.into_any(),
+        Some(Page::StaffOrders) => view! { <staff::StaffOrdersPage /> }.into_any(),
+        Some(Page::StaffOrder(id)) => view! { <staff::StaffOrderPage id /> }.into_any(),
         _ => view! { <crate::pages::not_found::NotFound /> }.into_any(),
     }
 }
@@ -100,5 +93,5 @@ pub fn nothing(text: String) -> AnyView {
 
 pub fn continue_shopping() -> AnyView {
     let locale = crate::i18n::use_locale();
-    view! { <a href=locale.path("/") class="underline">{tr!("cart.continue")}</a> }.into_any()
+    view! { <a href=Page::Home.at(locale) class="underline">{tr!("cart.continue")}</a> }.into_any()
 }

@@ -2,6 +2,7 @@
 //! confirmation), the totals, the address, and how the order moved along. Also the
 //! customer's list of orders.
 
+use crate::page::Page;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -147,13 +148,14 @@ pub fn MyOrdersPage() -> impl IntoView {
     view! {
         <crate::pages::account::AccountFrame title=tr!("order.my_orders")>
             <crate::pages::account::AccountNav />
-            {loaded(orders, move |orders: Vec<OrderSummaryDto>| order_list(orders, "/orders"))}
+            {loaded(orders, move |orders: Vec<OrderSummaryDto>| order_list(orders, Page::Order))}
         </crate::pages::account::AccountFrame>
     }
 }
 
-/// A list of orders, each linking to `<base>/<id>`.
-pub fn order_list(orders: Vec<OrderSummaryDto>, base: &'static str) -> AnyView {
+/// A list of orders, each linking to its page (`page` of its id: the customer's or the
+/// staff's).
+pub fn order_list(orders: Vec<OrderSummaryDto>, page: fn(String) -> Page) -> AnyView {
     let locale = use_locale();
     if orders.is_empty() {
         return nothing(tr!("order.none"));
@@ -164,7 +166,7 @@ pub fn order_list(orders: Vec<OrderSummaryDto>, base: &'static str) -> AnyView {
             <tbody>
                 {orders.into_iter().map(|o| view! {
                     <tr class="border-t border-stone-200" data-testid="order-row">
-                        <td class="py-2"><a href=locale.path(&format!("{base}/{}", o.id)) class="underline">"#" {o.number}</a>
+                        <td class="py-2"><a href=page(o.id.clone()).at(locale) class="underline">"#" {o.number}</a>
                             <span class="block text-xs text-stone-500">{o.email}</span></td>
                         <td>{o.placed_at}</td>
                         <td data-status=o.status.clone()>{status_label(&o.status)}</td>

@@ -1,6 +1,7 @@
 //! Staff's order pages: the latest orders (by status), and one order with its actions.
 //! Plain for now; the admin dashboard will build on the same server functions.
 
+use crate::page::Page;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -32,12 +33,12 @@ pub fn StaffOrdersPage() -> impl IntoView {
     view! {
         <ShopFrame title=tr!("staff.orders")>
             <nav class="flex flex-wrap gap-3 text-sm" aria-label=tr!("order.status_heading")>
-                <a href=locale.path("/admin/orders") class="underline" class:font-semibold=status.is_none()>{tr!("staff.all")}</a>
+                <a href=Page::StaffOrders.at(locale) class="underline" class:font-semibold=status.is_none()>{tr!("staff.all")}</a>
                 {FILTERS.into_iter().map(|s| view! {
-                    <a href=locale.path(&format!("/admin/orders?status={s}")) class="underline" class:font-semibold=status.as_deref() == Some(s)>{status_label(s)}</a>
+                    <a href=Page::StaffOrders.at_with(locale, &format!("status={s}")) class="underline" class:font-semibold=status.as_deref() == Some(s)>{status_label(s)}</a>
                 }).collect_view()}
             </nav>
-            {loaded(orders, |orders: Vec<OrderSummaryDto>| order_list(orders, "/admin/orders"))}
+            {loaded(orders, |orders: Vec<OrderSummaryDto>| order_list(orders, Page::StaffOrder))}
         </ShopFrame>
     }
 }

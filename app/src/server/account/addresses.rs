@@ -4,6 +4,8 @@
 // flat; the server-function macro copies them into functions this attribute must reach.
 #![allow(clippy::too_many_arguments)]
 
+#[cfg(feature = "ssr")]
+use crate::page::{AccountPage, Page};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -130,7 +132,10 @@ pub async fn save_address(
                     .map_err(|_| AppError::NotFound("address".into()))?;
                 domain::addresses::update(&pool, account.id, id, &input).await?;
             }
-            super::ssr::go(locale, "/account/addresses?saved=1");
+            super::ssr::go(
+                locale,
+                &Page::Account(AccountPage::Addresses).path_with("saved=1"),
+            );
             Ok(())
         }
         .await,
@@ -167,6 +172,6 @@ async fn change_own_address(lang: &str, id: &str, change: Change) -> Result<(), 
         Change::Delete => domain::addresses::delete(&pool, account.id, id).await?,
         Change::MakeDefault => domain::addresses::make_default(&pool, account.id, id).await?,
     }
-    super::ssr::go(locale, "/account/addresses");
+    super::ssr::go(locale, &Page::Account(AccountPage::Addresses).path());
     Ok(())
 }

@@ -18,6 +18,8 @@ pub use profile::*;
 pub use security::*;
 pub use staff::*;
 
+#[cfg(feature = "ssr")]
+use crate::page::{AccountPage, Page};
 use leptos::prelude::*;
 
 use crate::error::AppError;
@@ -48,7 +50,10 @@ pub async fn sign_up(
                     .filter(|c| currencies.offered(c).is_some()),
             };
             domain::accounts::register(&pool, new, &ssr::client(), &links).await?;
-            ssr::go(locale, "/account/sign-up?sent=1");
+            ssr::go(
+                locale,
+                &Page::Account(AccountPage::SignUp).path_with("sent=1"),
+            );
             Ok(())
         }
         .await,
@@ -63,7 +68,10 @@ pub async fn verify_email(lang: String, token: String) -> Result<(), AppError> {
             let locale = crate::server::ssr::locale(&lang)?;
             let pool = crate::server::ssr::pool()?;
             domain::accounts::verify_email(&pool, &token).await?;
-            ssr::go(locale, "/account/sign-in?verified=1");
+            ssr::go(
+                locale,
+                &Page::Account(AccountPage::SignIn).path_with("verified=1"),
+            );
             Ok(())
         }
         .await,
@@ -91,7 +99,7 @@ pub async fn sign_in(lang: String, email: String, password: String) -> Result<()
                 }
                 domain::accounts::SignIn::NeedsSecondFactor(id) => {
                     ssr::await_second_factor(&session, id).await?;
-                    ssr::go(locale, "/account/sign-in/code");
+                    ssr::go(locale, &Page::Account(AccountPage::SecondFactor).path());
                 }
             }
             Ok(())
@@ -109,13 +117,13 @@ pub async fn sign_in_code(lang: String, code: String) -> Result<(), AppError> {
             let pool = crate::server::ssr::pool()?;
             let session = ssr::session().await?;
             let Some(id) = ssr::pending_second_factor(&session).await? else {
-                ssr::go(locale, "/account/sign-in");
+                ssr::go(locale, &Page::Account(AccountPage::SignIn).path());
                 return Ok(());
             };
             let keys = crate::server::ssr::keys()?;
             let account = domain::accounts::second_factor(&pool, &keys, id, &code).await?;
             ssr::start_login(&pool, &session, &account).await?;
-            ssr::go(locale, "/account");
+            ssr::go(locale, &Page::Account(AccountPage::Overview).path());
             Ok(())
         }
         .await,
@@ -130,7 +138,7 @@ pub async fn sign_out(lang: String) -> Result<(), AppError> {
             let pool = crate::server::ssr::pool()?;
             let session = ssr::session().await?;
             ssr::sign_out(&pool, &session).await?;
-            ssr::go(locale, "/");
+            ssr::go(locale, &Page::Home.path());
             Ok(())
         }
         .await,
@@ -148,7 +156,10 @@ pub async fn forgot_password(lang: String, email: String) -> Result<(), AppError
             let links = ssr::links(&pool).await?;
             domain::accounts::recovery::request_reset(&pool, &email, &ssr::client(), &links)
                 .await?;
-            ssr::go(locale, "/account/forgot?sent=1");
+            ssr::go(
+                locale,
+                &Page::Account(AccountPage::Forgot).path_with("sent=1"),
+            );
             Ok(())
         }
         .await,
@@ -163,7 +174,10 @@ pub async fn reset_password(lang: String, token: String, password: String) -> Re
             let locale = crate::server::ssr::locale(&lang)?;
             let pool = crate::server::ssr::pool()?;
             domain::accounts::recovery::reset_password(&pool, &token, &password).await?;
-            ssr::go(locale, "/account/sign-in?reset=1");
+            ssr::go(
+                locale,
+                &Page::Account(AccountPage::SignIn).path_with("reset=1"),
+            );
             Ok(())
         }
         .await,

@@ -1,6 +1,8 @@
 //! The signed-in account: what its pages show, the profile and e-mail address, and
 //! deleting it.
 
+#[cfg(feature = "ssr")]
+use crate::page::{AccountPage, Page};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -33,7 +35,7 @@ pub async fn get_account(lang: String) -> Result<AccountView, AppError> {
             let (pool, _, account, login) = match ssr::signed_in().await {
                 Ok(found) => found,
                 Err(AppError::Unauthorized) => {
-                    ssr::go(locale, "/account/sign-in");
+                    ssr::go(locale, &Page::Account(AccountPage::SignIn).path());
                     return Err(AppError::Unauthorized);
                 }
                 Err(other) => return Err(other),
@@ -105,7 +107,10 @@ pub async fn change_email(lang: String, password: String, email: String) -> Resu
                 &pool, account.id, login, &password, &email, &links,
             )
             .await?;
-            ssr::go(locale, "/account/profile?email_sent=1");
+            ssr::go(
+                locale,
+                &Page::Account(AccountPage::Profile).path_with("email_sent=1"),
+            );
             Ok(())
         }
         .await,
@@ -120,7 +125,10 @@ pub async fn delete_account(lang: String, password: String) -> Result<(), AppErr
             let (pool, session, account, login) = ssr::signed_in().await?;
             domain::accounts::data::delete(&pool, account.id, login, &password).await?;
             session.flush().await.map_err(|_| AppError::Busy)?;
-            ssr::go(locale, "/account/sign-in?deleted=1");
+            ssr::go(
+                locale,
+                &Page::Account(AccountPage::SignIn).path_with("deleted=1"),
+            );
             Ok(())
         }
         .await,

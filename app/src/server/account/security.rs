@@ -1,6 +1,8 @@
 //! Security server functions: the password, two-factor sign-in and recovery codes, and
 //! the account's signed-in browsers.
 
+#[cfg(feature = "ssr")]
+use crate::page::{AccountPage, Page};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -63,7 +65,7 @@ pub async fn confirm_two_factor(
             .await?;
             ssr::renew(&session).await?;
             ssr::keep_fresh_codes(&session, codes).await?;
-            ssr::go(locale, "/account/security/recovery-codes");
+            ssr::go(locale, &Page::Account(AccountPage::RecoveryCodes).path());
             Ok(())
         }
         .await,
@@ -80,7 +82,7 @@ pub async fn new_recovery_codes(lang: String, password: String) -> Result<(), Ap
                 domain::accounts::security::new_recovery_codes(&pool, account.id, login, &password)
                     .await?;
             ssr::keep_fresh_codes(&session, codes).await?;
-            ssr::go(locale, "/account/security/recovery-codes");
+            ssr::go(locale, &Page::Account(AccountPage::RecoveryCodes).path());
             Ok(())
         }
         .await,
@@ -116,7 +118,7 @@ pub async fn disable_two_factor(
                 &pool, &keys, account.id, login, &password, &code,
             )
             .await?;
-            ssr::go(locale, "/account/security");
+            ssr::go(locale, &Page::Account(AccountPage::Security).path());
             Ok(())
         }
         .await,
@@ -133,7 +135,7 @@ pub async fn end_session(lang: String, id: String) -> Result<(), AppError> {
                 .parse()
                 .map_err(|_| AppError::NotFound("session".into()))?;
             domain::accounts::logins::close_own(&pool, account.id, id).await?;
-            ssr::go(locale, "/account/security");
+            ssr::go(locale, &Page::Account(AccountPage::Security).path());
             Ok(())
         }
         .await,
@@ -147,7 +149,7 @@ pub async fn sign_out_everywhere(lang: String) -> Result<(), AppError> {
             let locale = crate::server::ssr::locale(&lang)?;
             let (pool, _, account, login) = ssr::signed_in().await?;
             domain::accounts::logins::sign_out_everywhere(&pool, account.id, Some(login)).await?;
-            ssr::go(locale, "/account/security");
+            ssr::go(locale, &Page::Account(AccountPage::Security).path());
             Ok(())
         }
         .await,
@@ -173,7 +175,10 @@ pub async fn change_password(
             )
             .await?;
             ssr::renew(&session).await?;
-            ssr::go(locale, "/account/security?changed=1");
+            ssr::go(
+                locale,
+                &Page::Account(AccountPage::Security).path_with("changed=1"),
+            );
             Ok(())
         }
         .await,

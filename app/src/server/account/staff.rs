@@ -1,6 +1,8 @@
 //! Staff server functions: the account list, roles, and the staff sign-in rule. Each
 //! checks the role on the server.
 
+#[cfg(feature = "ssr")]
+use crate::page::Page;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -70,7 +72,7 @@ pub async fn set_account_role(lang: String, id: String, role: String) -> Result<
                     message: "account.errors.forbidden".into(),
                 })?;
             domain::accounts::admin::set_role(&pool, &account, id, role).await?;
-            ssr::go(locale, "/admin/accounts");
+            ssr::go(locale, &Page::StaffAccounts.path());
             Ok(())
         }
         .await,
@@ -86,7 +88,7 @@ pub async fn set_staff_two_factor(lang: String, required: Option<String>) -> Res
             let (pool, account) = ssr::with_role(domain::accounts::Role::Admin).await?;
             domain::accounts::admin::require_staff_two_factor(&pool, &account, required.is_some())
                 .await?;
-            ssr::go(locale, "/admin/accounts");
+            ssr::go(locale, &Page::StaffAccounts.path());
             Ok(())
         }
         .await,

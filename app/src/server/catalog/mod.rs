@@ -1,5 +1,7 @@
 //! Server functions for the storefront catalog: home, listings, search, product pages.
 
+#[cfg(feature = "ssr")]
+use crate::page::Page;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -134,9 +136,9 @@ pub async fn get_home_page(lang: String) -> Result<HomePageDto, AppError> {
         new_arrivals: cards(newest),
         alternates: crate::i18n::Locale::ALL
             .iter()
-            .map(|l| (l.tag().to_string(), l.path("/")))
+            .map(|l| (l.tag().to_string(), Page::Home.at(*l)))
             .collect(),
-        canonical: format!("{}{}", super::ssr::site_url(), locale.path("/")),
+        canonical: format!("{}{}", super::ssr::site_url(), Page::Home.at(locale)),
     })
 }
 
@@ -166,9 +168,9 @@ pub async fn get_listing_page(
             Vec::new(),
             crate::i18n::Locale::ALL
                 .iter()
-                .map(|l| (l.tag().to_string(), l.path("/search")))
+                .map(|l| (l.tag().to_string(), Page::Search.at(*l)))
                 .collect(),
-            locale.path("/search"),
+            Page::Search.at(locale),
         ),
     };
     Ok(ListingPageDto {

@@ -1,5 +1,6 @@
 //! Turning requests into domain calls and domain values into DTOs.
 
+use crate::page::Page;
 use std::str::FromStr;
 
 use domain::catalog::listing::{Audience, ListingRequest, MAX_PAGE, ProductCard, Sort};
@@ -169,21 +170,21 @@ pub async fn category_context(
         .into_iter()
         .filter_map(|(tag, other_slug)| {
             let other = Locale::ALL.into_iter().find(|l| l.tag() == tag)?;
-            Some((tag, other.path(&format!("/c/{other_slug}"))))
+            Some((tag, Page::Category(other_slug).at(other)))
         })
         .collect();
     Ok((
         title,
         crumbs,
         alternates,
-        locale.path(&format!("/c/{own_slug}")),
+        Page::Category(own_slug.to_string()).at(locale),
     ))
 }
 
 pub fn product_page(product: ProductDetail, locale: Locale) -> ProductPageDto {
     let variant = product.selected_variant().clone();
     let site = site_url();
-    let path = locale.path(&format!("/p/{}", product.slug));
+    let path = Page::Product(product.slug.to_string()).at(locale);
     let canonical = format!("{site}{path}");
     let images: Vec<ImageDto> = product
         .images
@@ -268,7 +269,7 @@ pub fn product_page(product: ProductDetail, locale: Locale) -> ProductPageDto {
             .into_iter()
             .filter_map(|(tag, slug)| {
                 let other = Locale::ALL.into_iter().find(|l| l.tag() == tag)?;
-                Some((tag, other.path(&format!("/p/{slug}"))))
+                Some((tag, Page::Product(slug).at(other)))
             })
             .collect(),
         canonical,

@@ -4,6 +4,8 @@
 // `checkout_address` has one argument per form field (a plain form posts them flat).
 #![allow(clippy::too_many_arguments)]
 
+#[cfg(feature = "ssr")]
+use crate::page::Page;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -15,7 +17,7 @@ use crate::server::account::AddressFields;
 use crate::server::account::ssr::{answer, answer_keeping, go};
 
 /// The steps, in order; each is a page at `/checkout/<step>`.
-pub const STEPS: [&str; 5] = ["contact", "address", "shipping", "payment", "review"];
+pub const STEPS: [&str; 5] = crate::page::CHECKOUT_STEPS;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MethodDto {
@@ -215,7 +217,7 @@ pub async fn checkout_contact(lang: String, email: String) -> Result<(), AppErro
             let locale = crate::server::ssr::locale(&lang)?;
             let cart = shopper.cart_required().await?;
             domain::checkout::set_email(&shopper.pool, cart, &email).await?;
-            go(locale, "/checkout/address");
+            go(locale, &Page::Checkout("address").path());
             Ok(())
         }
         .await,
@@ -274,7 +276,7 @@ pub async fn checkout_address(
                 (Some(_), None) => return Err(AppError::Unauthorized),
                 (None, _) => domain::checkout::set_address(&shopper.pool, cart, &input).await?,
             }
-            go(locale, "/checkout/shipping");
+            go(locale, &Page::Checkout("shipping").path());
             Ok(())
         }
         .await,

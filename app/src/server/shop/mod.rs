@@ -13,6 +13,8 @@ pub use checkout::*;
 pub use orders::*;
 pub use staff::*;
 
+#[cfg(feature = "ssr")]
+use crate::page::Page;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -168,7 +170,7 @@ pub async fn remove_cart_line(lang: String, variant: String) -> Result<(), AppEr
             let variant = ssr::uuid(&variant, "cart line")?;
             let cart = shopper.cart_required().await?;
             domain::cart::remove(&shopper.pool, cart, variant).await?;
-            go(locale, "/cart");
+            go(locale, &Page::Cart.path());
             Ok(())
         }
         .await,
