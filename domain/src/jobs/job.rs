@@ -34,7 +34,7 @@ impl Job {
             name,
             every,
             keep_idle_runs: true,
-            run: Box::new(move |pool| Box::pin(run(pool))),
+            run: Box::new(move |pool| -> Running { Box::pin(run(pool)) }),
         }
     }
 

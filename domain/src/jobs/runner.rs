@@ -93,6 +93,12 @@ fn stopping(stop: &watch::Receiver<bool>) -> bool {
     *stop.borrow() || stop.has_changed().is_err()
 }
 
+/// Resolves once shutdown begins. The value read is dropped here, never held across an
+/// await of the caller (it is a lock guard, and the runner's tasks move between threads).
+async fn stopped(stop: &mut watch::Receiver<bool>) {
+    let _ = stop.wait_for(|stopped| *stopped).await;
+}
+
 async fn keep_running(shared: Arc<Shared>, job: Job, mut stop: watch::Receiver<bool>) {
     let mut registered = false;
     while !stopping(&stop) {
@@ -105,7 +111,7 @@ async fn keep_running(shared: Arc<Shared>, job: Job, mut stop: watch::Receiver<b
         };
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
-            _ = stop.wait_for(|stop| *stop) => {}
+            _ = stopped(&mut stop) => {}
         }
     }
 }
@@ -170,7 +176,7 @@ async fn run_claimed(
                     Err(error) => tracing::warn!(job = job.name, %error, "could not renew the job's claim"),
                 }
             }
-            _ = stop.wait_for(|stop| *stop), if !shutting_down => {
+            _ = stopped(stop), if !shutting_down => {
                 shutting_down = true;
                 cut_off.as_mut().reset(tokio::time::Instant::now() + shared.grace);
             }

@@ -278,8 +278,8 @@ async fn a_long_run_keeps_its_claim_so_no_other_replica_starts_it() {
     let (first, second) = two_replicas().await;
     let running = Arc::new(AtomicUsize::new(0));
     let most = Arc::new(AtomicUsize::new(0));
-    // Due every 100 ms, running 1.5 s, with a lease of 600 ms: only renewing the lease
-    // keeps the other replica from starting a second run alongside.
+    // Due every 100 ms, running 3 s, with a lease of 1.2 s: only renewing the lease keeps
+    // the other replica from starting a second run alongside.
     let job = || {
         let (running, most) = (running.clone(), most.clone());
         Job::new("long", Duration::from_millis(100), move |pool| {
@@ -287,16 +287,16 @@ async fn a_long_run_keeps_its_claim_so_no_other_replica_starts_it() {
             async move {
                 let now = running.fetch_add(1, Ordering::SeqCst) + 1;
                 most.fetch_max(now, Ordering::SeqCst);
-                tokio::time::sleep(Duration::from_millis(1500)).await;
+                tokio::time::sleep(Duration::from_secs(3)).await;
                 running.fetch_sub(1, Ordering::SeqCst);
                 tick(&pool).await
             }
         })
     };
-    let lease = Duration::from_millis(600);
+    let lease = Duration::from_millis(1200);
     let (stop_a, a) = start(Runner::new(first.clone(), "replica-a", vec![job()]).lease(lease));
     let (stop_b, b) = start(Runner::new(second, "replica-b", vec![job()]).lease(lease));
-    until_at_least(2, || ticks(&first)).await;
+    until_at_least(1, || ticks(&first)).await;
     stop(stop_a, a).await;
     stop(stop_b, b).await;
 
