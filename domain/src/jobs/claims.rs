@@ -71,7 +71,7 @@ pub(super) async fn renew(
          WHERE name = $1 AND run_by = $2 AND running_since = $3",
         name,
         replica,
-        claim.started_at,
+        claim.started_at as _,
         lease.as_secs_f64()
     )
     .execute(pool)
@@ -99,7 +99,7 @@ pub(super) async fn finish(
          WHERE name = $1 AND run_by = $2 AND running_since = $3",
         job.name,
         replica,
-        claim.started_at
+        claim.started_at as _
     )
     .execute(&mut *tx)
     .await?
@@ -112,7 +112,7 @@ pub(super) async fn finish(
                 last_error = coalesce($3, last_error)
          WHERE name = $1",
         job.name,
-        claim.started_at,
+        claim.started_at as _,
         error.as_deref()
     )
     .execute(&mut *tx)
@@ -123,7 +123,7 @@ pub(super) async fn finish(
              VALUES ($1, $2, now(), CASE WHEN $3::text IS NULL THEN 'ok' ELSE 'failed' END,
                      $4, $3, $5)",
             job.name,
-            claim.started_at,
+            claim.started_at as _,
             error.as_deref(),
             i64::try_from(handled).unwrap_or(i64::MAX),
             replica

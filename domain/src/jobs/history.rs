@@ -60,14 +60,18 @@ pub struct JobOverview {
 pub async fn overview(pool: &PgPool) -> DomainResult<Vec<JobOverview>> {
     let jobs = sqlx::query!(
         r#"SELECT name, extract(epoch FROM every)::float8 AS "every_secs!",
-                  next_run_at, running_since, run_by, last_run_at, last_success_at,
-                  last_failure_at, last_error
+                  next_run_at AS "next_run_at: DateTime<Utc>",
+                  running_since AS "running_since: DateTime<Utc>", run_by,
+                  last_run_at AS "last_run_at: DateTime<Utc>",
+                  last_success_at AS "last_success_at: DateTime<Utc>",
+                  last_failure_at AS "last_failure_at: DateTime<Utc>", last_error
            FROM jobs ORDER BY name"#
     )
     .fetch_all(pool)
     .await?;
     let runs = sqlx::query!(
-        r#"SELECT job AS "job!", started_at AS "started_at!", finished_at AS "finished_at!",
+        r#"SELECT job AS "job!", started_at AS "started_at!: DateTime<Utc>",
+                  finished_at AS "finished_at!: DateTime<Utc>",
                   outcome AS "outcome!", handled AS "handled!", error, replica AS "replica!"
            FROM (SELECT *, row_number() OVER (PARTITION BY job ORDER BY id DESC) AS place
                  FROM job_runs) AS latest
