@@ -400,7 +400,10 @@ async fn serve(
     // Had serving failed before the signal, the sender is gone now, which stops the
     // runner too. The private database stops (in `run`) only after this returns.
     let runner_bound = domain::jobs::GRACE + std::time::Duration::from_secs(5);
-    if tokio::time::timeout(runner_bound, &mut runner).await.is_err() {
+    if tokio::time::timeout(runner_bound, &mut runner)
+        .await
+        .is_err()
+    {
         tracing::warn!("the job runner did not stop in time");
         runner.abort();
     }

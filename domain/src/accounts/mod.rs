@@ -329,17 +329,18 @@ fn clean_name(name: &str) -> DomainResult<String> {
 /// at once.
 pub async fn sweep(pool: &PgPool) -> DomainResult<u64> {
     let mut deleted = 0;
-    deleted += sqlx::query!("DELETE FROM account_tokens WHERE expires_at < now() - interval '7 days'")
-        .execute(pool)
-        .await?
-        .rows_affected();
+    deleted +=
+        sqlx::query!("DELETE FROM account_tokens WHERE expires_at < now() - interval '7 days'")
+            .execute(pool)
+            .await?
+            .rows_affected();
     deleted += sqlx::query!(
         "DELETE FROM auth_throttles WHERE window_started < now() - interval '1 day'
            AND (locked_until IS NULL OR locked_until < now())"
     )
     .execute(pool)
     .await?
-        .rows_affected();
+    .rows_affected();
     deleted += sqlx::query!(
         "DELETE FROM account_sessions
          WHERE last_seen_at < now() - make_interval(secs => $1::float8)
@@ -349,7 +350,7 @@ pub async fn sweep(pool: &PgPool) -> DomainResult<u64> {
     )
     .execute(pool)
     .await?
-        .rows_affected();
+    .rows_affected();
     deleted += sqlx::query!("DELETE FROM tower_sessions.session WHERE expiry_date < now()")
         .execute(pool)
         .await?

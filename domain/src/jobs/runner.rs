@@ -7,8 +7,8 @@ use std::time::Duration;
 use sqlx::PgPool;
 use tokio::sync::watch;
 
-use super::claims::{self, Claim};
 use super::Job;
+use super::claims::{self, Claim};
 use crate::DomainError;
 
 /// How long a running job may go on once shutdown has begun; then it is cut short (and
@@ -127,7 +127,8 @@ async fn turn(
         claims::register(&shared.pool, job).await?;
         *registered = true;
     }
-    if let Some(claim) = claims::claim(&shared.pool, job.name, &shared.replica, shared.lease).await?
+    if let Some(claim) =
+        claims::claim(&shared.pool, job.name, &shared.replica, shared.lease).await?
     {
         let result = run_claimed(shared, job, &claim, stop).await;
         match &result {
@@ -136,7 +137,10 @@ async fn turn(
             Err(error) => tracing::warn!(job = job.name, %error, "job failed"),
         }
         if !claims::finish(&shared.pool, job, &shared.replica, &claim, &result).await? {
-            tracing::warn!(job = job.name, "the job's claim had run out and was taken over");
+            tracing::warn!(
+                job = job.name,
+                "the job's claim had run out and was taken over"
+            );
         }
     }
     let due_in = claims::due_in(&shared.pool, job.name).await?;

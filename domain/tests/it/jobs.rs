@@ -29,10 +29,12 @@ async fn one_replica() -> PgPool {
 
 /// What the test jobs write, so a run can be seen from outside the runner.
 async fn make_ticks(pool: &PgPool) {
-    sqlx::query("CREATE TABLE ticks (id serial PRIMARY KEY, at timestamptz DEFAULT clock_timestamp())")
-        .execute(pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "CREATE TABLE ticks (id serial PRIMARY KEY, at timestamptz DEFAULT clock_timestamp())",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
 }
 
 async fn ticks(pool: &PgPool) -> i64 {
@@ -81,13 +83,24 @@ where
         if now >= least {
             return;
         }
-        assert!(Instant::now() < deadline, "only {now} of {least} after 10 s");
+        assert!(
+            Instant::now() < deadline,
+            "only {now} of {least} after 10 s"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
 /// The recorded runs of `job`, oldest first: (start, outcome, error, replica).
-async fn runs(pool: &PgPool, job: &str) -> Vec<(chrono::DateTime<chrono::Utc>, String, Option<String>, String)> {
+async fn runs(
+    pool: &PgPool,
+    job: &str,
+) -> Vec<(
+    chrono::DateTime<chrono::Utc>,
+    String,
+    Option<String>,
+    String,
+)> {
     sqlx::query_as(
         "SELECT started_at, outcome, error, replica FROM job_runs WHERE job = $1 ORDER BY started_at",
     )
@@ -110,7 +123,11 @@ async fn two_replicas_run_a_job_once_per_interval_between_them() {
     let (first, second) = two_replicas().await;
     let every = Duration::from_millis(700);
     let began = Instant::now();
-    let (stop_a, a) = start(Runner::new(first.clone(), "replica-a", vec![counting(every)]));
+    let (stop_a, a) = start(Runner::new(
+        first.clone(),
+        "replica-a",
+        vec![counting(every)],
+    ));
     let (stop_b, b) = start(Runner::new(second, "replica-b", vec![counting(every)]));
     tokio::time::sleep(Duration::from_millis(3000)).await;
     stop(stop_a, a).await;
@@ -140,7 +157,9 @@ async fn a_failed_run_is_recorded_and_the_job_runs_again_at_the_next_interval() 
         let first = seen.fetch_add(1, Ordering::SeqCst) == 0;
         async move {
             if first {
-                return Err(DomainError::Conflict("the rate service did not answer".into()));
+                return Err(DomainError::Conflict(
+                    "the rate service did not answer".into(),
+                ));
             }
             tick(&pool).await
         }
@@ -151,7 +170,10 @@ async fn a_failed_run_is_recorded_and_the_job_runs_again_at_the_next_interval() 
 
     let runs = runs(&pool, "flaky").await;
     assert_eq!(runs[0].1, "failed");
-    assert_eq!(runs[0].2.as_deref(), Some("the rate service did not answer"));
+    assert_eq!(
+        runs[0].2.as_deref(),
+        Some("the rate service did not answer")
+    );
     assert_eq!(runs[1].1, "ok");
     assert!((runs[1].0 - runs[0].0).to_std().unwrap() >= every);
     let (failed_at, error, succeeded_at): (
@@ -191,15 +213,18 @@ async fn shutdown_lets_a_running_job_finish() {
         .expect("the job did not start");
     stop(stop_it, runner).await;
 
-    assert_eq!(ticks(&pool).await, 1, "the run finished before the runner returned");
+    assert_eq!(
+        ticks(&pool).await,
+        1,
+        "the run finished before the runner returned"
+    );
     let runs = runs(&pool, "slow").await;
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0].1, "ok");
-    let claimed: Option<String> =
-        sqlx::query_scalar("SELECT run_by FROM jobs WHERE name = 'slow'")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let claimed: Option<String> = sqlx::query_scalar("SELECT run_by FROM jobs WHERE name = 'slow'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(claimed, None, "the claim is let go");
 }
 
@@ -208,7 +233,8 @@ async fn a_job_outlasting_the_grace_period_is_cut_short_and_its_claim_let_go() {
     let pool = one_replica().await;
     let started = Arc::new(Notify::new());
     let job = slow(started.clone(), Duration::from_secs(600));
-    let runner = Runner::new(pool.clone(), "replica-a", vec![job]).grace(Duration::from_millis(300));
+    let runner =
+        Runner::new(pool.clone(), "replica-a", vec![job]).grace(Duration::from_millis(300));
     let (stop_it, runner) = start(runner);
     tokio::time::timeout(Duration::from_secs(10), started.notified())
         .await
@@ -219,12 +245,14 @@ async fn a_job_outlasting_the_grace_period_is_cut_short_and_its_claim_let_go() {
     let runs = runs(&pool, "slow").await;
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0].1, "failed");
-    assert!(runs[0].2.as_deref().unwrap().starts_with("cut short"), "{runs:?}");
-    let claimed: Option<String> =
-        sqlx::query_scalar("SELECT run_by FROM jobs WHERE name = 'slow'")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    assert!(
+        runs[0].2.as_deref().unwrap().starts_with("cut short"),
+        "{runs:?}"
+    );
+    let claimed: Option<String> = sqlx::query_scalar("SELECT run_by FROM jobs WHERE name = 'slow'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(claimed, None);
 }
 
@@ -306,8 +334,8 @@ async fn a_long_run_keeps_its_claim_so_no_other_replica_starts_it() {
 #[tokio::test]
 async fn idle_runs_of_a_quiet_job_leave_no_history_but_its_last_run_time() {
     let pool = one_replica().await;
-    let idle = Job::new("idle", Duration::from_millis(100), |_pool| async { Ok(0) })
-        .quiet_when_idle();
+    let idle =
+        Job::new("idle", Duration::from_millis(100), |_pool| async { Ok(0) }).quiet_when_idle();
     let (stop_it, runner) = start(Runner::new(pool.clone(), "replica-a", vec![idle]));
     tokio::time::sleep(Duration::from_millis(800)).await;
     stop(stop_it, runner).await;
@@ -333,10 +361,17 @@ async fn the_overview_shows_each_job_with_its_latest_runs_newest_first() {
     let count = overview.iter().find(|job| job.name == "count").unwrap();
     assert!((count.every_secs - 0.2).abs() < 1e-9);
     assert!(count.recent.len() >= 3);
-    assert!(count.recent.windows(2).all(|w| w[0].started_at > w[1].started_at));
-    assert!(count.recent.iter().all(|run| run.outcome == Outcome::Ok
-        && run.handled == 1
-        && run.replica == "replica-a"));
+    assert!(
+        count
+            .recent
+            .windows(2)
+            .all(|w| w[0].started_at > w[1].started_at)
+    );
+    assert!(
+        count.recent.iter().all(|run| run.outcome == Outcome::Ok
+            && run.handled == 1
+            && run.replica == "replica-a")
+    );
     assert!(count.last_success_at.is_some());
 }
 

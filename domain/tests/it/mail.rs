@@ -225,9 +225,10 @@ async fn the_delivery_job_drains_the_outbox_beyond_one_batch() {
     }
     let job = delivery::job(transport, from);
     assert_eq!(job.run(&pool).await.unwrap(), 25);
-    let waiting: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox_emails WHERE sent_at IS NULL")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let waiting: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM outbox_emails WHERE sent_at IS NULL")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(waiting, 0);
 }
