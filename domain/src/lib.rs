@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod checkout;
 pub mod db;
 pub mod error;
+pub mod jobs;
 pub mod keys;
 pub mod locale;
 pub mod mail;

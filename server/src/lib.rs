@@ -226,7 +226,7 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
 
 /// Binds first (so a busy port fails before any database work), starts or reaches the
 /// database, migrates, seeds the demo shop, serves until SIGINT/SIGTERM, then finishes
-/// in-flight requests and stops the private database.
+/// in-flight requests and running jobs and stops the private database.
 pub fn run(config: Config) -> Result<(), StartError> {
     let listener = bind(config.addr)?;
     let database = database::start(&config)?;
@@ -352,8 +352,6 @@ async fn serve(
             reason,
         }
     })?;
-    let mailer = tokio::spawn(domain::mail::delivery::run(pool.clone(), transport, sender));
-    let sweeper = tokio::spawn(domain::accounts::sweep_forever(pool.clone()));
     if config.payments.test_card {
         tracing::warn!(
             "the test card is on: orders can be paid with a test number, for nothing \
@@ -369,13 +367,17 @@ async fn serve(
         trust_proxy: config.trust_proxy,
         payments: config.payments.clone(),
     };
-    // Unpaid orders give their stock back when their time runs out; every replica runs
-    // this, each order is taken by one.
-    let expirer = tokio::spawn(domain::orders::expire_forever(
-        pool.clone(),
-        state.links().await,
-        std::time::Duration::from_secs(30),
-    ));
+    // Every periodic task (the outbox, unpaid orders, sweeping) runs in the job runner:
+    // each job on one replica at a time, and a running one finishes before we stop.
+    let jobs = domain::jobs::shop::all(domain::jobs::shop::Needs {
+        links: state.links().await,
+        mail: transport,
+        sender,
+    });
+    let (stop_jobs, stopping) = tokio::sync::watch::channel(false);
+    let mut runner = tokio::spawn(
+        domain::jobs::Runner::new(pool.clone(), domain::jobs::replica_id(), jobs).run(stopping),
+    );
     let listener = tokio::net::TcpListener::from_std(listener).map_err(StartError::Serve)?;
     let url = format!(
         "http://{}",
@@ -387,15 +389,27 @@ async fn serve(
         println!("Demo admin: {email} / {password}  (sign in at {url}/en/account/sign-in)");
     }
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // The runner starts no new run from here on, while requests finish.
+            let _ = stop_jobs.send(true);
+        })
         .await
-        .map_err(StartError::Serve)?;
-    tracing::info!("stopped accepting requests; in-flight requests finished");
+        .map_err(StartError::Serve);
+    // Had serving failed before the signal, the sender is gone now, which stops the
+    // runner too. The private database stops (in `run`) only after this returns.
+    let runner_bound = domain::jobs::GRACE + std::time::Duration::from_secs(5);
+    if tokio::time::timeout(runner_bound, &mut runner)
+        .await
+        .is_err()
+    {
+        tracing::warn!("the job runner did not stop in time");
+        runner.abort();
+    }
+    served?;
+    tracing::info!("stopped accepting requests; in-flight requests and jobs finished");
     follower.abort();
-    mailer.abort();
-    sweeper.abort();
-    expirer.abort();
     pool.close().await;
     Ok(())
 }

@@ -88,14 +88,14 @@ pub(crate) async fn forget_all(
     Ok(())
 }
 
-/// Deletes browsers unused for longer than [`KEEP_SECS`].
-pub(crate) async fn sweep(pool: &PgPool) -> DomainResult<()> {
-    sqlx::query!(
+/// Deletes browsers unused for longer than [`KEEP_SECS`]; returns how many.
+pub(crate) async fn sweep(pool: &PgPool) -> DomainResult<u64> {
+    let done = sqlx::query!(
         "DELETE FROM account_devices
          WHERE last_used_at < now() - make_interval(secs => $1::float8)",
         KEEP_SECS as f64
     )
     .execute(pool)
     .await?;
-    Ok(())
+    Ok(done.rows_affected())
 }

@@ -326,18 +326,23 @@ fn clean_name(name: &str) -> DomainResult<String> {
 }
 
 /// Deletes what has expired: used or old links, quiet throttles, ended sign-ins and
-/// browser sessions. Safe to run in every server process at once.
-pub async fn sweep(pool: &PgPool) -> DomainResult<()> {
-    sqlx::query!("DELETE FROM account_tokens WHERE expires_at < now() - interval '7 days'")
-        .execute(pool)
-        .await?;
-    sqlx::query!(
+/// browser sessions; returns how many records went. Safe to run in every server process
+/// at once.
+pub async fn sweep(pool: &PgPool) -> DomainResult<u64> {
+    let mut deleted = 0;
+    deleted +=
+        sqlx::query!("DELETE FROM account_tokens WHERE expires_at < now() - interval '7 days'")
+            .execute(pool)
+            .await?
+            .rows_affected();
+    deleted += sqlx::query!(
         "DELETE FROM auth_throttles WHERE window_started < now() - interval '1 day'
            AND (locked_until IS NULL OR locked_until < now())"
     )
     .execute(pool)
-    .await?;
-    sqlx::query!(
+    .await?
+    .rows_affected();
+    deleted += sqlx::query!(
         "DELETE FROM account_sessions
          WHERE last_seen_at < now() - make_interval(secs => $1::float8)
             OR created_at < now() - make_interval(secs => $2::float8)",
@@ -345,20 +350,21 @@ pub async fn sweep(pool: &PgPool) -> DomainResult<()> {
         logins::ABSOLUTE_TIMEOUT_SECS as f64
     )
     .execute(pool)
-    .await?;
-    sqlx::query!("DELETE FROM tower_sessions.session WHERE expiry_date < now()")
+    .await?
+    .rows_affected();
+    deleted += sqlx::query!("DELETE FROM tower_sessions.session WHERE expiry_date < now()")
         .execute(pool)
-        .await?;
-    devices::sweep(pool).await?;
-    Ok(())
+        .await?
+        .rows_affected();
+    deleted += devices::sweep(pool).await?;
+    Ok(deleted)
 }
 
-/// Runs [`sweep`] every hour until the process stops.
-pub async fn sweep_forever(pool: PgPool) {
-    loop {
-        if let Err(error) = sweep(&pool).await {
-            tracing::warn!(%error, "could not delete expired account data");
-        }
-        tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
-    }
+/// Deletes expired account records once an hour.
+pub fn sweep_job() -> crate::jobs::Job {
+    crate::jobs::Job::new(
+        "accounts.sweep_expired",
+        std::time::Duration::from_secs(3600),
+        |pool| async move { sweep(&pool).await },
+    )
 }

@@ -456,3 +456,12 @@ pub async fn sweep_abandoned(pool: &PgPool, days: i32) -> DomainResult<u64> {
     .await?;
     Ok(done.rows_affected())
 }
+
+/// Forgets guest carts untouched for 30 days, once an hour.
+pub fn abandoned_carts_job() -> crate::jobs::Job {
+    crate::jobs::Job::new(
+        "cart.sweep_abandoned",
+        std::time::Duration::from_secs(3600),
+        |pool| async move { sweep_abandoned(&pool, 30).await },
+    )
+}

@@ -257,25 +257,18 @@ pub async fn expire_unpaid(pool: &PgPool, links: &Links) -> DomainResult<u64> {
     }
 }
 
-/// Runs [`expire_unpaid`] every `every` for as long as the server runs, and about once an
-/// hour forgets guest carts untouched for 30 days.
-pub async fn expire_forever(pool: PgPool, links: Links, every: std::time::Duration) {
-    let hourly = (3600 / every.as_secs().max(1)).max(1);
-    for round in 0u64.. {
-        match expire_unpaid(&pool, &links).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(orders = n, "unpaid orders cancelled, stock released"),
-            Err(error) => tracing::warn!(%error, "expiring unpaid orders"),
-        }
-        if round % hourly == 0 {
-            match crate::cart::sweep_abandoned(&pool, 30).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(carts = n, "abandoned guest carts removed"),
-                Err(error) => tracing::warn!(%error, "removing abandoned carts"),
-            }
-        }
-        tokio::time::sleep(every).await;
-    }
+/// Checks for unpaid orders whose time ran out every 30 seconds. Quiet when idle: most
+/// runs find nothing, and only the ones that cancelled something are worth a history row.
+pub fn expiry_job(links: Links) -> crate::jobs::Job {
+    crate::jobs::Job::new(
+        "orders.expire_unpaid",
+        std::time::Duration::from_secs(30),
+        move |pool| {
+            let links = links.clone();
+            async move { expire_unpaid(&pool, &links).await }
+        },
+    )
+    .quiet_when_idle()
 }
 
 /// The key order links are signed with, made on first use and shared by every replica.

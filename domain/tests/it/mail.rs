@@ -211,3 +211,24 @@ async fn smtp_delivery_sends_both_parts_to_the_server() {
         "{transcript}"
     );
 }
+
+#[tokio::test]
+async fn the_delivery_job_drains_the_outbox_beyond_one_batch() {
+    let pool = common::database().await;
+    let dir = tempfile::tempdir().unwrap();
+    let transport = Transport::Files(dir.path().join("mail"));
+    let from = delivery::parse_sender("Shop <shop@example.com>").unwrap();
+    for n in 0..25 {
+        mail::enqueue(&pool, &email(&format!("shopper{n}@example.com")))
+            .await
+            .unwrap();
+    }
+    let job = delivery::job(transport, from);
+    assert_eq!(job.run(&pool).await.unwrap(), 25);
+    let waiting: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM outbox_emails WHERE sent_at IS NULL")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(waiting, 0);
+}

@@ -7,6 +7,7 @@ mod checkout;
 mod common;
 mod coupons;
 mod data_rights;
+mod jobs;
 mod listing;
 mod mail;
 mod offers_and_cache;
