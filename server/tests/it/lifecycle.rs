@@ -42,7 +42,11 @@ struct Server {
 impl Server {
     /// Starts the binary and waits for its "running at" line.
     fn start(data_dir: &Path) -> Server {
-        let mut child = command(data_dir).spawn().unwrap();
+        Server::start_with(command(data_dir))
+    }
+
+    fn start_with(mut command: Command) -> Server {
+        let mut child = command.spawn().unwrap();
         let stdout = child.stdout.take().unwrap();
         let (sender, receiver) = mpsc::channel();
         std::thread::spawn(move || {
@@ -176,6 +180,50 @@ async fn first_start_restart_with_data_kept_and_clean_stop() {
     assert_eq!(categories, 8);
     db.close().await.unwrap();
     assert!(server.stop().success());
+}
+
+/// Two server processes on one database (a second replica pointed at the first one's
+/// PostgreSQL): each periodic job runs once per interval between them, not once each.
+#[tokio::test(flavor = "multi_thread")]
+async fn two_servers_on_one_database_run_each_job_once_per_interval() {
+    let dir = data_dir();
+    let first = Server::start(dir.path());
+    let second_dir = data_dir();
+    let url = format!(
+        "postgresql://vitrine@localhost/vitrine?host={}",
+        postgres_dir(dir.path()).display()
+    );
+    let mut command = command(second_dir.path());
+    command.env("DATABASE_URL", &url);
+    let second = Server::start_with(command);
+    assert_eq!(second.get("/readyz").await, (200, "ready".into()));
+    // Both are up and have had time to run whatever is due.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+
+    let mut db = shop_database(dir.path()).await;
+    let runs: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT job, count(*), count(DISTINCT replica) FROM job_runs
+         WHERE job IN ('cart.sweep_abandoned', 'accounts.sweep_expired', 'jobs.prune_history')
+         GROUP BY job ORDER BY job",
+    )
+    .fetch_all(&mut db)
+    .await
+    .unwrap();
+    assert_eq!(runs.len(), 3, "every hourly job ran: {runs:?}");
+    for (job, count, _) in &runs {
+        assert_eq!(*count, 1, "{job} ran {count} times within its hour");
+    }
+    // The e-mail job, due every 2 s, went on running between them.
+    let since: f64 = sqlx::query_scalar(
+        "SELECT extract(epoch FROM now() - last_run_at)::float8 FROM jobs WHERE name = 'mail.deliver'",
+    )
+    .fetch_one(&mut db)
+    .await
+    .unwrap();
+    assert!(since < 10.0, "mail.deliver last ran {since} s ago");
+    db.close().await.unwrap();
+    assert!(second.stop().success());
+    assert!(first.stop().success());
 }
 
 #[tokio::test(flavor = "multi_thread")]
