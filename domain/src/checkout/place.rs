@@ -27,15 +27,15 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::begin::{Charge, PixAccount, begin};
-use super::{Quote, quote};
+use super::{Quote, Step, quote};
 use crate::cart::Owner;
 use crate::catalog::listing::Audience;
 use crate::mail::Links;
-use crate::money::{Currency, Money, format};
+use crate::money::{Currency, Money};
 use crate::orders::{self, Actor, OrderStatus};
 use crate::payments::test_card::{self, CardOutcome};
 use crate::payments::{self, Config, Provider};
-use crate::{DomainError, DomainResult};
+use crate::{DomainError, DomainResult, Message, Thing};
 
 /// Unpaid orders one shopper may have open at once, per session (or account) and per
 /// e-mail.
@@ -77,7 +77,7 @@ pub struct Placed {
     pub new: bool,
 }
 
-fn problem(field: &'static str, message: impl Into<String>) -> DomainError {
+fn problem(field: &'static str, message: impl Into<Message>) -> DomainError {
     DomainError::Validation {
         field,
         message: message.into(),
@@ -102,12 +102,12 @@ pub async fn place(pool: &PgPool, request: PlaceOrder<'_>) -> DomainResult<Place
     )
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or(DomainError::NotFound("cart"))?;
+    .ok_or(DomainError::NotFound(Thing::Cart))?;
     if cart.order_id.is_some() {
         drop(tx);
         return already_placed(pool, &request, &signing_key)
             .await?
-            .ok_or(DomainError::NotFound("cart"));
+            .ok_or(DomainError::NotFound(Thing::Cart));
     }
     // The cart may have changed between the quote and the lock (another tab).
     let items = sqlx::query!(
@@ -170,9 +170,9 @@ pub async fn place(pool: &PgPool, request: PlaceOrder<'_>) -> DomainResult<Place
             // brought up to date now, so the page the shopper lands on says what went.
             tx.rollback().await?;
             crate::cart::review(pool, request.cart, request.audience).await?;
-            return Err(DomainError::Conflict(format!(
-                "checkout.errors.sold_out|name={name}"
-            )));
+            return Err(DomainError::Conflict(
+                Message::new("checkout.errors.sold_out").with("name", name),
+            ));
         }
     }
 
@@ -397,7 +397,7 @@ async fn already_placed(
     )
     .fetch_optional(pool)
     .await?
-    .ok_or(DomainError::NotFound("cart"))?;
+    .ok_or(DomainError::NotFound(Thing::Cart))?;
     let mine = match request.owner {
         Owner::Account(me) => row.account_id == Some(me),
         Owner::Guest(session_cart) => {
@@ -405,7 +405,7 @@ async fn already_placed(
         }
     };
     if !mine {
-        return Err(DomainError::NotFound("cart"));
+        return Err(DomainError::NotFound(Thing::Cart));
     }
     Ok(match (row.order_id, row.number) {
         (Some(order), Some(number)) => Some(Placed {
@@ -431,16 +431,16 @@ fn check(
         return Err(DomainError::Conflict("checkout.errors.cart_changed".into()));
     }
     if let Some(step) = quote.missing_step() {
-        return Err(problem("step", step));
+        return Err(DomainError::StepMissing(step));
     }
     if let Some(coupon) = &quote.coupon_problem {
         return Err(problem("coupon", coupon.clone()));
     }
     if quote.totals.total != request.expected_total {
-        let shown = format(quote.money(quote.totals.total), request.audience.locale);
-        return Err(DomainError::Conflict(format!(
-            "checkout.errors.total_changed|total={shown}"
-        )));
+        return Err(DomainError::Conflict(
+            Message::new("checkout.errors.total_changed")
+                .with("total", quote.money(quote.totals.total)),
+        ));
     }
     if quote.is_free() {
         return Ok((None, None));
@@ -448,7 +448,7 @@ fn check(
     let provider = quote
         .answers
         .payment
-        .ok_or_else(|| problem("step", "payment"))?;
+        .ok_or(DomainError::StepMissing(Step::Payment))?;
     if !offered.contains(&provider) {
         return Err(problem("payment", "checkout.errors.payment"));
     }
@@ -507,9 +507,9 @@ async fn hold_limit(
     } else {
         return Ok(());
     };
-    Err(DomainError::Conflict(format!(
-        "checkout.errors.too_many_unpaid|count={limit}"
-    )))
+    Err(DomainError::Conflict(
+        Message::new("checkout.errors.too_many_unpaid").with("count", limit),
+    ))
 }
 
 /// Creates (or, after a failure, creates again — the payment id is the idempotency key)
@@ -531,7 +531,7 @@ pub async fn start_stripe(pool: &PgPool, config: &Config, order: Uuid) -> Domain
         "payment.errors.not_confirmable".into(),
     ))?;
     let currency =
-        Currency::from_code(&payment.currency).ok_or(DomainError::NotFound("currency"))?;
+        Currency::from_code(&payment.currency).ok_or(DomainError::NotFound(Thing::Currency))?;
     let intent = payments::stripe::create_intent(
         stripe,
         Money::new(payment.amount, currency),

@@ -28,7 +28,7 @@ use uuid::Uuid;
 use crate::mail::Links;
 use crate::money::{Currency, Money};
 use crate::orders::{self, Actor, OrderStatus};
-use crate::{DomainError, DomainResult};
+use crate::{DomainError, DomainResult, Thing};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Provider {
@@ -173,10 +173,10 @@ pub(crate) async fn lock(conn: &mut PgConnection, payment: Uuid) -> DomainResult
     )
     .fetch_optional(&mut *conn)
     .await?
-    .ok_or(DomainError::NotFound("payment"))?;
+    .ok_or(DomainError::NotFound(Thing::Payment))?;
     Ok(Locked {
         order: row.order_id,
-        provider: Provider::parse(&row.provider).ok_or(DomainError::NotFound("payment"))?,
+        provider: Provider::parse(&row.provider).ok_or(DomainError::NotFound(Thing::Payment))?,
         status: row.status,
         amount: row.amount,
         currency: row.currency,
@@ -275,7 +275,7 @@ pub async fn refund(
         let (payment, p) = refundable(&mut tx, order, amount).await?;
         (payment, p.provider, p.currency, p.reference)
     };
-    let currency = Currency::from_code(&currency).ok_or(DomainError::NotFound("currency"))?;
+    let currency = Currency::from_code(&currency).ok_or(DomainError::NotFound(Thing::Currency))?;
     let provider_ref = match (provider, &config.stripe, reference) {
         (Provider::Stripe, Some(stripe), Some(intent)) => Some(
             stripe::refund(
@@ -362,7 +362,7 @@ async fn refundable(
         "payment.errors.not_refundable".into(),
     ))?;
     let p = lock(conn, payment).await?;
-    let currency = Currency::from_code(&p.currency).ok_or(DomainError::NotFound("currency"))?;
+    let currency = Currency::from_code(&p.currency).ok_or(DomainError::NotFound(Thing::Currency))?;
     if amount <= Decimal::ZERO || crate::money::round(amount, currency) != amount {
         return Err(DomainError::Validation {
             field: "amount",
@@ -373,11 +373,8 @@ async fn refundable(
     if amount > left {
         return Err(DomainError::Validation {
             field: "amount",
-            message: format!(
-                "payment.errors.refund_too_much|left={} {}",
-                crate::money::round(left, currency),
-                currency.code()
-            ),
+            message: crate::Message::new("payment.errors.refund_too_much")
+                .with("left", crate::money::Money::new(left, currency)),
         });
     }
     Ok((payment, p))

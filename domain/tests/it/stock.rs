@@ -49,7 +49,10 @@ async fn two_hundred_checkouts_for_ten_units_make_ten_orders() {
     assert_eq!(placed, 10);
     assert_eq!(refused.len(), 190);
     for reason in &refused {
-        assert_eq!(reason, "checkout.errors.sold_out|name=Limited sneaker");
+        assert_eq!(
+            *reason,
+            domain::Message::new("checkout.errors.sold_out").with("name", "Limited sneaker")
+        );
     }
     assert_eq!(stock(&pool, sneaker).await, 0);
     assert_eq!(count(&pool, "SELECT count(*) FROM orders").await, 10);
