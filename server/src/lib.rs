@@ -93,7 +93,9 @@ pub enum StartError {
 }
 
 fn account_message(error: &domain::DomainError) -> String {
-    let english = |message| app::i18n::message_in(app::i18n::Locale::En, message);
+    fn english(message: &domain::Message) -> String {
+        app::i18n::message_in(app::i18n::Locale::En, message)
+    }
     match error {
         domain::DomainError::Validation { field, message } => {
             format!("{field}: {}", english(message))
