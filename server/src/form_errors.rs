@@ -181,6 +181,7 @@ mod tests {
                     Arg::Money {
                         amount: "1234567.89".into(),
                         currency: "BRL".into(),
+                        symbol: None,
                     },
                 )
         };

@@ -30,9 +30,15 @@ pub enum Arg {
     /// A whole number (a count, a limit).
     Int(i64),
     /// An amount in a currency: the decimal text, already rounded to the currency's
-    /// minor units (`20.00`), and the ISO code (`USD`); written in the reader's language
-    /// (`$20.00`, `US$ 20,00`).
-    Money { amount: String, currency: String },
+    /// minor units (`20.00`), the ISO code (`USD`) and the symbol the shop set for a
+    /// currency CLDR's table does not cover; written in the reader's language (`$20.00`,
+    /// `US$ 20,00`).
+    Money {
+        amount: String,
+        currency: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        symbol: Option<String>,
+    },
     /// An order status by its code (`paid`), shown by its name (`order.status.paid`).
     Status(String),
 }
@@ -100,7 +106,11 @@ impl Arg {
         match self {
             Arg::Text(text) => text.clone(),
             Arg::Int(n) => n.to_string(),
-            Arg::Money { amount, currency } => crate::money_text::format(amount, currency, locale),
+            Arg::Money {
+                amount,
+                currency,
+                symbol,
+            } => crate::money_text::format(amount, currency, symbol.as_deref(), locale),
             Arg::Status(code) => translate(&format!("order.status.{code}")),
         }
     }
@@ -211,6 +221,7 @@ mod tests {
                 Arg::Money {
                     amount: "20.00".into(),
                     currency: "USD".into(),
+                    symbol: None,
                 },
             )
             .with("from", Arg::status("paid"));
@@ -255,6 +266,7 @@ mod tests {
             Arg::Money {
                 amount: "1234.50".into(),
                 currency: "BRL".into(),
+                symbol: None,
             },
         );
         assert_eq!(

@@ -50,8 +50,9 @@ fn style(locale: &str) -> Style {
 }
 
 /// CLDR's symbol for the currency `code` in `locale`: each language marks foreign
-/// dollars, yen and yuan so they are not mistaken for its own.
-fn symbol<'a>(locale: &str, code: &'a str) -> &'a str {
+/// dollars, yen and yuan so they are not mistaken for its own. A currency this table
+/// does not cover is written with the symbol the shop set for it (`shop`), else its code.
+fn symbol<'a>(locale: &str, code: &'a str, shop: Option<&'a str>) -> &'a str {
     match (locale, code) {
         (_, "EUR") => "€",
         (_, "BRL") if locale != "es" => "R$",
@@ -62,14 +63,16 @@ fn symbol<'a>(locale: &str, code: &'a str) -> &'a str {
         ("zh-CN", "CNY") => "¥",
         ("pt-BR", "JPY") | ("zh-CN", "JPY") => "JP¥",
         (_, "USD") => "US$",
-        // Spanish writes the less common currencies by code.
-        (_, other) => other,
+        // Spanish writes the less common built-in currencies by code.
+        (_, "GBP" | "JPY" | "CNY" | "BRL") => code,
+        _ => shop.unwrap_or(code),
     }
 }
 
 /// Writes `amount` (decimal text such as `-1234.50`, already rounded) in currency `code`
-/// for a reader of `locale`. Unknown locales use English conventions.
-pub fn format(amount: &str, code: &str, locale: &str) -> String {
+/// (whose symbol the shop may have set: `shop_symbol`) for a reader of `locale`.
+/// Unknown locales use English conventions.
+pub fn format(amount: &str, code: &str, shop_symbol: Option<&str>, locale: &str) -> String {
     let locale = match locale {
         "pt-BR" | "es" | "zh-CN" => locale,
         _ => "en",
@@ -86,7 +89,7 @@ pub fn format(amount: &str, code: &str, locale: &str) -> String {
         number.push(style.decimal);
         number.push_str(fraction);
     }
-    let symbol = symbol(locale, code);
+    let symbol = symbol(locale, code, shop_symbol);
     let space = if style.spaced {
         NBSP.to_string()
     } else {
@@ -127,7 +130,7 @@ mod tests {
 
     #[test]
     fn decimal_text_in_each_language() {
-        let f = |amount, code, locale| format(amount, code, locale).replace(NBSP, " ");
+        let f = |amount, code, locale| format(amount, code, None, locale).replace(NBSP, " ");
         assert_eq!(f("1234.56", "USD", "en"), "$1,234.56");
         assert_eq!(f("1234.56", "BRL", "pt-BR"), "R$ 1.234,56");
         assert_eq!(f("1234.56", "EUR", "es"), "1234,56 €");
@@ -135,6 +138,15 @@ mod tests {
         assert_eq!(f("-7.00", "EUR", "es"), "-7,00 €");
         assert_eq!(f("-0.00", "USD", "en"), "$0.00");
         assert_eq!(f("10.00", "MXN", "es"), "10,00 MXN");
+    }
+
+    #[test]
+    fn a_currency_outside_the_table_takes_the_shops_symbol() {
+        let mxn = |locale| format("1234.50", "MXN", Some("MX$"), locale).replace(NBSP, " ");
+        assert_eq!(mxn("en"), "MX$1,234.50");
+        assert_eq!(mxn("es"), "1234,50 MX$");
+        // The table's own symbols win over a shop's.
+        assert_eq!(format("5.00", "USD", Some("X"), "en"), "$5.00");
     }
 
     #[test]

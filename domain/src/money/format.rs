@@ -11,7 +11,7 @@ use super::Money;
 /// `locale`. Unknown locales use English conventions.
 pub fn format(money: Money, locale: &str) -> String {
     let money = money.rounded();
-    types::money_text::format(&money.amount.to_string(), money.currency.code(), locale)
+    types::money_text::format(&money.amount.to_string(), money.currency.code(), None, locale)
 }
 
 #[cfg(test)]

@@ -56,6 +56,8 @@ impl From<Money> for crate::Arg {
         crate::Arg::Money {
             amount: money.amount.to_string(),
             currency: money.currency.code().to_string(),
+            // Every currency the shop has today is in CLDR's table (see `format`).
+            symbol: None,
         }
     }
 }
