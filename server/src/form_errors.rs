@@ -192,7 +192,10 @@ mod tests {
                 .to_string()
         };
         let longest = "界".repeat(200);
-        let (base, query) = address(&longest).split_once('?').map(|(b, q)| (b.to_string(), q.to_string())).unwrap();
+        let (base, query) = address(&longest)
+            .split_once('?')
+            .map(|(b, q)| (b.to_string(), q.to_string()))
+            .unwrap();
         let signed = sign(&keys, &base, &query);
         assert!(signed.len() < 2_000, "{} bytes: {signed}", signed.len());
         let (_, query) = signed.split_once('?').unwrap();

@@ -233,8 +233,8 @@ mod tests {
 
     #[test]
     fn json_is_keyed_by_value_name() {
-        let json = serde_json::to_value(Message::new("cart.errors.only_left").with("count", 3))
-            .unwrap();
+        let json =
+            serde_json::to_value(Message::new("cart.errors.only_left").with("count", 3)).unwrap();
         assert_eq!(
             json,
             serde_json::json!({"key": "cart.errors.only_left", "args": {"count": {"int": 3}}})

@@ -191,7 +191,8 @@ pub async fn apply_coupon(
     // Every try is counted before it is checked (atomically, so a burst cannot pass).
     throttle::attempt(pool, &guesser[0], rules::COUPON_GUESSES_CART).await?;
     throttle::attempt(pool, &guesser[1], rules::COUPON_GUESSES_ADDRESS).await?;
-    let wrong_guess = || async { Err::<(), DomainError>(refuse(Message::new("coupon.errors.unknown"))) };
+    let wrong_guess =
+        || async { Err::<(), DomainError>(refuse(Message::new("coupon.errors.unknown"))) };
     if code.is_empty() || code.len() > 40 {
         return wrong_guess().await;
     }

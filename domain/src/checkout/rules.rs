@@ -8,8 +8,8 @@ use sqlx::PgExecutor;
 use uuid::Uuid;
 
 use super::totals::{Discount, TaxRule};
-use crate::accounts::throttle::Rule;
 use crate::Message;
+use crate::accounts::throttle::Rule;
 use crate::money::{Currency, Money};
 
 /// A shipping method offered for an address, priced for this cart.
@@ -349,7 +349,8 @@ mod tests {
         );
         assert_eq!(
             small.unwrap_err(),
-            Message::new("coupon.errors.minimum").with("amount", Money::new(dec!(20), Currency::Usd))
+            Message::new("coupon.errors.minimum")
+                .with("amount", Money::new(dec!(20), Currency::Usd))
         );
     }
 

@@ -11,15 +11,20 @@ use super::Money;
 /// `locale`. Unknown locales use English conventions.
 pub fn format(money: Money, locale: &str) -> String {
     let money = money.rounded();
-    types::money_text::format(&money.amount.to_string(), money.currency.code(), None, locale)
+    types::money_text::format(
+        &money.amount.to_string(),
+        money.currency.code(),
+        None,
+        locale,
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::money::Currency;
-    use types::money_text::NBSP;
     use rust_decimal_macros::dec;
+    use types::money_text::NBSP;
 
     fn f(amount: rust_decimal::Decimal, currency: Currency, locale: &str) -> String {
         format(Money::new(amount, currency), locale).replace(NBSP, " ")

@@ -362,7 +362,8 @@ async fn refundable(
         "payment.errors.not_refundable".into(),
     ))?;
     let p = lock(conn, payment).await?;
-    let currency = Currency::from_code(&p.currency).ok_or(DomainError::NotFound(Thing::Currency))?;
+    let currency =
+        Currency::from_code(&p.currency).ok_or(DomainError::NotFound(Thing::Currency))?;
     if amount <= Decimal::ZERO || crate::money::round(amount, currency) != amount {
         return Err(DomainError::Validation {
             field: "amount",

@@ -6,9 +6,9 @@ use crate::common;
 use common::shop::*;
 use domain::cart::{self, Notice, Owner};
 use domain::checkout::{self, PlaceOrder};
-use domain::{Arg, Message};
 use domain::money::{Currency, Money};
 use domain::payments::{Provider, test_card};
+use domain::{Arg, Message};
 use rust_decimal_macros::dec;
 use uuid::Uuid;
 

@@ -6,8 +6,8 @@ use crate::common;
 use common::shop::*;
 use domain::cart::Owner;
 use domain::checkout;
-use domain::payments::{Provider, test_card};
 use domain::money::{Currency, Money};
+use domain::payments::{Provider, test_card};
 use domain::{DomainError, DomainResult, Message};
 use rust_decimal_macros::dec;
 

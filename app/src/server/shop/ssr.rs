@@ -10,8 +10,8 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use crate::error::AppError;
-use crate::message::Message;
 use crate::i18n::Locale;
+use crate::message::Message;
 use crate::server::account::ssr as account;
 use crate::server::ssr as base;
 

@@ -83,8 +83,7 @@ pub async fn staff_move_order(
                     message: "staff.errors.status".into(),
                 })?;
             let links = crate::server::account::ssr::links(&pool).await?;
-            domain::orders::move_by_staff(&pool, id, to, account.id, reason.trim(), &links)
-                .await?;
+            domain::orders::move_by_staff(&pool, id, to, account.id, reason.trim(), &links).await?;
             back(locale, id);
             Ok(())
         }
