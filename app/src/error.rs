@@ -1,25 +1,30 @@
 //! The error a server function sends to the browser: what the user can act on, and no
-//! internal details.
+//! internal details. What a person reads travels as a [`Message`] (a locale key and
+//! typed values, JSON on the wire and in a failed form's address) and is translated
+//! where it is shown.
 
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
+use crate::message::Message;
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
+    /// What was not found, by its code (`order`); every page shows the same text.
     #[error("{0} not found")]
     NotFound(String),
-    #[error("{message}")]
-    Validation { field: String, message: String },
-    /// Several fields wrong at once: (field, message key) pairs.
+    #[error("{field}: {message}")]
+    Validation { field: String, message: Message },
+    /// Several fields wrong at once: (field, message) pairs.
     #[error("some fields are not valid")]
-    Fields(Vec<(String, String)>),
+    Fields(Vec<(String, Message)>),
     #[error("the e-mail or password is wrong")]
     BadCredentials,
     #[error("too many attempts; try again in {minutes} minutes")]
     TooMany { minutes: u64 },
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Message),
     #[error("you are not allowed to do this")]
     Forbidden,
     #[error("please sign in")]
@@ -61,8 +66,8 @@ impl AppError {
         }
     }
 
-    /// The message key (or text) for one form field, if this error is about it.
-    pub fn for_field(&self, name: &str) -> Option<String> {
+    /// The message for one form field, if this error is about it.
+    pub fn for_field(&self, name: &str) -> Option<Message> {
         match self {
             AppError::Validation { field, message } if field == name => Some(message.clone()),
             AppError::Fields(fields) => fields
@@ -87,7 +92,7 @@ impl From<domain::DomainError> for AppError {
     fn from(error: domain::DomainError) -> Self {
         use domain::DomainError as D;
         match error {
-            D::NotFound(what) => AppError::NotFound(what.into()),
+            D::NotFound(what) => AppError::NotFound(what.code().into()),
             D::Validation { field, message } => AppError::Validation {
                 field: field.into(),
                 message,
@@ -96,9 +101,19 @@ impl From<domain::DomainError> for AppError {
             D::Invalid(fields) => AppError::Fields(
                 fields
                     .into_iter()
-                    .map(|(field, message)| (field.to_string(), message.to_string()))
+                    .map(|(field, message)| (field.to_string(), message))
                     .collect(),
             ),
+            // Only `place` asks for an earlier step, and its server function sends the
+            // shopper there; any other caller says so in words.
+            D::StepMissing(_) => AppError::Conflict(Message::new("checkout.errors.incomplete")),
+            D::BadEvent(detail) => {
+                tracing::info!(%detail, "unreadable provider event");
+                AppError::Validation {
+                    field: "event".into(),
+                    message: Message::new("error.bad_request"),
+                }
+            }
             D::BadCredentials => AppError::BadCredentials,
             D::TooManyAttempts { retry_after_secs } => AppError::TooMany {
                 minutes: retry_after_secs.div_ceil(60).max(1),

@@ -86,11 +86,15 @@ pub fn translate(key: &str) -> String {
     rust_i18n::t!(key, locale = use_locale().tag()).to_string()
 }
 
-/// Puts values into a translated text's `%{name}` places.
-pub fn fill<'a>(text: String, values: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
-    values.into_iter().fold(text, |text, (name, value)| {
-        text.replace(&format!("%{{{name}}}"), value)
-    })
+/// A message (a key and its typed values) in the current request's language.
+pub fn message(message: &crate::message::Message) -> String {
+    message_in(use_locale(), message)
+}
+
+/// A message in a given language: its text with each value written the reader's way
+/// (money in the language's style, statuses by name).
+pub fn message_in(locale: Locale, message: &crate::message::Message) -> String {
+    message.render(locale.tag(), |key| translate_in(locale, key))
 }
 
 /// Translates a key into a given language (for the server's own responses).

@@ -16,6 +16,10 @@ pub mod security;
 pub mod server;
 pub mod url;
 
+/// What the shop tells people: a locale key and typed values (shared with `domain`,
+/// which builds them, and the wasm, which shows them).
+pub use types::message;
+
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};
 use leptos_router::Lazy;

@@ -25,4 +25,5 @@ pub mod shop;
 // in `locales/ui`, stay out of the server-only crate and the mail text out of the wasm).
 rust_i18n::i18n!("../locales/mail", fallback = "en");
 
-pub use error::{DomainError, DomainResult};
+pub use error::{DomainError, DomainResult, Thing};
+pub use types::{Arg, Message};

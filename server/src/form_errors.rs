@@ -162,4 +162,54 @@ mod tests {
         assert!(!is_signed(&keys, &format!("{query}&__err=Rm9yZ2Vk")));
         assert_eq!(without_error(query), "next=%2Fen");
     }
+
+    /// The error travels as its typed message (JSON, then base64): with the longest
+    /// product name the shop accepts and a money value, the address stays well under
+    /// what browsers and proxies take (about 8 KB), and the signature covers the values.
+    #[test]
+    fn a_typed_message_in_the_address_stays_small_and_signed() {
+        use app::error::AppError;
+        use app::message::{Arg, Message};
+        use leptos::server_fn::error::ServerFnUrlError;
+
+        let keys = Keys::new("a secret key of at least thirty-two characters");
+        let message = |name: &str| {
+            Message::new("checkout.errors.sold_out")
+                .with("name", name)
+                .with(
+                    "total",
+                    Arg::Money {
+                        amount: "1234567.89".into(),
+                        currency: "BRL".into(),
+                        symbol: None,
+                    },
+                )
+        };
+        let address = |name: &str| {
+            ServerFnUrlError::new("/api/place_order", AppError::Conflict(message(name)))
+                .to_url("http://shop/en/checkout/review")
+                .unwrap()
+                .to_string()
+        };
+        let longest = "界".repeat(200);
+        let (base, query) = address(&longest)
+            .split_once('?')
+            .map(|(b, q)| (b.to_string(), q.to_string()))
+            .unwrap();
+        let signed = sign(&keys, &base, &query);
+        assert!(signed.len() < 2_000, "{} bytes: {signed}", signed.len());
+        let (_, query) = signed.split_once('?').unwrap();
+        assert!(is_signed(&keys, query));
+        // Another name in the same message is another error: the signature no longer fits.
+        let other = address("A|B=C");
+        let (_, other_query) = other.split_once('?').unwrap();
+        let other_error = pairs(other_query).find(|(k, _)| k == ERROR).unwrap().1;
+        let own_error = pairs(query).find(|(k, _)| k == ERROR).unwrap().1;
+        let forged = query.replace(
+            &form_urlencoded::byte_serialize(own_error.as_bytes()).collect::<String>(),
+            &form_urlencoded::byte_serialize(other_error.as_bytes()).collect::<String>(),
+        );
+        assert_ne!(forged, query);
+        assert!(!is_signed(&keys, &forged));
+    }
 }

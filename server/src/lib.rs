@@ -93,13 +93,14 @@ pub enum StartError {
 }
 
 fn account_message(error: &domain::DomainError) -> String {
+    fn english(message: &domain::Message) -> String {
+        app::i18n::message_in(app::i18n::Locale::En, message)
+    }
     match error {
         domain::DomainError::Validation { field, message } => {
-            format!(
-                "{field}: {}",
-                app::i18n::translate_in(app::i18n::Locale::En, message)
-            )
+            format!("{field}: {}", english(message))
         }
+        domain::DomainError::Conflict(message) => english(message),
         other => other.to_string(),
     }
 }

@@ -43,7 +43,7 @@ fn answer(result: Result<Vec<Outcome>, DomainError>) -> Response {
                 .join(",");
             (StatusCode::OK, text).into_response()
         }
-        Err(DomainError::Validation { message, .. }) => refuse(message),
+        Err(DomainError::BadEvent(detail)) => refuse(detail),
         Err(DomainError::Busy) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
         Err(error) => {
             // The provider will deliver it again later.

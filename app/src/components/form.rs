@@ -8,7 +8,7 @@ use leptos::server_fn::error::ServerFnUrlError;
 use leptos_router::hooks::use_query_map;
 
 use crate::error::AppError;
-use crate::i18n::translate;
+use crate::message::Message;
 use crate::tr;
 
 /// The error the last post of server function `S` came back with, if any: Leptos sends
@@ -62,19 +62,10 @@ where
     .into_any()
 }
 
-/// A message key from the server (`account.errors.email`) in the page's language, with
-/// its values when it has some (`cart.errors.only_left|count=3` fills `%{count}`); any
-/// other text is shown as it is.
-pub fn message_text(message: &str) -> String {
-    let mut parts = message.split('|');
-    let key = parts.next().unwrap_or_default();
-    if !key.contains('.') || key.contains(' ') {
-        return message.to_string();
-    }
-    crate::i18n::fill(
-        translate(key),
-        parts.filter_map(|pair| pair.split_once('=')),
-    )
+/// A message from the server (`account.errors.email`, or `cart.errors.only_left` with
+/// its `count`) in the page's language.
+pub fn message_text(message: &Message) -> String {
+    crate::i18n::message(message)
 }
 
 /// What to tell the person about an error that is not about one field.

@@ -5,7 +5,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::{Account, Role, email, logins, password, require, secret};
-use crate::{DomainError, DomainResult};
+use crate::{DomainError, DomainResult, Thing};
 
 /// Creates an admin with a verified address. Without `password`, a random one is made;
 /// the password is returned so the caller can show it once.
@@ -30,7 +30,7 @@ pub async fn create_admin(
     )
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| DomainError::Conflict(format!("an account for {email} already exists")))?;
+    .ok_or_else(|| DomainError::Conflict("account.errors.email_taken".into()))?;
     Ok((id, password))
 }
 
@@ -97,7 +97,7 @@ pub async fn set_role(
     .execute(&mut *tx)
     .await?;
     if changed.rows_affected() == 0 {
-        return Err(DomainError::NotFound("account"));
+        return Err(DomainError::NotFound(Thing::Account));
     }
     logins::close_all(&mut *tx, target, None).await?;
     tx.commit().await?;

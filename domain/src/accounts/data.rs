@@ -60,7 +60,7 @@ pub async fn export(pool: &PgPool, account_id: Uuid) -> DomainResult<serde_json:
     )
     .fetch_optional(pool)
     .await?
-    .ok_or(crate::DomainError::NotFound("account"))?;
+    .ok_or(crate::DomainError::NotFound(crate::Thing::Account))?;
     Ok(value)
 }
 

@@ -6,7 +6,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::{Account, Client, Role};
-use crate::{DomainError, DomainResult};
+use crate::{DomainError, DomainResult, Thing};
 
 /// A sign-in ends after this long without a request...
 pub const IDLE_TIMEOUT_SECS: i64 = 12 * 60 * 60;
@@ -117,7 +117,7 @@ pub async fn close_own(pool: &PgPool, account_id: Uuid, login_id: Uuid) -> Domai
     .execute(pool)
     .await?;
     if done.rows_affected() == 0 {
-        return Err(DomainError::NotFound("session"));
+        return Err(DomainError::NotFound(Thing::Session));
     }
     Ok(())
 }

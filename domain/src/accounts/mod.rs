@@ -24,7 +24,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::mail::{self, Links};
-use crate::{DomainError, DomainResult};
+use crate::{DomainError, DomainResult, Thing};
 
 /// What an account may do, from least to most.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, sqlx::Type)]
@@ -155,19 +155,15 @@ pub async fn verify_email(pool: &PgPool, token: &str) -> DomainResult<Account> {
         // A new address: links sent to the old one (or for other addresses) are void.
         recovery::void_links(&mut *tx, used.account_id, None).await?;
     }
-    let updated = sqlx::query!(
+    // Another account may have taken the address meanwhile: its unique key says so
+    // (told as `account.errors.email_taken`, see `error::CONSTRAINTS`).
+    sqlx::query!(
         "UPDATE accounts SET email = $2, email_verified_at = now() WHERE id = $1",
         used.account_id,
         email
     )
     .execute(&mut *tx)
-    .await;
-    if let Err(sqlx::Error::Database(e)) = &updated
-        && e.constraint() == Some("accounts_email_key_key")
-    {
-        return Err(DomainError::Conflict("account.errors.email_taken".into()));
-    }
-    updated?;
+    .await?;
     let account = find(&mut *tx, used.account_id).await?;
     tx.commit().await?;
     Ok(account)
@@ -281,7 +277,7 @@ pub async fn find(db: impl sqlx::PgExecutor<'_>, id: Uuid) -> DomainResult<Accou
     )
     .fetch_optional(db)
     .await?
-    .ok_or(DomainError::NotFound("account"))
+    .ok_or(DomainError::NotFound(Thing::Account))
 }
 
 /// Changes name, language and currency.

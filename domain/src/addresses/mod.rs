@@ -8,7 +8,7 @@ use serde::Serialize;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::{DomainError, DomainResult};
+use crate::{DomainError, DomainResult, Thing};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, sqlx::Type)]
 #[sqlx(type_name = "address_kind", rename_all = "lowercase")]
@@ -201,8 +201,14 @@ fn postal_message(country: &str) -> &'static str {
     }
 }
 
-fn invalid(errors: FieldErrors) -> DomainError {
-    DomainError::Invalid(errors)
+/// The form's errors, each field's key as its message.
+pub(crate) fn invalid(errors: FieldErrors) -> DomainError {
+    DomainError::Invalid(
+        errors
+            .into_iter()
+            .map(|(field, key)| (field, crate::Message::new(key)))
+            .collect(),
+    )
 }
 
 pub async fn list(pool: &PgPool, account_id: Uuid) -> DomainResult<Vec<Address>> {
@@ -310,7 +316,7 @@ pub async fn one(pool: &PgPool, account_id: Uuid, id: Uuid) -> DomainResult<Addr
         .await?
         .into_iter()
         .find(|a| a.id == id)
-        .ok_or(DomainError::NotFound("address"))
+        .ok_or(DomainError::NotFound(Thing::Address))
 }
 
 pub async fn make_default(pool: &PgPool, account_id: Uuid, id: Uuid) -> DomainResult<()> {
@@ -337,7 +343,7 @@ pub async fn delete(pool: &PgPool, account_id: Uuid, id: Uuid) -> DomainResult<(
     .execute(pool)
     .await?;
     if done.rows_affected() == 0 {
-        return Err(DomainError::NotFound("address"));
+        return Err(DomainError::NotFound(Thing::Address));
     }
     Ok(())
 }

@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::catalog::listing::Audience;
 use crate::money::{Currency, Money};
-use crate::{DomainError, DomainResult};
+use crate::{DomainError, DomainResult, Thing};
 
 /// The most of one item a cart takes (a shop selling by the thousand sets up B2B).
 pub const MAX_QUANTITY: i32 = 999;
@@ -65,6 +65,26 @@ pub enum Notice {
     Unavailable {
         name: String,
     },
+}
+
+impl Notice {
+    /// What the shopper reads about it.
+    pub fn message(&self) -> crate::Message {
+        use crate::Message;
+        match self {
+            Notice::PriceChanged { name, from, to } => Message::new("cart.notices.price_changed")
+                .with("name", name)
+                .with("from", *from)
+                .with("to", *to),
+            Notice::QuantityLowered { name, to } => Message::new("cart.notices.quantity_lowered")
+                .with("name", name)
+                .with("count", *to),
+            Notice::SoldOut { name } => Message::new("cart.notices.sold_out").with("name", name),
+            Notice::Unavailable { name } => {
+                Message::new("cart.notices.unavailable").with("name", name)
+            }
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -143,7 +163,7 @@ fn check_quantity(quantity: i32) -> DomainResult<()> {
     } else {
         Err(DomainError::Validation {
             field: "quantity",
-            message: format!("cart.errors.quantity|max={MAX_QUANTITY}"),
+            message: crate::Message::new("cart.errors.quantity").with("max", MAX_QUANTITY),
         })
     }
 }
@@ -152,7 +172,7 @@ fn stock_error(stock: i32) -> DomainError {
     if stock <= 0 {
         DomainError::Conflict("cart.errors.sold_out".into())
     } else {
-        DomainError::Conflict(format!("cart.errors.only_left|count={stock}"))
+        DomainError::Conflict(crate::Message::new("cart.errors.only_left").with("count", stock))
     }
 }
 
@@ -162,7 +182,7 @@ async fn lock(conn: &mut sqlx::PgConnection, cart: Uuid) -> DomainResult<()> {
     sqlx::query_scalar!("SELECT id FROM carts WHERE id = $1 FOR UPDATE", cart)
         .fetch_optional(&mut *conn)
         .await?
-        .ok_or(DomainError::NotFound("cart"))?;
+        .ok_or(DomainError::NotFound(Thing::Cart))?;
     Ok(())
 }
 
@@ -191,7 +211,7 @@ pub async fn set_quantity(
     }
     check_quantity(quantity)?;
     change_line(pool, cart, variant, currency, |had| match had {
-        0 => Err(DomainError::NotFound("cart line")),
+        0 => Err(DomainError::NotFound(Thing::CartLine)),
         _ => Ok(quantity),
     })
     .await
@@ -211,7 +231,7 @@ async fn change_line(
     let wanted = wanted(repo::quantity_of(&mut *tx, cart, variant).await?)?;
     let offer = repo::offer(&mut *tx, variant, currency.code())
         .await?
-        .ok_or(DomainError::NotFound("product"))?;
+        .ok_or(DomainError::NotFound(Thing::Product))?;
     if wanted > offer.stock {
         return Err(stock_error(offer.stock));
     }
@@ -232,7 +252,7 @@ async fn change_line(
 
 pub async fn remove(pool: &PgPool, cart: Uuid, variant: Uuid) -> DomainResult<()> {
     if !repo::remove(pool, cart, variant).await? {
-        return Err(DomainError::NotFound("cart line"));
+        return Err(DomainError::NotFound(Thing::CartLine));
     }
     repo::touch(pool, cart).await?;
     Ok(())

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::search::{self, SearchTerms};
 use crate::money::{Currency, Money};
-use crate::{DomainError, DomainResult};
+use crate::{DomainError, DomainResult, Thing};
 
 /// Products per page.
 pub const PAGE_SIZE: i64 = 24;
@@ -154,7 +154,7 @@ pub async fn list(
     if page > MAX_PAGE {
         return Err(DomainError::Validation {
             field: "page",
-            message: format!("pages go up to {MAX_PAGE}"),
+            message: crate::Message::new("listing.errors.page").with("max", MAX_PAGE),
         });
     }
     let (min_price, max_price) = price_range(request.min_price, request.max_price)?;
@@ -167,7 +167,7 @@ pub async fn list(
                 slug,
             )
             .await?
-            .ok_or(DomainError::NotFound("category"))?,
+            .ok_or(DomainError::NotFound(Thing::Category))?,
         ),
         None => None,
     };
@@ -268,7 +268,7 @@ fn price_range(
         if bound.is_some_and(|b| b.is_sign_negative() && !b.is_zero()) {
             return Err(DomainError::Validation {
                 field,
-                message: "prices cannot be negative".into(),
+                message: "listing.errors.price".into(),
             });
         }
     }

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::listing::{Audience, ProductCard};
 use super::product_repo as repo;
 use crate::money::Money;
-use crate::{DomainError, DomainResult};
+use crate::{DomainError, DomainResult, Thing};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Crumb {
@@ -124,11 +124,11 @@ pub async fn page(
 pub async fn load(pool: &PgPool, audience: Audience<'_>, slug: &str) -> DomainResult<ProductData> {
     let id = repo::id_by_slug(pool, audience, slug)
         .await?
-        .ok_or(DomainError::NotFound("product"))?;
+        .ok_or(DomainError::NotFound(Thing::Product))?;
     let content = repo::content(pool, audience, id).await?;
     let variants = repo::variants(pool, audience, id).await?;
     if variants.is_empty() {
-        return Err(DomainError::NotFound("product"));
+        return Err(DomainError::NotFound(Thing::Product));
     }
     Ok(ProductData {
         id,

@@ -16,11 +16,36 @@ use crate::cart::{self, CartView};
 use crate::catalog::listing::Audience;
 use crate::money::Money;
 use crate::payments::Provider;
-use crate::{DomainError, DomainResult};
+use crate::{DomainError, DomainResult, Message, Thing};
 
 pub use place::{MAX_UNPAID, MAX_UNPAID_PER_ADDRESS, PlaceOrder, Placed, Placer, place};
 use rules::{Parcel, ShippingOption};
 use totals::{Discount, LineInput, TaxRule, Totals};
+
+/// Where the shopper is in checkout: the cart, then one page per answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Step {
+    Cart,
+    Contact,
+    Address,
+    Shipping,
+    Payment,
+    Review,
+}
+
+impl Step {
+    /// The step's name in addresses (`/checkout/<code>`, `cart` for the cart page).
+    pub fn code(self) -> &'static str {
+        match self {
+            Step::Cart => "cart",
+            Step::Contact => "contact",
+            Step::Address => "address",
+            Step::Shipping => "shipping",
+            Step::Payment => "payment",
+            Step::Review => "review",
+        }
+    }
+}
 
 /// What the shopper has told the checkout so far.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -43,7 +68,7 @@ pub async fn answers(pool: &PgPool, cart: Uuid) -> DomainResult<Answers> {
     )
     .fetch_optional(pool)
     .await?
-    .ok_or(DomainError::NotFound("cart"))?;
+    .ok_or(DomainError::NotFound(Thing::Cart))?;
     Ok(Answers {
         email: row.email,
         address: row
@@ -75,7 +100,7 @@ pub async fn set_address(pool: &PgPool, cart: Uuid, input: &AddressInput) -> Dom
         kind: "shipping".into(),
         ..input.clone()
     };
-    let (_, clean) = addresses::validate(&input).map_err(DomainError::Invalid)?;
+    let (_, clean) = addresses::validate(&input).map_err(addresses::invalid)?;
     let address = PostalAddress {
         name: clean.name,
         line1: clean.line1,
@@ -113,7 +138,7 @@ pub async fn ship_to_saved(
         .await?
         .into_iter()
         .find(|a| a.id == address)
-        .ok_or(DomainError::NotFound("address"))?;
+        .ok_or(DomainError::NotFound(Thing::Address))?;
     set_address(pool, cart, &saved.postal().input("shipping")).await
 }
 
@@ -155,7 +180,7 @@ pub async fn apply_coupon(
 ) -> DomainResult<()> {
     use crate::accounts::throttle;
     let code = rules::coupon_code(typed);
-    let refuse = |message: String| DomainError::Validation {
+    let refuse = |message: Message| DomainError::Validation {
         field: "coupon",
         message,
     };
@@ -166,15 +191,16 @@ pub async fn apply_coupon(
     // Every try is counted before it is checked (atomically, so a burst cannot pass).
     throttle::attempt(pool, &guesser[0], rules::COUPON_GUESSES_CART).await?;
     throttle::attempt(pool, &guesser[1], rules::COUPON_GUESSES_ADDRESS).await?;
-    let wrong_guess = || async { Err::<(), DomainError>(refuse("coupon.errors.unknown".into())) };
+    let wrong_guess =
+        || async { Err::<(), DomainError>(refuse(Message::new("coupon.errors.unknown"))) };
     if code.is_empty() || code.len() > 40 {
         return wrong_guess().await;
     }
     let current = answers(pool, cart).await?;
     if let Some(applied) = current.coupon.clone().filter(|c| *c != code) {
-        return Err(refuse(format!(
-            "coupon.errors.one_per_order|code={applied}"
-        )));
+        return Err(refuse(
+            Message::new("coupon.errors.one_per_order").with("code", applied),
+        ));
     }
     let view = cart::review(pool, cart, audience).await?;
     let Some(coupon) = rules::coupon(pool, &code).await? else {
@@ -182,7 +208,7 @@ pub async fn apply_coupon(
     };
     let used = uses_by(pool, coupon.id, &current).await?;
     let parcel = parcel_of(pool, &view, audience).await?;
-    match rules::coupon_discount(&coupon, chrono::Utc::now(), parcel, used, audience.locale) {
+    match rules::coupon_discount(&coupon, chrono::Utc::now(), parcel, used) {
         Err(message) if message == "coupon.errors.unknown" => return wrong_guess().await,
         Err(message) => return Err(refuse(message)),
         Ok(_) => {}
@@ -250,7 +276,7 @@ pub struct Quote {
     /// The chosen method, if it is still offered.
     pub method: Option<ShippingOption>,
     /// Why the coupon kept on the cart no longer applies, if it does not.
-    pub coupon_problem: Option<String>,
+    pub coupon_problem: Option<Message>,
     pub tax_name: Option<String>,
     pub tax: TaxRule,
     pub rate: Decimal,
@@ -259,17 +285,17 @@ pub struct Quote {
 
 impl Quote {
     /// The first step still missing an answer, or `None` when the order can be placed.
-    pub fn missing_step(&self) -> Option<&'static str> {
+    pub fn missing_step(&self) -> Option<Step> {
         if self.cart.lines.is_empty() {
-            Some("cart")
+            Some(Step::Cart)
         } else if self.answers.email.is_none() {
-            Some("contact")
+            Some(Step::Contact)
         } else if self.answers.address.is_none() {
-            Some("address")
+            Some(Step::Address)
         } else if self.method.is_none() {
-            Some("shipping")
+            Some(Step::Shipping)
         } else if self.answers.payment.is_none() && !self.is_free() {
-            Some("payment")
+            Some(Step::Payment)
         } else {
             None
         }
@@ -342,16 +368,10 @@ pub async fn quote(pool: &PgPool, cart: Uuid, audience: Audience<'_>) -> DomainR
     let mut discount = Discount::None;
     if let Some(code) = &answers.coupon {
         match rules::coupon(pool, code).await? {
-            None => coupon_problem = Some("coupon.errors.unknown".to_string()),
+            None => coupon_problem = Some(Message::new("coupon.errors.unknown")),
             Some(coupon) => {
                 let used = uses_by(pool, coupon.id, &answers).await?;
-                match rules::coupon_discount(
-                    &coupon,
-                    chrono::Utc::now(),
-                    parcel,
-                    used,
-                    audience.locale,
-                ) {
+                match rules::coupon_discount(&coupon, chrono::Utc::now(), parcel, used) {
                     Ok(d) => discount = d,
                     Err(problem) => coupon_problem = Some(problem),
                 }

@@ -8,8 +8,9 @@ use sqlx::PgExecutor;
 use uuid::Uuid;
 
 use super::totals::{Discount, TaxRule};
+use crate::Message;
 use crate::accounts::throttle::Rule;
-use crate::money::{Currency, Money, format};
+use crate::money::{Currency, Money};
 
 /// A shipping method offered for an address, priced for this cart.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -213,8 +214,7 @@ pub fn coupon_discount(
     now: DateTime<Utc>,
     parcel: Parcel,
     uses_by_customer: i64,
-    locale: &str,
-) -> Result<Discount, String> {
+) -> Result<Discount, Message> {
     if !coupon.active {
         return Err("coupon.errors.unknown".into());
     }
@@ -243,10 +243,7 @@ pub fn coupon_discount(
     if let Some(minimum) = coupon.min_subtotal.map(convert)
         && parcel.subtotal < minimum.amount
     {
-        return Err(format!(
-            "coupon.errors.minimum|amount={}",
-            format(minimum, locale)
-        ));
+        return Err(Message::new("coupon.errors.minimum").with("amount", minimum));
     }
     Ok(match coupon.kind.as_str() {
         "percent" => Discount::Percent(coupon.value),
@@ -293,7 +290,7 @@ mod tests {
     fn each_reason_a_coupon_is_refused_has_its_message() {
         let now = Utc::now();
         let p = parcel(dec!(50), Currency::USD, dec!(1));
-        let check = |c: &CouponRow, uses| coupon_discount(c, now, p, uses, "en");
+        let check = |c: &CouponRow, uses| coupon_discount(c, now, p, uses);
         assert_eq!(check(&welcome(), 0), Ok(Discount::Percent(dec!(10))));
         assert_eq!(
             check(
@@ -349,9 +346,12 @@ mod tests {
             now,
             parcel(dec!(19.99), Currency::USD, dec!(1)),
             0,
-            "en",
         );
-        assert_eq!(small.unwrap_err(), "coupon.errors.minimum|amount=$20.00");
+        assert_eq!(
+            small.unwrap_err(),
+            Message::new("coupon.errors.minimum")
+                .with("amount", Money::new(dec!(20), Currency::USD))
+        );
     }
 
     #[test]
@@ -359,8 +359,8 @@ mod tests {
         let now = Utc::now();
         // The minimum of 20 USD is R$ 108,00 at 5.40.
         let brl = |subtotal| parcel(subtotal, Currency::BRL, dec!(5.40));
-        assert!(coupon_discount(&welcome(), now, brl(dec!(107.99)), 0, "pt-BR").is_err());
-        assert!(coupon_discount(&welcome(), now, brl(dec!(108.00)), 0, "pt-BR").is_ok());
+        assert!(coupon_discount(&welcome(), now, brl(dec!(107.99)), 0).is_err());
+        assert!(coupon_discount(&welcome(), now, brl(dec!(108.00)), 0).is_ok());
         let fixed = CouponRow {
             kind: "fixed".into(),
             value: dec!(5),
@@ -369,7 +369,7 @@ mod tests {
         };
         let jpy = parcel(dec!(3000), Currency::JPY, dec!(151.5));
         assert_eq!(
-            coupon_discount(&fixed, now, jpy, 0, "en"),
+            coupon_discount(&fixed, now, jpy, 0),
             Ok(Discount::Fixed(dec!(758)))
         );
     }

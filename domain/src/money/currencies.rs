@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use sqlx::PgExecutor;
 
 use super::Currency;
-use crate::{DomainError, DomainResult};
+use crate::{DomainError, DomainResult, Thing};
 
 /// One row of the table.
 #[derive(Clone, Debug)]
@@ -83,7 +83,7 @@ pub async fn by_code(db: impl PgExecutor<'_>, code: &str) -> DomainResult<Curren
     )
     .fetch_optional(db)
     .await?
-    .ok_or(DomainError::NotFound("currency"))?;
+    .ok_or(DomainError::NotFound(Thing::Currency))?;
     Currency::from_row(&row.code, row.minor_units, row.symbol.as_deref())
-        .ok_or(DomainError::NotFound("currency"))
+        .ok_or(DomainError::NotFound(Thing::Currency))
 }

@@ -50,6 +50,20 @@ impl fmt::Display for Money {
     }
 }
 
+/// A message value: the amount rounded to its currency's minor units, written in the
+/// reader's language where the message is shown.
+impl From<Money> for crate::Arg {
+    fn from(money: Money) -> crate::Arg {
+        let money = money.rounded();
+        crate::Arg::Money {
+            amount: money.amount.to_string(),
+            currency: money.currency.code().to_string(),
+            // For currencies outside CLDR's table (see `format`).
+            symbol: money.currency.symbol().map(Into::into),
+        }
+    }
+}
+
 /// Rounds half away from zero to the currency's minor units.
 pub fn round(amount: Decimal, currency: Currency) -> Decimal {
     let mut rounded = amount.round_dp_with_strategy(

@@ -12,7 +12,7 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::mail::Links;
-use crate::{DomainError, DomainResult};
+use crate::{DomainError, DomainResult, Thing};
 
 pub use read::{HistoryEntry, OrderDetail, OrderLine, OrderSummary, PaymentView};
 pub use status::OrderStatus;
@@ -98,7 +98,7 @@ pub async fn lock(conn: &mut PgConnection, order: Uuid) -> DomainResult<OrderSta
     )
     .fetch_optional(&mut *conn)
     .await?
-    .ok_or(DomainError::NotFound("order"))
+    .ok_or(DomainError::NotFound(Thing::Order))
 }
 
 /// Moves an order to `to` if the state machine allows it, with its history row and the
@@ -181,11 +181,11 @@ pub async fn move_by_staff(
 }
 
 fn refused(from: OrderStatus, to: OrderStatus) -> DomainError {
-    DomainError::Conflict(format!(
-        "order.errors.transition|from={}|to={}",
-        from.code(),
-        to.code()
-    ))
+    DomainError::Conflict(
+        crate::Message::new("order.errors.transition")
+            .with("from", crate::Arg::status(from.code()))
+            .with("to", crate::Arg::status(to.code())),
+    )
 }
 
 /// Whether the order's goods ever left: it was once shipped or delivered.

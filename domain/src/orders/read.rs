@@ -11,7 +11,7 @@ use super::OrderStatus;
 use crate::addresses::PostalAddress;
 use crate::money::{Currencies, Currency, Money};
 use crate::payments::{PaymentStatus, Provider};
-use crate::{DomainError, DomainResult};
+use crate::{DomainError, DomainResult, Thing};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OrderLine {
@@ -96,7 +96,7 @@ pub async fn detail(pool: &PgPool, id: Uuid) -> DomainResult<OrderDetail> {
     )
     .fetch_optional(pool)
     .await?
-    .ok_or(DomainError::NotFound("order"))?;
+    .ok_or(DomainError::NotFound(Thing::Order))?;
     let currencies = crate::money::currencies::load(pool).await?;
     let currency = currency_of(&currencies, &o.currency)?;
     let money = |amount: Decimal| Money::new(amount, currency).rounded();

@@ -9,7 +9,7 @@ use super::{PaymentStatus, Provider, fail, settle};
 use crate::mail::Links;
 use crate::money::Money;
 use crate::orders::{self, Actor};
-use crate::{DomainError, DomainResult};
+use crate::{DomainError, DomainResult, Thing};
 
 /// What a provider says happened to a payment.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,10 +42,7 @@ pub async fn handle(
     happened: Happened,
     links: &Links,
 ) -> DomainResult<Outcome> {
-    let bad = |message: &str| DomainError::Validation {
-        field: "event",
-        message: message.into(),
-    };
+    let bad = |detail: &str| DomainError::BadEvent(detail.into());
     if event_id.is_empty() || event_id.len() > 255 {
         return Err(bad("the event id is missing or too long"));
     }
@@ -117,10 +114,7 @@ pub async fn handle(
 /// `{"pix": [{"endToEndId": "E…", "txid": "…", "valor": "123.45", …}]}` — one entry per
 /// transfer received; the end-to-end id is unique per transfer.
 pub fn parse_pix(body: &[u8]) -> DomainResult<Vec<(String, String, Decimal)>> {
-    let bad = |message: &str| DomainError::Validation {
-        field: "event",
-        message: message.into(),
-    };
+    let bad = |detail: &str| DomainError::BadEvent(detail.into());
     let json: Value = serde_json::from_slice(body).map_err(|_| bad("the body is not JSON"))?;
     let entries = json["pix"]
         .as_array()
@@ -152,10 +146,7 @@ pub fn parse_pix(body: &[u8]) -> DomainResult<Vec<(String, String, Decimal)>> {
 /// A boleto payment notice from the bank:
 /// `{"id": "…", "nosso_numero": "…", "valor_pago": "189.90"}`.
 pub fn parse_boleto(body: &[u8]) -> DomainResult<(String, String, Decimal)> {
-    let bad = |message: &str| DomainError::Validation {
-        field: "event",
-        message: message.into(),
-    };
+    let bad = |detail: &str| DomainError::BadEvent(detail.into());
     let json: Value = serde_json::from_slice(body).map_err(|_| bad("the body is not JSON"))?;
     let text = |name: &str| {
         json[name]
@@ -189,7 +180,7 @@ pub async fn confirm_offline(
     )
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or(DomainError::NotFound("payment"))?;
+    .ok_or(DomainError::NotFound(Thing::Payment))?;
     let offline = Provider::parse(&payment.provider).is_some_and(Provider::is_offline);
     if !offline || payment.status != PaymentStatus::Pending {
         return Err(DomainError::Conflict(

@@ -28,7 +28,7 @@ use uuid::Uuid;
 use crate::mail::Links;
 use crate::money::{Currency, Money};
 use crate::orders::{self, Actor, OrderStatus};
-use crate::{DomainError, DomainResult};
+use crate::{DomainError, DomainResult, Thing};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Provider {
@@ -173,10 +173,10 @@ pub(crate) async fn lock(conn: &mut PgConnection, payment: Uuid) -> DomainResult
     )
     .fetch_optional(&mut *conn)
     .await?
-    .ok_or(DomainError::NotFound("payment"))?;
+    .ok_or(DomainError::NotFound(Thing::Payment))?;
     Ok(Locked {
         order: row.order_id,
-        provider: Provider::parse(&row.provider).ok_or(DomainError::NotFound("payment"))?,
+        provider: Provider::parse(&row.provider).ok_or(DomainError::NotFound(Thing::Payment))?,
         status: row.status,
         amount: row.amount,
         currency: row.currency,
@@ -376,11 +376,8 @@ async fn refundable(
     if amount > left {
         return Err(DomainError::Validation {
             field: "amount",
-            message: format!(
-                "payment.errors.refund_too_much|left={} {}",
-                crate::money::round(left, currency),
-                currency.code()
-            ),
+            message: crate::Message::new("payment.errors.refund_too_much")
+                .with("left", crate::money::Money::new(left, currency)),
         });
     }
     Ok((payment, p))

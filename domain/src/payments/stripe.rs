@@ -108,10 +108,7 @@ pub enum EventKind {
 /// Reads a verified event. Types we do not handle are refused, so a misconfigured
 /// endpoint shows up in Stripe's dashboard as failing rather than silently ignored.
 pub fn parse_event(body: &[u8]) -> DomainResult<Event> {
-    let bad = |what: &str| DomainError::Validation {
-        field: "event",
-        message: what.to_string(),
-    };
+    let bad = |what: &str| DomainError::BadEvent(what.to_string());
     let json: Value = serde_json::from_slice(body).map_err(|_| bad("the body is not JSON"))?;
     let id = json["id"]
         .as_str()

@@ -24,7 +24,7 @@ pub async fn rename(pool: &PgPool, name: &str) -> DomainResult<()> {
     if name.is_empty() || name.chars().count() > 200 {
         return Err(crate::DomainError::Validation {
             field: "name",
-            message: "the shop name must be between 1 and 200 characters".into(),
+            message: "staff.errors.shop_name".into(),
         });
     }
     repo::rename(pool, name).await?;

@@ -6,8 +6,9 @@ use crate::common;
 use common::shop::*;
 use domain::cart::Owner;
 use domain::checkout;
+use domain::money::{Currency, Money};
 use domain::payments::{Provider, test_card};
-use domain::{DomainError, DomainResult};
+use domain::{DomainError, DomainResult, Message};
 use rust_decimal_macros::dec;
 
 /// The client address the shopper's requests come from.
@@ -50,7 +51,7 @@ async fn coupons_say_why_they_are_refused_and_keep_their_limits() {
         .unwrap();
     assert_eq!(
         refusal("ONCE").await,
-        "coupon.errors.one_per_order|code=WELCOME10"
+        Message::new("coupon.errors.one_per_order").with("code", "WELCOME10")
     );
     let quote = checkout::quote(&pool, cart, USD).await.unwrap();
     assert_eq!(quote.totals.discount, dec!(3.00));
@@ -61,7 +62,10 @@ async fn coupons_say_why_they_are_refused_and_keep_their_limits() {
     let error = checkout::apply_coupon(&pool, small, USD, "WELCOME10", CLIENT)
         .await
         .unwrap_err();
-    assert_eq!(message(&error), "coupon.errors.minimum|amount=$20.00");
+    assert_eq!(
+        message(&error),
+        Message::new("coupon.errors.minimum").with("amount", Money::new(dec!(20), Currency::USD))
+    );
 
     // A total usage limit of 1, claimed by two carts: the second order is refused at
     // placement and nothing of it is written.
@@ -140,8 +144,8 @@ async fn coupons_say_why_they_are_refused_and_keep_their_limits() {
     place(&pool, USD, a).await.unwrap();
     let quote = checkout::quote(&pool, b, USD).await.unwrap();
     assert_eq!(
-        quote.coupon_problem.as_deref(),
-        Some("coupon.errors.already_used")
+        quote.coupon_problem,
+        Some(Message::new("coupon.errors.already_used"))
     );
     assert_eq!(
         message(&place(&pool, USD, b).await.unwrap_err()),
@@ -238,7 +242,7 @@ async fn once_per_customer_means_once_per_account_and_per_mailbox() {
             match checkout::apply_coupon(&pool, cart, USD, "MINE", CLIENT).await {
                 Ok(()) => {
                     place(&pool, USD, cart).await.unwrap();
-                    "applied".to_string()
+                    Message::new("applied")
                 }
                 Err(error) => message(&error),
             }

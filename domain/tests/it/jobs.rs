@@ -157,7 +157,7 @@ async fn a_failed_run_is_recorded_and_the_job_runs_again_at_the_next_interval() 
         let first = seen.fetch_add(1, Ordering::SeqCst) == 0;
         async move {
             if first {
-                return Err(DomainError::Conflict(
+                return Err(DomainError::Internal(
                     "the rate service did not answer".into(),
                 ));
             }
@@ -170,10 +170,9 @@ async fn a_failed_run_is_recorded_and_the_job_runs_again_at_the_next_interval() 
 
     let runs = runs(&pool, "flaky").await;
     assert_eq!(runs[0].1, "failed");
-    assert_eq!(
-        runs[0].2.as_deref(),
-        Some("the rate service did not answer")
-    );
+    // The error with its causes, as the log would have it.
+    let error = runs[0].2.as_deref().unwrap_or_default();
+    assert!(error.contains("the rate service did not answer"), "{error}");
     assert_eq!(runs[1].1, "ok");
     assert!((runs[1].0 - runs[0].0).to_std().unwrap() >= every);
     let (failed_at, error, succeeded_at): (
@@ -186,7 +185,7 @@ async fn a_failed_run_is_recorded_and_the_job_runs_again_at_the_next_interval() 
     .fetch_one(&pool)
     .await
     .unwrap();
-    assert_eq!(error.as_deref(), Some("the rate service did not answer"));
+    assert_eq!(error.as_deref(), runs[0].2.as_deref());
     assert!(succeeded_at.unwrap() > failed_at.unwrap());
 }
 

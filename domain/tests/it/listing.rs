@@ -58,7 +58,10 @@ async fn unknown_categories_are_not_found() {
     let err = list(&pool, EN_USD, &in_category("no-such-thing"))
         .await
         .unwrap_err();
-    assert!(matches!(err, DomainError::NotFound("category")));
+    assert!(matches!(
+        err,
+        DomainError::NotFound(domain::Thing::Category)
+    ));
 }
 
 #[tokio::test]

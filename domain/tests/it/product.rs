@@ -144,6 +144,9 @@ async fn unknown_and_draft_products_are_not_found() {
     .unwrap();
     for slug in ["no-such-product", draft.as_str(), "", "../../etc/passwd"] {
         let err = page(&pool, EN, slug, None).await.unwrap_err();
-        assert!(matches!(err, DomainError::NotFound("product")), "{slug}");
+        assert!(
+            matches!(err, DomainError::NotFound(domain::Thing::Product)),
+            "{slug}"
+        );
     }
 }

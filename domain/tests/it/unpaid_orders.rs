@@ -115,7 +115,10 @@ async fn one_shopper_holds_at_most_three_unpaid_orders_by_session_email_or_addre
     let refused = place_unpaid(&pool, cart, session("browser-1"))
         .await
         .unwrap_err();
-    assert_eq!(message(&refused), "checkout.errors.too_many_unpaid|count=3");
+    assert_eq!(
+        message(&refused),
+        domain::Message::new("checkout.errors.too_many_unpaid").with("count", 3)
+    );
     assert_eq!(stock(&pool, stove).await, 85);
     // Paid on the spot holds nothing unpaid: still allowed.
     let offered = domain::payments::offered(&config(), Currency::BRL);
@@ -136,7 +139,10 @@ async fn one_shopper_holds_at_most_three_unpaid_orders_by_session_email_or_addre
     }
     let cart = pix_cart("eve+3@example.com").await;
     let refused = place_unpaid(&pool, cart, session("b-d")).await.unwrap_err();
-    assert_eq!(message(&refused), "checkout.errors.too_many_unpaid|count=3");
+    assert_eq!(
+        message(&refused),
+        domain::Message::new("checkout.errors.too_many_unpaid").with("count", 3)
+    );
     // By client address, whatever the session and e-mail: more, as shoppers share them.
     let from = |s: String| {
         let s: &'static str = Box::leak(s.into_boxed_str());
@@ -157,7 +163,7 @@ async fn one_shopper_holds_at_most_three_unpaid_orders_by_session_email_or_addre
         .unwrap_err();
     assert_eq!(
         message(&refused),
-        "checkout.errors.too_many_unpaid|count=10"
+        domain::Message::new("checkout.errors.too_many_unpaid").with("count", 10)
     );
     // Once one is no longer waiting (expired here), there is room again.
     sqlx::query(

@@ -3,8 +3,11 @@
 use crate::common;
 
 use leptos::server_fn::ServerFn;
+use leptos::server_fn::error::ServerFnUrlError;
 use uuid::Uuid;
 
+use app::error::AppError;
+use app::message::Message;
 use app::server::shop as fns;
 use common::accounts::*;
 use common::app_and_pool;
@@ -50,15 +53,19 @@ async fn a_guest_ready_to_buy(
     (cookie, cart)
 }
 
-#[tokio::test]
-async fn the_buyer_who_loses_the_last_unit_is_told_once_on_the_page_they_land_on() {
-    let (app, pool) = app_and_pool().await;
-    let variant = a_variant(&pool).await;
-    let (ana, ana_cart) = a_guest_ready_to_buy(&app, &pool, &variant.to_string()).await;
-    let (bia, bia_cart) = a_guest_ready_to_buy(&app, &pool, &variant.to_string()).await;
+/// Two guests with the last unit of `variant` in their carts press "Place order" at
+/// once, from the review page, JavaScript off. Returns the loser's cookie and the
+/// address they were sent back to.
+async fn race_for_the_last_unit(
+    app: &axum::Router,
+    pool: &sqlx::PgPool,
+    variant: Uuid,
+) -> (String, String) {
+    let (ana, ana_cart) = a_guest_ready_to_buy(app, pool, &variant.to_string()).await;
+    let (bia, bia_cart) = a_guest_ready_to_buy(app, pool, &variant.to_string()).await;
     sqlx::query("UPDATE variants SET stock = 1 WHERE id = $1")
         .bind(variant)
-        .execute(&pool)
+        .execute(pool)
         .await
         .unwrap();
     let usd = Audience {
@@ -66,13 +73,12 @@ async fn the_buyer_who_loses_the_last_unit_is_told_once_on_the_page_they_land_on
         locale: "en",
         default_locale: "en",
     };
-    let total = domain::checkout::quote(&pool, ana_cart, usd)
+    let total = domain::checkout::quote(pool, ana_cart, usd)
         .await
         .unwrap()
         .totals
         .total
         .to_string();
-    // Both press "Place order" at once, from the review page, JavaScript off.
     let place = |cookie: String, cart: Uuid| {
         let app = app.clone();
         let total = total.clone();
@@ -97,7 +103,7 @@ async fn the_buyer_who_loses_the_last_unit_is_told_once_on_the_page_they_land_on
     };
     let (first, second) = tokio::join!(place(ana.clone(), ana_cart), place(bia.clone(), bia_cart));
     let orders: i64 = sqlx::query_scalar("SELECT count(*) FROM orders")
-        .fetch_one(&pool)
+        .fetch_one(pool)
         .await
         .unwrap();
     assert_eq!(orders, 1, "one unit, one order");
@@ -122,17 +128,27 @@ async fn the_buyer_who_loses_the_last_unit_is_told_once_on_the_page_they_land_on
         .unwrap_or(&landing)
         .to_string();
     assert!(landing.starts_with("/en/checkout/review"), "{landing}");
+    (cookie, landing)
+}
+
+async fn page_as(app: &axum::Router, cookie: &str, path: &str) -> String {
+    let request = axum::http::Request::get(path)
+        .header("cookie", cookie)
+        .header("accept", "text/html")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    common::send(app, request).await.1
+}
+
+#[tokio::test]
+async fn the_buyer_who_loses_the_last_unit_is_told_once_on_the_page_they_land_on() {
+    let (app, pool) = app_and_pool().await;
+    let variant = a_variant(&pool).await;
+    let (cookie, landing) = race_for_the_last_unit(&app, &pool, variant).await;
     let as_loser = |path: String| {
         let app = app.clone();
         let cookie = cookie.clone();
-        async move {
-            let request = axum::http::Request::get(path)
-                .header("cookie", cookie)
-                .header("accept", "text/html")
-                .body(axum::body::Body::empty())
-                .unwrap();
-            common::send(&app, request).await.1
-        }
+        async move { page_as(&app, &cookie, &path).await }
     };
 
     // Other pages (whose header shows the mini-cart) do not use the notice up.
@@ -154,4 +170,57 @@ async fn the_buyer_who_loses_the_last_unit_is_told_once_on_the_page_they_land_on
     assert!(!again.contains("sold out and was taken out"));
     let cart = as_loser("/en/cart".into()).await;
     assert!(shown_notices(&cart).is_empty());
+}
+
+/// A product whose name looks like the old `key|name=value` message text: the shopper
+/// still reads it as it is, in the cart notice and in the error the failed post brought
+/// back (which travels in the address as a typed message).
+#[tokio::test]
+async fn a_name_with_separators_sells_out_and_is_shown_intact() {
+    let (app, pool) = app_and_pool().await;
+    let variant = a_variant(&pool).await;
+    sqlx::query(
+        "UPDATE product_translations SET name = 'A|B=C'
+         WHERE product_id = (SELECT product_id FROM variants WHERE id = $1)",
+    )
+    .bind(variant)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let (cookie, landing) = race_for_the_last_unit(&app, &pool, variant).await;
+
+    let error = landing
+        .split_once('?')
+        .map(|(_, query)| query)
+        .and_then(|query| {
+            form_urlencoded::parse(query.as_bytes())
+                .find(|(key, _)| key == "__err")
+                .map(|(_, value)| value.into_owned())
+        })
+        .expect("the failed post's error in the address");
+    let error = ServerFnUrlError::<AppError>::decode_err(&error);
+    let AppError::Conflict(message) = &error else {
+        panic!("{error:?}");
+    };
+    // Usually both quotes came before either took the unit ("sold out while you were
+    // checking out", with the name); a loser that quoted after the winner is told that
+    // the cart changed.
+    if message.key == "checkout.errors.sold_out" {
+        assert_eq!(
+            *message,
+            Message::new("checkout.errors.sold_out").with("name", "A|B=C")
+        );
+    } else {
+        assert_eq!(*message, "checkout.errors.cart_changed");
+    }
+
+    let page = page_as(&app, &cookie, &landing).await;
+    let notices = shown_notices(&page);
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    // The name, then the variant's options if it has some ("A|B=C (M / Red)").
+    assert!(notices[0].starts_with("A|B=C"), "{notices:?}");
+    assert!(
+        notices[0].ends_with(" sold out and was taken out of your cart."),
+        "{notices:?}"
+    );
 }

@@ -8,6 +8,8 @@ use axum::http::StatusCode;
 use leptos::server_fn::ServerFn;
 use uuid::Uuid;
 
+use app::error::AppError;
+use app::message::{Arg, Message};
 use app::server::shop as fns;
 use common::accounts::*;
 use common::app_and_pool;
@@ -269,7 +271,18 @@ async fn shop_server_functions_answer_bad_input_and_other_shoppers_with_a_4xx() 
     )
     .await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
-    assert!(body.contains("from=Paid|to=Delivered"), "{body}");
+    // The statuses travel by code and are named where the message is shown.
+    let refused = Message::new("order.errors.transition")
+        .with("from", Arg::status("paid"))
+        .with("to", Arg::status("delivered"));
+    assert_eq!(
+        serde_json::from_str::<AppError>(&body).ok(),
+        Some(AppError::Conflict(refused.clone())),
+        "{body}"
+    );
+    assert!(
+        app::i18n::message_in(app::i18n::Locale::En, &refused).contains("from Paid to Delivered")
+    );
     // Refunded (and paid) come from refunds and payments, never from this form, even
     // when the state machine has such a step.
     for to in ["refunded", "partially_refunded", "paid"] {

@@ -42,7 +42,7 @@ pub struct CheckoutDto {
     pub methods: Vec<MethodDto>,
     pub method: Option<String>,
     pub coupon: Option<String>,
-    pub coupon_problem: Option<String>,
+    pub coupon_problem: Option<crate::message::Message>,
     /// Provider codes offered for the shopper's currency, and the chosen one.
     pub payments: Vec<String>,
     pub payment: Option<String>,
@@ -204,7 +204,7 @@ fn dto(
         total_value: t.total.to_string(),
         free: quote.is_free(),
         currency: t.currency.code().to_string(),
-        missing: quote.missing_step().map(str::to_string),
+        missing: quote.missing_step().map(|step| step.code().to_string()),
     }
 }
 
@@ -422,11 +422,8 @@ pub async fn place_order(
             )
             .await;
             let placed = match placed {
-                Err(domain::DomainError::Validation {
-                    field: "step",
-                    message,
-                }) => {
-                    go(reader.locale, &back_to(&message));
+                Err(domain::DomainError::StepMissing(step)) => {
+                    go(reader.locale, &back_to(step.code()));
                     return Ok(());
                 }
                 other => other?,

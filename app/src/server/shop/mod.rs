@@ -47,30 +47,10 @@ pub struct CartDto {
 
 #[cfg(feature = "ssr")]
 pub(crate) fn cart_dto(view: domain::cart::CartView, reader: &ssr::Reader) -> CartDto {
-    use domain::cart::Notice;
     let notices = view
         .notices
         .iter()
-        .map(|notice| match notice {
-            Notice::PriceChanged { name, from, to } => reader.text(
-                "cart.notices.price_changed",
-                &[
-                    ("name", name.clone()),
-                    ("from", reader.money(*from)),
-                    ("to", reader.money(*to)),
-                ],
-            ),
-            Notice::QuantityLowered { name, to } => reader.text(
-                "cart.notices.quantity_lowered",
-                &[("name", name.clone()), ("count", to.to_string())],
-            ),
-            Notice::SoldOut { name } => {
-                reader.text("cart.notices.sold_out", &[("name", name.clone())])
-            }
-            Notice::Unavailable { name } => {
-                reader.text("cart.notices.unavailable", &[("name", name.clone())])
-            }
-        })
+        .map(|notice| reader.text(&notice.message()))
         .collect();
     CartDto {
         count: view.count,

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::error::AppError;
 use crate::i18n::Locale;
+use crate::message::Message;
 use crate::server::account::ssr as account;
 use crate::server::ssr as base;
 
@@ -150,12 +151,9 @@ impl Reader {
         domain::money::format(money, self.locale.tag())
     }
 
-    /// A message key with its values, in this reader's language.
-    pub fn text(&self, key: &str, values: &[(&str, String)]) -> String {
-        crate::i18n::fill(
-            crate::i18n::translate_in(self.locale, key),
-            values.iter().map(|(name, value)| (*name, value.as_str())),
-        )
+    /// A message in this reader's language.
+    pub fn text(&self, message: &domain::Message) -> String {
+        crate::i18n::message_in(self.locale, message)
     }
 }
 
@@ -177,6 +175,6 @@ pub fn quantity(text: &str) -> Result<i32, AppError> {
         .map(|n| n.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32)
         .ok_or_else(|| AppError::Validation {
             field: "quantity".into(),
-            message: "cart.errors.quantity|max=999".into(),
+            message: Message::new("cart.errors.quantity").with("max", domain::cart::MAX_QUANTITY),
         })
 }

@@ -83,36 +83,12 @@ pub async fn staff_move_order(
                     message: "staff.errors.status".into(),
                 })?;
             let links = crate::server::account::ssr::links(&pool).await?;
-            domain::orders::move_by_staff(&pool, id, to, account.id, reason.trim(), &links)
-                .await
-                .map_err(|e| with_status_names(e.into(), locale))?;
+            domain::orders::move_by_staff(&pool, id, to, account.id, reason.trim(), &links).await?;
             back(locale, id);
             Ok(())
         }
         .await,
     )
-}
-
-/// A refused move names the statuses as staff read them ("Paid"), not by code.
-#[cfg(feature = "ssr")]
-fn with_status_names(error: AppError, locale: crate::i18n::Locale) -> AppError {
-    match error {
-        AppError::Conflict(message) if message.starts_with("order.errors.transition|") => {
-            let named: Vec<String> = message
-                .split('|')
-                .map(|part| match part.split_once('=') {
-                    Some((name, code)) => {
-                        let label =
-                            crate::i18n::translate_in(locale, &format!("order.status.{code}"));
-                        format!("{name}={label}")
-                    }
-                    None => part.to_string(),
-                })
-                .collect();
-            AppError::Conflict(named.join("|"))
-        }
-        other => other,
-    }
 }
 
 /// Confirms that a PIX or boleto payment reached the shop's account.

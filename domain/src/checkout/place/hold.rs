@@ -5,7 +5,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::Placer;
-use crate::{DomainError, DomainResult};
+use crate::{DomainError, DomainResult, Message};
 
 /// Unpaid orders one shopper may have open at once, per session (or account) and per
 /// e-mail.
@@ -82,7 +82,7 @@ pub(super) async fn hold_limit(conn: &mut PgConnection, holder: &Holder) -> Doma
     } else {
         return Ok(());
     };
-    Err(DomainError::Conflict(format!(
-        "checkout.errors.too_many_unpaid|count={limit}"
-    )))
+    Err(DomainError::Conflict(
+        Message::new("checkout.errors.too_many_unpaid").with("count", limit),
+    ))
 }

@@ -32,15 +32,15 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::begin::{Charge, PixAccount, begin};
-use super::{Quote, quote};
+use super::{Quote, Step, quote};
 use crate::cart::Owner;
 use crate::catalog::listing::Audience;
 use crate::mail::Links;
-use crate::money::{Money, format};
+use crate::money::Money;
 use crate::orders::{self, Actor, OrderStatus};
 use crate::payments::test_card::{self, CardOutcome};
 use crate::payments::{self, Config, Provider};
-use crate::{DomainError, DomainResult};
+use crate::{DomainError, DomainResult, Message, Thing};
 
 pub use hold::{MAX_UNPAID, MAX_UNPAID_PER_ADDRESS};
 pub use stripe::start_stripe;
@@ -78,7 +78,7 @@ pub struct Placed {
     pub new: bool,
 }
 
-fn problem(field: &'static str, message: impl Into<String>) -> DomainError {
+fn problem(field: &'static str, message: impl Into<Message>) -> DomainError {
     DomainError::Validation {
         field,
         message: message.into(),
@@ -102,7 +102,7 @@ pub async fn place(pool: &PgPool, request: PlaceOrder<'_>) -> DomainResult<Place
         drop(tx);
         return already_placed(pool, &request, &signing_key)
             .await?
-            .ok_or(DomainError::NotFound("cart"));
+            .ok_or(DomainError::NotFound(Thing::Cart));
     };
     let lines = unchanged_lines(&mut tx, request.cart, &quote).await?;
     let email_key = super::rules::email_key(quote.answers.email.as_deref().unwrap_or_default());
@@ -115,9 +115,9 @@ pub async fn place(pool: &PgPool, request: PlaceOrder<'_>) -> DomainResult<Place
         // up to date now, so the page the shopper lands on says what went.
         tx.rollback().await?;
         crate::cart::review(pool, request.cart, request.audience).await?;
-        return Err(DomainError::Conflict(format!(
-            "checkout.errors.sold_out|name={name}"
-        )));
+        return Err(DomainError::Conflict(
+            Message::new("checkout.errors.sold_out").with("name", name),
+        ));
     }
     let coupon = stock::take_coupon(&mut tx, &quote, account, &holder.email).await?;
     let settings = Settings::read(&mut tx).await?;
@@ -183,7 +183,7 @@ async fn lock_cart(conn: &mut PgConnection, cart: Uuid) -> DomainResult<Option<O
     )
     .fetch_optional(&mut *conn)
     .await?
-    .ok_or(DomainError::NotFound("cart"))?;
+    .ok_or(DomainError::NotFound(Thing::Cart))?;
     Ok(row.order_id.is_none().then_some(row.account_id))
 }
 
@@ -318,7 +318,7 @@ async fn already_placed(
     )
     .fetch_optional(pool)
     .await?
-    .ok_or(DomainError::NotFound("cart"))?;
+    .ok_or(DomainError::NotFound(Thing::Cart))?;
     let mine = match request.owner {
         Owner::Account(me) => row.account_id == Some(me),
         Owner::Guest(session_cart) => {
@@ -326,7 +326,7 @@ async fn already_placed(
         }
     };
     if !mine {
-        return Err(DomainError::NotFound("cart"));
+        return Err(DomainError::NotFound(Thing::Cart));
     }
     Ok(match (row.order_id, row.number) {
         (Some(order), Some(number)) => Some(Placed {
@@ -352,16 +352,16 @@ fn check(
         return Err(DomainError::Conflict("checkout.errors.cart_changed".into()));
     }
     if let Some(step) = quote.missing_step() {
-        return Err(problem("step", step));
+        return Err(DomainError::StepMissing(step));
     }
     if let Some(coupon) = &quote.coupon_problem {
         return Err(problem("coupon", coupon.clone()));
     }
     if quote.totals.total != request.expected_total {
-        let shown = format(quote.money(quote.totals.total), request.audience.locale);
-        return Err(DomainError::Conflict(format!(
-            "checkout.errors.total_changed|total={shown}"
-        )));
+        return Err(DomainError::Conflict(
+            Message::new("checkout.errors.total_changed")
+                .with("total", quote.money(quote.totals.total)),
+        ));
     }
     if quote.is_free() {
         return Ok((None, None));
@@ -369,7 +369,7 @@ fn check(
     let provider = quote
         .answers
         .payment
-        .ok_or_else(|| problem("step", "payment"))?;
+        .ok_or(DomainError::StepMissing(Step::Payment))?;
     if !offered.contains(&provider) {
         return Err(problem("payment", "checkout.errors.payment"));
     }

@@ -198,12 +198,13 @@ pub async fn place(pool: &PgPool, audience: Audience<'_>, cart: Uuid) -> DomainR
     place_with(pool, audience, cart, Some(test_card::SUCCEEDS)).await
 }
 
-/// The message key of a domain error, for asserting on what the shopper is told.
-pub fn message(error: &DomainError) -> String {
-    match error {
-        DomainError::Validation { message, .. } | DomainError::Conflict(message) => message.clone(),
-        other => format!("{other:?}"),
-    }
+/// The message of a domain error, for asserting on what the shopper is told (an error
+/// without one of its own reads as its debug text, so the assertion shows it).
+pub fn message(error: &DomainError) -> domain::Message {
+    error
+        .message()
+        .cloned()
+        .unwrap_or_else(|| domain::Message::new(format!("{error:?}")))
 }
 
 pub async fn order_status(pool: &PgPool, order: Uuid) -> String {
