@@ -185,7 +185,7 @@ async fn sees(pool: &PgPool, viewer: Viewer<'_>, order: Uuid) -> domain::DomainR
 #[tokio::test]
 async fn an_order_is_seen_by_its_browser_its_link_its_customer_and_staff_with_orders_only() {
     let pool = common::database().await;
-    let brl = audience(Currency::Brl);
+    let brl = audience(Currency::BRL);
     let fan = product(&pool, "Fan", dec!(30), 10, 1000).await;
     let cart = ready_cart(&pool, brl, &[(fan, 1)], &br_address(), Provider::Pix)
         .await
