@@ -1,10 +1,12 @@
-//! Staff work on accounts: the first admin, roles, the customer list.
+//! Staff work on accounts: the first admin, roles, permissions, the account list. Each
+//! staff function takes the proof of its check (see [`super::staff`]).
 
 use serde::Serialize;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::{Account, Role, email, logins, password, require, secret};
+use super::staff::{Allowed, Permission, STARTER, can, from_codes, to_codes};
+use super::{Role, email, logins, password, secret};
 use crate::{DomainError, DomainResult, Thing};
 
 /// Creates an admin with a verified address. Without `password`, a random one is made;
@@ -57,48 +59,126 @@ pub struct AccountSummary {
     pub email: String,
     pub name: String,
     pub role: Role,
+    /// What a staff member was given (empty for customers; admins may do everything).
+    pub permissions: Vec<Permission>,
     pub email_verified: bool,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// The newest accounts (staff only).
-pub async fn list(pool: &PgPool, actor: &Account, limit: i64) -> DomainResult<Vec<AccountSummary>> {
-    require(pool, actor, Role::Staff).await?;
-    Ok(sqlx::query_as!(
-        AccountSummary,
-        r#"SELECT id, email, name, role AS "role: Role",
+/// The newest accounts.
+pub async fn list(
+    pool: &PgPool,
+    _allowed: &Allowed<can::Customers>,
+    limit: i64,
+) -> DomainResult<Vec<AccountSummary>> {
+    let rows = sqlx::query!(
+        r#"SELECT id, email, name, role AS "role: Role", permissions,
                   email_verified_at IS NOT NULL AS "email_verified!",
                   created_at AS "created_at: chrono::DateTime<chrono::Utc>"
            FROM accounts ORDER BY created_at DESC LIMIT $1"#,
         limit.clamp(1, 500)
     )
     .fetch_all(pool)
-    .await?)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AccountSummary {
+            id: r.id,
+            email: r.email,
+            name: r.name,
+            role: r.role,
+            permissions: from_codes(&r.permissions),
+            email_verified: r.email_verified,
+            created_at: r.created_at,
+        })
+        .collect())
 }
 
 /// Changes an account's role (admins only). The account's sign-ins end, so its next
-/// session starts with the new privileges.
+/// session starts with the new privileges. Someone who becomes staff starts with
+/// [`STARTER`]; someone who stops being staff keeps no permissions.
 pub async fn set_role(
     pool: &PgPool,
-    actor: &Account,
+    by: &Allowed<can::Admin>,
     target: Uuid,
     role: Role,
 ) -> DomainResult<()> {
-    require(pool, actor, Role::Admin).await?;
-    if target == actor.id {
+    if target == by.staff().id() {
         return Err(DomainError::Conflict("account.errors.own_role".into()));
     }
     let mut tx = pool.begin().await?;
-    let changed = sqlx::query!(
-        "UPDATE accounts SET role = $2 WHERE id = $1",
+    let before = sqlx::query_scalar!(
+        r#"SELECT role AS "role: Role" FROM accounts WHERE id = $1 FOR UPDATE"#,
+        target
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(DomainError::NotFound(Thing::Account))?;
+    let permissions = match (before, role) {
+        (Role::Staff, Role::Staff) => None,
+        (_, Role::Staff) => Some(to_codes(&STARTER)),
+        _ => Some(Vec::new()),
+    };
+    sqlx::query!(
+        "UPDATE accounts SET role = $2, permissions = COALESCE($3, permissions) WHERE id = $1",
         target,
-        role as Role
+        role as Role,
+        permissions.as_deref()
     )
     .execute(&mut *tx)
     .await?;
-    if changed.rows_affected() == 0 {
-        return Err(DomainError::NotFound(Thing::Account));
+    logins::close_all(&mut *tx, target, None).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets what a staff member may do. Nobody changes their own; admins may do everything
+/// already, and customers nothing, so only staff members have permissions to set. A
+/// staff member holding the `staff` permission (short of an admin) changes only
+/// permissions they hold themselves, so no one can hand out more than they have. The
+/// member's sign-ins end, as for a role change.
+pub async fn set_permissions(
+    pool: &PgPool,
+    by: &Allowed<can::Staff>,
+    target: Uuid,
+    permissions: &[Permission],
+) -> DomainResult<()> {
+    if target == by.staff().id() {
+        return Err(DomainError::Conflict(
+            "account.errors.own_permissions".into(),
+        ));
     }
+    let mut tx = pool.begin().await?;
+    let row = sqlx::query!(
+        r#"SELECT role AS "role: Role", permissions FROM accounts WHERE id = $1 FOR UPDATE"#,
+        target
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(DomainError::NotFound(Thing::Account))?;
+    if row.role != Role::Staff {
+        return Err(DomainError::Conflict(
+            "account.errors.permissions_staff_only".into(),
+        ));
+    }
+    let before = from_codes(&row.permissions);
+    let changed = Permission::ALL
+        .into_iter()
+        .filter(|p| before.contains(p) != permissions.contains(p));
+    if changed.clone().any(|p| !by.staff().has(p)) {
+        return Err(DomainError::Forbidden);
+    }
+    if changed.count() == 0 {
+        return Ok(());
+    }
+    sqlx::query!(
+        "UPDATE accounts SET permissions = $2 WHERE id = $1",
+        target,
+        &to_codes(permissions)
+    )
+    .execute(&mut *tx)
+    .await?;
+    // Its next session starts with what it may do now (as after a role change).
     logins::close_all(&mut *tx, target, None).await?;
     tx.commit().await?;
     Ok(())
@@ -117,10 +197,9 @@ pub async fn staff_two_factor(pool: &PgPool) -> DomainResult<bool> {
 /// them keep their account pages but are refused staff work until they turn them on.
 pub async fn require_staff_two_factor(
     pool: &PgPool,
-    actor: &Account,
+    _allowed: &Allowed<can::Admin>,
     required: bool,
 ) -> DomainResult<()> {
-    require(pool, actor, Role::Admin).await?;
     sqlx::query!(
         "UPDATE shop_settings SET staff_two_factor = $1, updated_at = now()",
         required

@@ -1,6 +1,7 @@
 //! Accounts: registering, verifying e-mail, signing in (with a second factor), and the
-//! rules around them. Customers, staff and admins are all accounts; the role decides
-//! what they may do (see [`Role`] and [`require`]).
+//! rules around them. Customers, staff and admins are all accounts; the role and, for
+//! staff, the permissions an admin gave them decide what they may do (see [`staff`]:
+//! staff-only functions take the proof its check makes).
 //!
 //! Nothing here ever says whether an e-mail address has an account: registering a
 //! taken address, asking to reset an unknown one, or signing in to one that does not
@@ -15,6 +16,7 @@ pub mod password;
 pub mod recovery;
 pub mod secret;
 pub mod security;
+pub mod staff;
 pub mod throttle;
 pub mod totp_secrets;
 pub mod two_factor;
@@ -72,21 +74,6 @@ pub struct Client {
     pub user_agent: String,
     /// The browser's known-browser token (its [`devices::COOKIE`]), if it sent one.
     pub device: Option<String>,
-}
-
-/// Refuses unless `account` has at least `role`. Staff and admins must also have two
-/// factors on when the shop requires it.
-pub async fn require(pool: &PgPool, account: &Account, role: Role) -> DomainResult<()> {
-    if account.role < role {
-        return Err(DomainError::Forbidden);
-    }
-    if account.role >= Role::Staff && !account.two_factor && admin::staff_two_factor(pool).await? {
-        return Err(DomainError::Validation {
-            field: "two_factor",
-            message: "account.errors.staff_two_factor".into(),
-        });
-    }
-    Ok(())
 }
 
 pub struct NewAccount<'a> {

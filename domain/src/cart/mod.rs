@@ -110,33 +110,78 @@ impl CartView {
     }
 }
 
-/// The open cart of `owner`, if it has one.
-pub async fn find(pool: &PgPool, owner: Owner) -> DomainResult<Option<Uuid>> {
-    Ok(match owner {
-        Owner::Account(account) => {
-            sqlx::query_scalar!(
-                "SELECT id FROM carts WHERE account_id = $1 AND order_id IS NULL",
-                account
-            )
-            .fetch_optional(pool)
-            .await?
+/// A cart proved to be its shopper's: made only by [`find`], [`find_or_create`] and
+/// [`of`], which check whose it is. Every cart and checkout function takes one, so a
+/// cart id from a form does nothing until the domain has found it is the shopper's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cart {
+    id: Uuid,
+    owner: Owner,
+}
+
+impl Cart {
+    pub fn id(self) -> Uuid {
+        self.id
+    }
+
+    pub fn owner(self) -> Owner {
+        self.owner
+    }
+
+    /// The signed-in customer whose cart it is.
+    pub fn account(self) -> Option<Uuid> {
+        match self.owner {
+            Owner::Account(id) => Some(id),
+            Owner::Guest(_) => None,
         }
-        Owner::Guest(Some(id)) => {
-            sqlx::query_scalar!(
+    }
+}
+
+/// The cart `id` if it is `owner`'s (open or already placed, so a repeated "place
+/// order" finds its order); another shopper's cart, or none, is "not found".
+pub async fn of(pool: &PgPool, owner: Owner, id: Uuid) -> DomainResult<Cart> {
+    let holder = sqlx::query_scalar!("SELECT account_id FROM carts WHERE id = $1", id)
+        .fetch_optional(pool)
+        .await?;
+    let mine = match (owner, holder) {
+        (Owner::Account(me), Some(Some(account))) => account == me,
+        (Owner::Guest(Some(session_cart)), Some(None)) => session_cart == id,
+        _ => false,
+    };
+    if mine {
+        Ok(Cart { id, owner })
+    } else {
+        Err(DomainError::NotFound(Thing::Cart))
+    }
+}
+
+/// The open cart of `owner`, if it has one.
+pub async fn find(pool: &PgPool, owner: Owner) -> DomainResult<Option<Cart>> {
+    let id =
+        match owner {
+            Owner::Account(account) => {
+                sqlx::query_scalar!(
+                    "SELECT id FROM carts WHERE account_id = $1 AND order_id IS NULL",
+                    account
+                )
+                .fetch_optional(pool)
+                .await?
+            }
+            Owner::Guest(Some(id)) => sqlx::query_scalar!(
                 "SELECT id FROM carts WHERE id = $1 AND account_id IS NULL AND order_id IS NULL",
                 id
             )
             .fetch_optional(pool)
-            .await?
-        }
-        Owner::Guest(None) => None,
-    })
+            .await?,
+            Owner::Guest(None) => None,
+        };
+    Ok(id.map(|id| Cart { id, owner }))
 }
 
 /// The open cart of `owner`, made when there is none.
-pub async fn find_or_create(pool: &PgPool, owner: Owner) -> DomainResult<Uuid> {
-    if let Some(id) = find(pool, owner).await? {
-        return Ok(id);
+pub async fn find_or_create(pool: &PgPool, owner: Owner) -> DomainResult<Cart> {
+    if let Some(cart) = find(pool, owner).await? {
+        return Ok(cart);
     }
     let account = match owner {
         Owner::Account(id) => Some(id),
@@ -150,7 +195,14 @@ pub async fn find_or_create(pool: &PgPool, owner: Owner) -> DomainResult<Uuid> {
     .fetch_optional(pool)
     .await?;
     match made {
-        Some(id) => Ok(id),
+        // A new guest cart is the one the browser's session is to hold from now on.
+        Some(id) => Ok(Cart {
+            id,
+            owner: match owner {
+                Owner::Account(_) => owner,
+                Owner::Guest(_) => Owner::Guest(Some(id)),
+            },
+        }),
         None => find(pool, owner)
             .await?
             .ok_or(DomainError::Conflict("cart.errors.try_again".into())),
@@ -189,19 +241,19 @@ async fn lock(conn: &mut sqlx::PgConnection, cart: Uuid) -> DomainResult<()> {
 /// Adds `quantity` of a variant (to what the cart already has of it).
 pub async fn add(
     pool: &PgPool,
-    cart: Uuid,
+    cart: Cart,
     variant: Uuid,
     quantity: i32,
     currency: Currency,
 ) -> DomainResult<()> {
     check_quantity(quantity)?;
-    change_line(pool, cart, variant, currency, |had| Ok(had + quantity)).await
+    change_line(pool, cart.id, variant, currency, |had| Ok(had + quantity)).await
 }
 
 /// Sets the quantity of a line already in the cart (0 removes it).
 pub async fn set_quantity(
     pool: &PgPool,
-    cart: Uuid,
+    cart: Cart,
     variant: Uuid,
     quantity: i32,
     currency: Currency,
@@ -210,7 +262,7 @@ pub async fn set_quantity(
         return remove(pool, cart, variant).await;
     }
     check_quantity(quantity)?;
-    change_line(pool, cart, variant, currency, |had| match had {
+    change_line(pool, cart.id, variant, currency, |had| match had {
         0 => Err(DomainError::NotFound(Thing::CartLine)),
         _ => Ok(quantity),
     })
@@ -250,7 +302,8 @@ async fn change_line(
     Ok(())
 }
 
-pub async fn remove(pool: &PgPool, cart: Uuid, variant: Uuid) -> DomainResult<()> {
+pub async fn remove(pool: &PgPool, cart: Cart, variant: Uuid) -> DomainResult<()> {
+    let cart = cart.id;
     if !repo::remove(pool, cart, variant).await? {
         return Err(DomainError::NotFound(Thing::CartLine));
     }
@@ -339,7 +392,8 @@ fn assess(rows: Vec<repo::LineRow>, cart: Uuid, currency: Currency) -> (CartView
 /// The cart as it would be shown now, without changing it and without its notices (the
 /// header's mini-cart, on every page: a read must never use up what the cart page is
 /// to tell).
-pub async fn read(pool: &PgPool, cart: Uuid, audience: Audience<'_>) -> DomainResult<CartView> {
+pub async fn read(pool: &PgPool, cart: Cart, audience: Audience<'_>) -> DomainResult<CartView> {
+    let cart = cart.id;
     let rows = repo::lines(pool, audience, cart).await?;
     let (mut view, _) = assess(rows, cart, audience.currency);
     view.notices.clear();
@@ -350,7 +404,8 @@ pub async fn read(pool: &PgPool, cart: Uuid, audience: Audience<'_>) -> DomainRe
 /// longer be bought are taken out, quantities past the stock lowered, and new prices
 /// remembered. What changed is added to the cart's pending notices (see
 /// [`take_notices`]); the view returned carries the notices found by this review only.
-pub async fn review(pool: &PgPool, cart: Uuid, audience: Audience<'_>) -> DomainResult<CartView> {
+pub async fn review(pool: &PgPool, cart: Cart, audience: Audience<'_>) -> DomainResult<CartView> {
+    let cart = cart.id;
     let currency = audience.currency;
     let mut tx = pool.begin().await?;
     lock(&mut tx, cart).await?;
@@ -381,8 +436,8 @@ pub async fn review(pool: &PgPool, cart: Uuid, audience: Audience<'_>) -> Domain
 
 /// The cart's pending notices, removed as they are returned: for the page that shows
 /// them (so each is shown once). Notices this code no longer understands are dropped.
-pub async fn take_notices(pool: &PgPool, cart: Uuid) -> DomainResult<Vec<Notice>> {
-    let taken = repo::take_notices(pool, cart).await?;
+pub async fn take_notices(pool: &PgPool, cart: Cart) -> DomainResult<Vec<Notice>> {
+    let taken = repo::take_notices(pool, cart.id).await?;
     Ok(taken
         .and_then(|value| serde_json::from_value::<Vec<Notice>>(value).ok())
         .unwrap_or_default())
@@ -392,7 +447,7 @@ pub async fn take_notices(pool: &PgPool, cart: Uuid) -> DomainResult<Vec<Notice>
 /// one's): what the cart page and checkout show.
 pub async fn review_for_display(
     pool: &PgPool,
-    cart: Uuid,
+    cart: Cart,
     audience: Audience<'_>,
 ) -> DomainResult<CartView> {
     let mut view = review(pool, cart, audience).await?;
@@ -402,8 +457,13 @@ pub async fn review_for_display(
 
 /// At sign-in: the guest's cart joins the customer's. Quantities of the same item add
 /// up (to the most a cart takes; the stock check happens when the cart is next seen).
-/// With no customer cart yet, the guest's simply becomes theirs.
-pub async fn merge(pool: &PgPool, guest: Uuid, account: Uuid) -> DomainResult<()> {
+/// With no customer cart yet, the guest's simply becomes theirs. `guest` must be a
+/// guest's cart (found for the browser's session), `account` the one just signed in.
+pub async fn merge(pool: &PgPool, guest: Cart, account: Uuid) -> DomainResult<()> {
+    if !matches!(guest.owner, Owner::Guest(_)) {
+        return Err(DomainError::NotFound(Thing::Cart));
+    }
+    let guest = guest.id;
     let mut tx = pool.begin().await?;
     let guest_open = sqlx::query_scalar!(
         "SELECT id FROM carts WHERE id = $1 AND account_id IS NULL AND order_id IS NULL

@@ -12,7 +12,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::addresses::{self, AddressInput, PostalAddress};
-use crate::cart::{self, CartView};
+use crate::cart::{self, Cart, CartView};
 use crate::catalog::listing::Audience;
 use crate::money::Money;
 use crate::payments::Provider;
@@ -59,12 +59,12 @@ pub struct Answers {
     pub account: Option<Uuid>,
 }
 
-pub async fn answers(pool: &PgPool, cart: Uuid) -> DomainResult<Answers> {
+pub async fn answers(pool: &PgPool, cart: Cart) -> DomainResult<Answers> {
     let row = sqlx::query!(
         "SELECT email, shipping_address, shipping_method_id, coupon_code, payment_method,
                 account_id
          FROM carts WHERE id = $1",
-        cart
+        cart.id()
     )
     .fetch_optional(pool)
     .await?
@@ -82,11 +82,11 @@ pub async fn answers(pool: &PgPool, cart: Uuid) -> DomainResult<Answers> {
 }
 
 /// Step 1: the e-mail the order's messages go to.
-pub async fn set_email(pool: &PgPool, cart: Uuid, email: &str) -> DomainResult<()> {
+pub async fn set_email(pool: &PgPool, cart: Cart, email: &str) -> DomainResult<()> {
     let email = crate::accounts::email::parse(email)?;
     sqlx::query!(
         "UPDATE carts SET email = $2, updated_at = now() WHERE id = $1",
-        cart,
+        cart.id(),
         email
     )
     .execute(pool)
@@ -95,7 +95,7 @@ pub async fn set_email(pool: &PgPool, cart: Uuid, email: &str) -> DomainResult<(
 }
 
 /// Step 2: where to ship, checked by the same rules as the address book.
-pub async fn set_address(pool: &PgPool, cart: Uuid, input: &AddressInput) -> DomainResult<()> {
+pub async fn set_address(pool: &PgPool, cart: Cart, input: &AddressInput) -> DomainResult<()> {
     let input = AddressInput {
         kind: "shipping".into(),
         ..input.clone()
@@ -118,7 +118,7 @@ pub async fn set_address(pool: &PgPool, cart: Uuid, input: &AddressInput) -> Dom
                 shipping_method_id = CASE WHEN shipping_address = $2 THEN shipping_method_id END,
                 updated_at = now()
          WHERE id = $1",
-        cart,
+        cart.id(),
         json
     )
     .execute(pool)
@@ -126,14 +126,10 @@ pub async fn set_address(pool: &PgPool, cart: Uuid, input: &AddressInput) -> Dom
     Ok(())
 }
 
-/// Step 2 from the address book: one of the customer's own saved addresses (another
-/// customer's id is not found).
-pub async fn ship_to_saved(
-    pool: &PgPool,
-    cart: Uuid,
-    account: Uuid,
-    address: Uuid,
-) -> DomainResult<()> {
+/// Step 2 from the address book: one of the cart's customer's own saved addresses
+/// (another customer's id is not found; a guest has none).
+pub async fn ship_to_saved(pool: &PgPool, cart: Cart, address: Uuid) -> DomainResult<()> {
+    let account = cart.account().ok_or(DomainError::Unauthorized)?;
     let saved = addresses::list(pool, account)
         .await?
         .into_iter()
@@ -145,7 +141,7 @@ pub async fn ship_to_saved(
 /// Step 3: one of the methods offered for the address.
 pub async fn set_method(
     pool: &PgPool,
-    cart: Uuid,
+    cart: Cart,
     audience: Audience<'_>,
     method: Uuid,
 ) -> DomainResult<()> {
@@ -158,7 +154,7 @@ pub async fn set_method(
     }
     sqlx::query!(
         "UPDATE carts SET shipping_method_id = $2, updated_at = now() WHERE id = $1",
-        cart,
+        cart.id(),
         method
     )
     .execute(pool)
@@ -173,7 +169,7 @@ pub async fn set_method(
 /// [`rules::COUPON_GUESSES_ADDRESS`] the answer is "too many attempts".
 pub async fn apply_coupon(
     pool: &PgPool,
-    cart: Uuid,
+    cart: Cart,
     audience: Audience<'_>,
     typed: &str,
     client: &str,
@@ -185,7 +181,7 @@ pub async fn apply_coupon(
         message,
     };
     let guesser = [
-        format!("coupon:cart:{cart}"),
+        format!("coupon:cart:{}", cart.id()),
         throttle::address_key("coupon", client),
     ];
     // Every try is counted before it is checked (atomically, so a burst cannot pass).
@@ -215,7 +211,7 @@ pub async fn apply_coupon(
     }
     sqlx::query!(
         "UPDATE carts SET coupon_code = $2, updated_at = now() WHERE id = $1",
-        cart,
+        cart.id(),
         code
     )
     .execute(pool)
@@ -223,10 +219,10 @@ pub async fn apply_coupon(
     Ok(())
 }
 
-pub async fn remove_coupon(pool: &PgPool, cart: Uuid) -> DomainResult<()> {
+pub async fn remove_coupon(pool: &PgPool, cart: Cart) -> DomainResult<()> {
     sqlx::query!(
         "UPDATE carts SET coupon_code = NULL, updated_at = now() WHERE id = $1",
-        cart
+        cart.id()
     )
     .execute(pool)
     .await?;
@@ -236,7 +232,7 @@ pub async fn remove_coupon(pool: &PgPool, cart: Uuid) -> DomainResult<()> {
 /// Step 4: how the shopper will pay; only a method offered for their currency.
 pub async fn set_payment(
     pool: &PgPool,
-    cart: Uuid,
+    cart: Cart,
     provider: Provider,
     offered: &[Provider],
 ) -> DomainResult<()> {
@@ -248,7 +244,7 @@ pub async fn set_payment(
     }
     sqlx::query!(
         "UPDATE carts SET payment_method = $2, updated_at = now() WHERE id = $1",
-        cart,
+        cart.id(),
         provider.code()
     )
     .execute(pool)
@@ -339,7 +335,7 @@ pub async fn prices_include_tax(db: impl sqlx::PgExecutor<'_>) -> DomainResult<b
 }
 
 /// Works out the checkout for `cart` now (reviewing the cart on the way).
-pub async fn quote(pool: &PgPool, cart: Uuid, audience: Audience<'_>) -> DomainResult<Quote> {
+pub async fn quote(pool: &PgPool, cart: Cart, audience: Audience<'_>) -> DomainResult<Quote> {
     let view = cart::review(pool, cart, audience).await?;
     let answers = answers(pool, cart).await?;
     let parcel = parcel_of(pool, &view, audience).await?;

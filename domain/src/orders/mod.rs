@@ -11,17 +11,18 @@ use sha2::Sha256;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+use crate::accounts::staff::{Allowed, StaffId, can};
 use crate::mail::Links;
 use crate::{DomainError, DomainResult, Thing};
 
-pub use read::{HistoryEntry, OrderDetail, OrderLine, OrderSummary, PaymentView};
+pub use read::{HistoryEntry, OrderDetail, OrderLine, OrderSummary, PaymentView, Viewer};
 pub use status::OrderStatus;
 
 /// Who changed an order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Actor {
-    /// A staff member, from the staff page.
-    Staff(Uuid),
+    /// A staff member who passed the check for what they did.
+    Staff(StaffId),
     /// The shopper (signed in or not).
     Customer(Option<Uuid>),
     /// The shop itself: a payment provider's message, the expiry job.
@@ -31,7 +32,7 @@ pub enum Actor {
 impl Actor {
     fn parts(self) -> (Option<Uuid>, &'static str) {
         match self {
-            Actor::Staff(id) => (Some(id), "staff"),
+            Actor::Staff(id) => (Some(id.get()), "staff"),
             Actor::Customer(id) => (id, "customer"),
             Actor::System(what) => (None, what),
         }
@@ -164,9 +165,9 @@ pub async fn transition_quietly(
 /// refused here whatever the page offered: they come from payments and refunds.
 pub async fn move_by_staff(
     pool: &PgPool,
+    staff: &Allowed<can::Orders>,
     order: Uuid,
     to: OrderStatus,
-    staff: Uuid,
     reason: &str,
     links: &Links,
 ) -> DomainResult<OrderStatus> {
@@ -175,7 +176,15 @@ pub async fn move_by_staff(
     if !from.staff_may_set(to) {
         return Err(refused(from, to));
     }
-    let from = transition(&mut tx, order, to, Actor::Staff(staff), reason, links).await?;
+    let from = transition(
+        &mut tx,
+        order,
+        to,
+        Actor::Staff(staff.actor()),
+        reason,
+        links,
+    )
+    .await?;
     tx.commit().await?;
     Ok(from)
 }

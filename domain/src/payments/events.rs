@@ -6,6 +6,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::{PaymentStatus, Provider, fail, settle};
+use crate::accounts::staff::{Allowed, can};
 use crate::mail::Links;
 use crate::money::Money;
 use crate::orders::{self, Actor};
@@ -167,8 +168,8 @@ pub fn parse_boleto(body: &[u8]) -> DomainResult<(String, String, Decimal)> {
 /// Staff confirm that a PIX or boleto payment reached the shop's account.
 pub async fn confirm_offline(
     pool: &PgPool,
+    staff: &Allowed<can::Orders>,
     order: Uuid,
-    staff: Uuid,
     links: &Links,
 ) -> DomainResult<()> {
     let mut tx = pool.begin().await?;
@@ -188,7 +189,14 @@ pub async fn confirm_offline(
         ));
     }
     let reason = format!("{} payment confirmed by staff", payment.provider);
-    settle(&mut tx, payment.id, Actor::Staff(staff), &reason, links).await?;
+    settle(
+        &mut tx,
+        payment.id,
+        Actor::Staff(staff.actor()),
+        &reason,
+        links,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

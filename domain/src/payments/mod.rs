@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+use crate::accounts::staff::{Allowed, can};
 use crate::mail::Links;
 use crate::money::{Currency, Money};
 use crate::orders::{self, Actor, OrderStatus};
@@ -263,11 +264,11 @@ pub async fn fail(
 /// order becomes refunded when all of it has been given back, partially refunded before.
 pub async fn refund(
     pool: &PgPool,
+    staff: &Allowed<can::Refunds>,
     config: &Config,
     order: Uuid,
     amount: Decimal,
     reason: &str,
-    staff: Uuid,
     links: &Links,
 ) -> DomainResult<()> {
     // The provider is asked first, outside any transaction (it may be slow); the
@@ -313,7 +314,7 @@ pub async fn refund(
         amount,
         reason,
         provider_ref,
-        staff
+        staff.actor().get()
     )
     .execute(&mut *tx)
     .await?;
@@ -337,7 +338,15 @@ pub async fn refund(
     } else {
         OrderStatus::PartiallyRefunded
     };
-    orders::transition(&mut tx, order, to, Actor::Staff(staff), reason, links).await?;
+    orders::transition(
+        &mut tx,
+        order,
+        to,
+        Actor::Staff(staff.actor()),
+        reason,
+        links,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -5,6 +5,7 @@ use crate::common;
 
 use common::accounts::*;
 use domain::DomainError;
+use domain::accounts::staff::{self, can};
 use domain::accounts::{self, Role, logins};
 use uuid::Uuid;
 
@@ -69,44 +70,53 @@ async fn customers_reach_only_their_own_addresses_sessions_and_roles() {
         .collect();
     assert_eq!(defaults, vec![newer]);
 
-    // Roles: customers cannot list accounts; staff can, but only admins change roles.
+    // Roles: customers are not staff; staff list accounts, but only admins change roles.
     let customer = accounts::find(&pool, bia).await.unwrap();
     assert!(matches!(
-        accounts::admin::list(&pool, &customer, 10).await,
+        staff::sign_in_as_staff(&pool, &customer).await,
         Err(DomainError::Forbidden)
     ));
     let (admin_id, _) = accounts::admin::create_admin(&pool, "boss@example.com", None)
         .await
         .unwrap();
-    let admin = accounts::find(&pool, admin_id).await.unwrap();
-    accounts::admin::set_role(&pool, &admin, bia, Role::Staff)
+    let admin_account = accounts::find(&pool, admin_id).await.unwrap();
+    let admin = staff::sign_in_as_staff(&pool, &admin_account)
         .await
         .unwrap();
-    let staff = accounts::find(&pool, bia).await.unwrap();
+    accounts::admin::set_role(&pool, &admin.allowed().unwrap(), bia, Role::Staff)
+        .await
+        .unwrap();
+    let bia_account = accounts::find(&pool, bia).await.unwrap();
+    let bia_staff = staff::sign_in_as_staff(&pool, &bia_account).await.unwrap();
     assert_eq!(
-        accounts::admin::list(&pool, &staff, 10)
+        accounts::admin::list(&pool, &bia_staff.allowed().unwrap(), 10)
             .await
             .unwrap()
             .len(),
         3
     );
     assert!(matches!(
-        accounts::admin::set_role(&pool, &staff, ana, Role::Admin).await,
+        bia_staff.allowed::<can::Admin>(),
         Err(DomainError::Forbidden)
     ));
     // A role change signs the account out, so its next session starts with the new role.
     let bia_login = logins::open(&pool, bia, &client("2.2.2.2")).await.unwrap();
-    accounts::admin::set_role(&pool, &admin, bia, Role::Customer)
+    accounts::admin::set_role(&pool, &admin.allowed().unwrap(), bia, Role::Customer)
         .await
         .unwrap();
     assert!(logins::current(&pool, bia_login).await.unwrap().is_none());
+    // The check reads the role from the database, not from the account value held.
+    assert!(matches!(
+        staff::sign_in_as_staff(&pool, &bia_account).await,
+        Err(DomainError::Forbidden)
+    ));
     // When the shop requires it, staff without two factors are refused.
     sqlx::query("UPDATE shop_settings SET staff_two_factor = true")
         .execute(&pool)
         .await
         .unwrap();
     assert!(matches!(
-        accounts::require(&pool, &admin, Role::Staff).await,
+        staff::sign_in_as_staff(&pool, &admin_account).await,
         Err(DomainError::Validation {
             field: "two_factor",
             ..

@@ -159,7 +159,7 @@ async fn customer_cart(
     account: uuid::Uuid,
     variant: uuid::Uuid,
     email: &str,
-) -> uuid::Uuid {
+) -> domain::cart::Cart {
     let cart = domain::cart::find_or_create(pool, Owner::Account(account))
         .await
         .unwrap();
@@ -181,14 +181,13 @@ async fn customer_cart(
     cart
 }
 
-async fn place_for(pool: &sqlx::PgPool, account: uuid::Uuid, cart: uuid::Uuid) -> DomainResult<()> {
+async fn place_for(pool: &sqlx::PgPool, cart: domain::cart::Cart) -> DomainResult<()> {
     let quote = checkout::quote(pool, cart, USD).await?;
     let (config, links) = (config(), links());
     checkout::place(
         pool,
         checkout::PlaceOrder {
             cart,
-            owner: Owner::Account(account),
             audience: USD,
             expected_total: quote.totals.total,
             card_number: Some(test_card::SUCCEEDS),
@@ -216,7 +215,7 @@ async fn once_per_customer_means_once_per_account_and_per_mailbox() {
     checkout::apply_coupon(&pool, first, USD, "MINE", CLIENT)
         .await
         .unwrap();
-    place_for(&pool, ana, first).await.unwrap();
+    place_for(&pool, first).await.unwrap();
     let second = customer_cart(&pool, ana, lamp, "ana+2@example.com").await;
     let refused = checkout::apply_coupon(&pool, second, USD, "MINE", CLIENT)
         .await
@@ -224,11 +223,11 @@ async fn once_per_customer_means_once_per_account_and_per_mailbox() {
     assert_eq!(message(&refused), "coupon.errors.already_used");
     // Slipped onto the cart anyway, it is refused at placement.
     sqlx::query("UPDATE carts SET coupon_code = 'MINE' WHERE id = $1")
-        .bind(second)
+        .bind(second.id())
         .execute(&pool)
         .await
         .unwrap();
-    let refused = place_for(&pool, ana, second).await.unwrap_err();
+    let refused = place_for(&pool, second).await.unwrap_err();
     assert_eq!(message(&refused), "coupon.errors.already_used");
 
     // Guests: one mailbox however it is spelt.

@@ -15,7 +15,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 /// The customer's cart with `variant`, answered through checkout with `email` typed in.
-async fn answered_cart(pool: &PgPool, account: Uuid, variant: Uuid, email: &str) -> Uuid {
+async fn answered_cart(pool: &PgPool, account: Uuid, variant: Uuid, email: &str) -> cart::Cart {
     let cart = cart::find_or_create(pool, Owner::Account(account))
         .await
         .unwrap();
@@ -51,7 +51,6 @@ async fn the_download_has_the_orders_and_erasure_anonymises_them_and_forgets_the
         &pool,
         PlaceOrder {
             cart,
-            owner: Owner::Account(account),
             audience: USD,
             expected_total: quote.totals.total,
             card_number: Some(test_card::SUCCEEDS),

@@ -12,6 +12,7 @@ mod listing;
 mod mail;
 mod offers_and_cache;
 mod payments;
+mod permissions;
 mod product;
 mod shop_and_catalog;
 mod sign_ins;

@@ -180,7 +180,7 @@ async fn late_and_unknown_events_never_move_an_order_backwards() {
 #[tokio::test]
 async fn staff_confirm_a_boleto_and_move_the_order_along_with_history() {
     let pool = common::database().await;
-    let staff = common::accounts::verified(&pool, "staff@example.com").await;
+    let staff = common::accounts::staff(&pool, "staff@example.com").await;
     let brl = audience(Currency::BRL);
     let desk = product(&pool, "Desk", dec!(150), 3, 20000).await;
     let cart = ready_cart(&pool, brl, &[(desk, 1)], &br_address(), Provider::Boleto)
@@ -200,7 +200,7 @@ async fn staff_confirm_a_boleto_and_move_the_order_along_with_history() {
         &mut tx,
         placed.order,
         OrderStatus::Shipped,
-        Actor::Staff(staff),
+        Actor::Staff(staff.actor()),
         "",
         &links(),
     )
@@ -208,11 +208,11 @@ async fn staff_confirm_a_boleto_and_move_the_order_along_with_history() {
     assert!(matches!(refused, Err(domain::DomainError::Conflict(_))));
     drop(tx);
     let l = links();
-    events::confirm_offline(&pool, placed.order, staff, &l)
+    events::confirm_offline(&pool, &staff.allowed().unwrap(), placed.order, &l)
         .await
         .unwrap();
     assert!(
-        events::confirm_offline(&pool, placed.order, staff, &l)
+        events::confirm_offline(&pool, &staff.allowed().unwrap(), placed.order, &l)
             .await
             .is_err(),
         "only once"
@@ -227,7 +227,7 @@ async fn staff_confirm_a_boleto_and_move_the_order_along_with_history() {
             &mut tx,
             placed.order,
             to,
-            Actor::Staff(staff),
+            Actor::Staff(staff.actor()),
             "by hand",
             &l,
         )
@@ -241,7 +241,7 @@ async fn staff_confirm_a_boleto_and_move_the_order_along_with_history() {
             &mut tx,
             placed.order,
             OrderStatus::Shipped,
-            Actor::Staff(staff),
+            Actor::Staff(staff.actor()),
             "",
             &l
         )
@@ -288,7 +288,7 @@ async fn staff_confirm_a_boleto_and_move_the_order_along_with_history() {
 #[tokio::test]
 async fn refunds_partial_then_full_are_recorded_against_the_payment() {
     let pool = common::database().await;
-    let staff = common::accounts::verified(&pool, "refunds@example.com").await;
+    let staff = common::accounts::staff(&pool, "refunds@example.com").await;
     let chair = product(&pool, "Chair", dec!(40), 5, 5000).await;
     let cart = ready_cart(&pool, USD, &[(chair, 1)], &us_address(), Provider::TestCard)
         .await
@@ -301,8 +301,17 @@ async fn refunds_partial_then_full_are_recorded_against_the_payment() {
         .amount;
     let config = config();
     let l = links();
+    let allowed = staff.allowed().unwrap();
     let refund = |amount: Decimal| {
-        domain::payments::refund(&pool, &config, placed.order, amount, "damaged", staff, &l)
+        domain::payments::refund(
+            &pool,
+            &allowed,
+            &config,
+            placed.order,
+            amount,
+            "damaged",
+            &l,
+        )
     };
     for bad in [dec!(0), dec!(-5), dec!(0.001), total + dec!(0.01)] {
         assert!(
@@ -339,9 +348,17 @@ async fn refunds_partial_then_full_are_recorded_against_the_payment() {
     let pending = place_with(&pool, USD, other, Some(test_card::NEEDS_CONFIRMATION))
         .await
         .unwrap();
-    let error = domain::payments::refund(&pool, &config, pending.order, dec!(1), "", staff, &l)
-        .await
-        .unwrap_err();
+    let error = domain::payments::refund(
+        &pool,
+        &staff.allowed().unwrap(),
+        &config,
+        pending.order,
+        dec!(1),
+        "",
+        &l,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(message(&error), "payment.errors.not_refundable");
     // A shop that has turned the test card off takes no test payment left waiting.
     let off = domain::payments::Config::default();
@@ -361,14 +378,21 @@ async fn refunds_partial_then_full_are_recorded_against_the_payment() {
 #[tokio::test]
 async fn staff_never_mark_an_order_paid_or_refunded_by_hand() {
     let pool = common::database().await;
-    let staff = common::accounts::verified(&pool, "hands@example.com").await;
+    let staff = common::accounts::staff(&pool, "hands@example.com").await;
     let l = links();
     let (order, _, total) = pix_order(&pool).await;
     // Unpaid: "paid" by hand is refused, the payment stays pending and the order keeps
     // its time limit (so it still expires).
-    let refused = orders::move_by_staff(&pool, order, OrderStatus::Paid, staff, "", &l)
-        .await
-        .unwrap_err();
+    let refused = orders::move_by_staff(
+        &pool,
+        &staff.allowed().unwrap(),
+        order,
+        OrderStatus::Paid,
+        "",
+        &l,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(
         message(&refused),
         domain::Message::new("order.errors.transition")
@@ -377,12 +401,12 @@ async fn staff_never_mark_an_order_paid_or_refunded_by_hand() {
     );
     assert_eq!(order_status(&pool, order).await, "pending_payment");
     // Paid through the payment: "refunded" by hand moves no money and is refused.
-    events::confirm_offline(&pool, order, staff, &l)
+    events::confirm_offline(&pool, &staff.allowed().unwrap(), order, &l)
         .await
         .unwrap();
     for to in [OrderStatus::Refunded, OrderStatus::PartiallyRefunded] {
         assert!(
-            orders::move_by_staff(&pool, order, to, staff, "", &l)
+            orders::move_by_staff(&pool, &staff.allowed().unwrap(), order, to, "", &l)
                 .await
                 .is_err(),
             "{to:?}"
@@ -396,19 +420,34 @@ async fn staff_never_mark_an_order_paid_or_refunded_by_hand() {
     .await;
     assert_eq!(refund_mails, 0);
     // What the page offers still works, and a real refund is still possible.
-    orders::move_by_staff(&pool, order, OrderStatus::Fulfilling, staff, "packing", &l)
-        .await
-        .unwrap();
-    domain::payments::refund(&pool, &config(), order, total, "changed mind", staff, &l)
-        .await
-        .unwrap();
+    orders::move_by_staff(
+        &pool,
+        &staff.allowed().unwrap(),
+        order,
+        OrderStatus::Fulfilling,
+        "packing",
+        &l,
+    )
+    .await
+    .unwrap();
+    domain::payments::refund(
+        &pool,
+        &staff.allowed().unwrap(),
+        &config(),
+        order,
+        total,
+        "changed mind",
+        &l,
+    )
+    .await
+    .unwrap();
     assert_eq!(order_status(&pool, order).await, "refunded");
 }
 
 #[tokio::test]
 async fn a_refund_in_two_steps_gives_the_stock_back_once_as_one_step_does() {
     let pool = common::database().await;
-    let staff = common::accounts::verified(&pool, "stock-refunds@example.com").await;
+    let staff = common::accounts::staff(&pool, "stock-refunds@example.com").await;
     let lamp = product(&pool, "Lamp", dec!(25), 6, 800).await;
     let config = config();
     let l = links();
@@ -436,36 +475,83 @@ async fn a_refund_in_two_steps_gives_the_stock_back_once_as_one_step_does() {
     // One step: the stock comes back.
     let (order, total) = paid_order(2).await;
     assert_eq!(stock(&pool, lamp).await, 4);
-    domain::payments::refund(&pool, &config, order, total, "", staff, &l)
-        .await
-        .unwrap();
+    domain::payments::refund(
+        &pool,
+        &staff.allowed().unwrap(),
+        &config,
+        order,
+        total,
+        "",
+        &l,
+    )
+    .await
+    .unwrap();
     assert_eq!(stock(&pool, lamp).await, 6);
     // Two steps adding up to the whole: the same, once.
     let (order, total) = paid_order(2).await;
     assert_eq!(stock(&pool, lamp).await, 4);
-    domain::payments::refund(&pool, &config, order, dec!(5), "", staff, &l)
-        .await
-        .unwrap();
+    domain::payments::refund(
+        &pool,
+        &staff.allowed().unwrap(),
+        &config,
+        order,
+        dec!(5),
+        "",
+        &l,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         stock(&pool, lamp).await,
         4,
         "a partial refund keeps the goods out"
     );
-    domain::payments::refund(&pool, &config, order, total - dec!(5), "", staff, &l)
-        .await
-        .unwrap();
+    domain::payments::refund(
+        &pool,
+        &staff.allowed().unwrap(),
+        &config,
+        order,
+        total - dec!(5),
+        "",
+        &l,
+    )
+    .await
+    .unwrap();
     assert_eq!(order_status(&pool, order).await, "refunded");
     assert_eq!(stock(&pool, lamp).await, 6);
     // Goods that shipped before the refunds do not come back by themselves.
     let (order, total) = paid_order(1).await;
-    orders::move_by_staff(&pool, order, OrderStatus::Shipped, staff, "", &l)
-        .await
-        .unwrap();
-    domain::payments::refund(&pool, &config, order, dec!(5), "", staff, &l)
-        .await
-        .unwrap();
-    domain::payments::refund(&pool, &config, order, total - dec!(5), "", staff, &l)
-        .await
-        .unwrap();
+    orders::move_by_staff(
+        &pool,
+        &staff.allowed().unwrap(),
+        order,
+        OrderStatus::Shipped,
+        "",
+        &l,
+    )
+    .await
+    .unwrap();
+    domain::payments::refund(
+        &pool,
+        &staff.allowed().unwrap(),
+        &config,
+        order,
+        dec!(5),
+        "",
+        &l,
+    )
+    .await
+    .unwrap();
+    domain::payments::refund(
+        &pool,
+        &staff.allowed().unwrap(),
+        &config,
+        order,
+        total - dec!(5),
+        "",
+        &l,
+    )
+    .await
+    .unwrap();
     assert_eq!(stock(&pool, lamp).await, 5);
 }

@@ -4,12 +4,11 @@
 use crate::common;
 
 use common::shop::*;
-use domain::cart::Owner;
+use domain::cart::Cart;
 use domain::checkout::{self, PlaceOrder};
 use domain::money::Currency;
 use domain::payments::{Provider, test_card};
 use rust_decimal_macros::dec;
-use uuid::Uuid;
 
 #[tokio::test]
 async fn an_order_with_nothing_to_pay_is_placed_paid_without_a_payment() {
@@ -52,7 +51,7 @@ async fn an_order_with_nothing_to_pay_is_placed_paid_without_a_payment() {
 /// Places a guest's cart (not paid on the spot) as `placer`.
 async fn place_unpaid(
     pool: &sqlx::PgPool,
-    cart: Uuid,
+    cart: Cart,
     placer: checkout::Placer<'_>,
 ) -> domain::DomainResult<checkout::Placed> {
     place_as(pool, cart, placer, None).await
@@ -60,7 +59,7 @@ async fn place_unpaid(
 
 async fn place_as(
     pool: &sqlx::PgPool,
-    cart: Uuid,
+    cart: Cart,
     placer: checkout::Placer<'_>,
     card_number: Option<&str>,
 ) -> domain::DomainResult<checkout::Placed> {
@@ -71,7 +70,6 @@ async fn place_as(
         pool,
         PlaceOrder {
             cart,
-            owner: Owner::Guest(Some(cart)),
             audience: brl,
             expected_total: quote.totals.total,
             card_number,

@@ -10,6 +10,7 @@ mod hostile_input;
 mod http;
 mod lifecycle;
 mod pages;
+mod permissions;
 mod shop;
 mod sitemap;
 mod trust;

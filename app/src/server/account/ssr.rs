@@ -62,11 +62,20 @@ pub async fn signed_in() -> Result<(PgPool, Session, Account, Uuid), AppError> {
     }
 }
 
-/// The signed-in account if it has at least `role`.
-pub async fn with_role(role: domain::accounts::Role) -> Result<(PgPool, Account), AppError> {
+/// The signed-in account as staff, checked by the domain: every staff server function
+/// starts here (or at [`allowed`]) and passes the proof down.
+pub async fn staff() -> Result<(PgPool, domain::accounts::staff::Staff), AppError> {
     let (pool, _, account, _) = signed_in().await?;
-    domain::accounts::require(&pool, &account, role).await?;
-    Ok((pool, account))
+    let staff = domain::accounts::staff::sign_in_as_staff(&pool, &account).await?;
+    Ok((pool, staff))
+}
+
+/// [`staff`], allowed to do `P` (`allowed::<can::Refunds>()`), or `Forbidden`.
+pub async fn allowed<P: domain::accounts::staff::can::Grant>()
+-> Result<(PgPool, domain::accounts::staff::Allowed<P>), AppError> {
+    let (pool, staff) = staff().await?;
+    let allowed = staff.allowed::<P>()?;
+    Ok((pool, allowed))
 }
 
 /// Signs `account` in on this browser: a new session id (so an id planted before

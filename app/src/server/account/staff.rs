@@ -1,5 +1,10 @@
-//! Staff server functions: the account list, roles, and the staff sign-in rule. Each
-//! checks the role on the server.
+//! Staff server functions: the account list, roles, permissions, and the staff sign-in
+//! rule. Each gets the proof of its permission from `ssr::allowed` (the domain's check)
+//! and hands it to the domain.
+
+// `set_staff_permissions` takes one field per permission: a plain form posts each
+// ticked box under its own name.
+#![allow(clippy::too_many_arguments)]
 
 #[cfg(feature = "ssr")]
 use crate::page::Page;
@@ -9,6 +14,8 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use super::ssr;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use domain::accounts::staff::{Permission, can};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountRow {
@@ -16,6 +23,8 @@ pub struct AccountRow {
     pub email: String,
     pub name: String,
     pub role: String,
+    /// Permission codes a staff member was given.
+    pub permissions: Vec<String>,
     pub email_verified: bool,
 }
 
@@ -26,16 +35,22 @@ pub struct AccountList {
     pub staff_two_factor: bool,
     /// Whether the one asking may change roles and rules.
     pub is_admin: bool,
+    /// Whether the one asking may change staff members' permissions.
+    pub can_set_permissions: bool,
+    /// The one asking (whose own permissions are not theirs to change).
+    pub me: String,
+    /// Every permission's code, in the order the page shows them.
+    pub all_permissions: Vec<String>,
 }
 
-/// The newest accounts, for staff.
+/// The newest accounts, for staff allowed to see customers.
 #[server]
 pub async fn list_accounts(lang: String) -> Result<AccountList, AppError> {
     ssr::answer(
         async {
             crate::server::ssr::locale(&lang)?;
-            let (pool, account) = ssr::with_role(domain::accounts::Role::Staff).await?;
-            let rows = domain::accounts::admin::list(&pool, &account, 100).await?;
+            let (pool, allowed) = ssr::allowed::<can::Customers>().await?;
+            let rows = domain::accounts::admin::list(&pool, &allowed, 100).await?;
             let rows = rows
                 .into_iter()
                 .map(|r| AccountRow {
@@ -43,13 +58,18 @@ pub async fn list_accounts(lang: String) -> Result<AccountList, AppError> {
                     email: r.email,
                     name: r.name,
                     role: r.role.as_str().into(),
+                    permissions: r.permissions.iter().map(|p| p.code().into()).collect(),
                     email_verified: r.email_verified,
                 })
                 .collect();
+            let staff = allowed.staff();
             Ok(AccountList {
                 rows,
                 staff_two_factor: domain::accounts::admin::staff_two_factor(&pool).await?,
-                is_admin: account.role == domain::accounts::Role::Admin,
+                is_admin: staff.is_admin(),
+                can_set_permissions: staff.has(Permission::Staff),
+                me: staff.id().to_string(),
+                all_permissions: Permission::ALL.iter().map(|p| p.code().into()).collect(),
             })
         }
         .await,
@@ -62,16 +82,57 @@ pub async fn set_account_role(lang: String, id: String, role: String) -> Result<
     ssr::answer(
         async {
             let locale = crate::server::ssr::locale(&lang)?;
-            let (pool, account) = ssr::with_role(domain::accounts::Role::Admin).await?;
-            let id = id
-                .parse()
-                .map_err(|_| AppError::NotFound("account".into()))?;
+            let (pool, allowed) = ssr::allowed::<can::Admin>().await?;
+            let id = crate::server::shop::ssr::uuid(&id, "account")?;
             let role =
                 domain::accounts::Role::parse(&role).ok_or_else(|| AppError::Validation {
                     field: "role".into(),
                     message: "account.errors.forbidden".into(),
                 })?;
-            domain::accounts::admin::set_role(&pool, &account, id, role).await?;
+            domain::accounts::admin::set_role(&pool, &allowed, id, role).await?;
+            ssr::go(locale, &Page::StaffAccounts.path());
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Sets what a staff member may do: each permission is a checkbox posted under its own
+/// name (`refunds=on`); one left out is not given.
+#[server]
+pub async fn set_staff_permissions(
+    lang: String,
+    id: String,
+    catalog: Option<String>,
+    inventory: Option<String>,
+    orders: Option<String>,
+    refunds: Option<String>,
+    customers: Option<String>,
+    settings: Option<String>,
+    staff: Option<String>,
+    audit: Option<String>,
+) -> Result<(), AppError> {
+    ssr::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let (pool, allowed) = ssr::allowed::<can::Staff>().await?;
+            let id = crate::server::shop::ssr::uuid(&id, "account")?;
+            let ticked = [
+                (Permission::Catalog, catalog),
+                (Permission::Inventory, inventory),
+                (Permission::Orders, orders),
+                (Permission::Refunds, refunds),
+                (Permission::Customers, customers),
+                (Permission::Settings, settings),
+                (Permission::Staff, staff),
+                (Permission::Audit, audit),
+            ];
+            let permissions: Vec<Permission> = ticked
+                .into_iter()
+                .filter(|(_, value)| value.as_deref().is_some_and(|v| !v.is_empty()))
+                .map(|(permission, _)| permission)
+                .collect();
+            domain::accounts::admin::set_permissions(&pool, &allowed, id, &permissions).await?;
             ssr::go(locale, &Page::StaffAccounts.path());
             Ok(())
         }
@@ -85,8 +146,8 @@ pub async fn set_staff_two_factor(lang: String, required: Option<String>) -> Res
     ssr::answer(
         async {
             let locale = crate::server::ssr::locale(&lang)?;
-            let (pool, account) = ssr::with_role(domain::accounts::Role::Admin).await?;
-            domain::accounts::admin::require_staff_two_factor(&pool, &account, required.is_some())
+            let (pool, allowed) = ssr::allowed::<can::Admin>().await?;
+            domain::accounts::admin::require_staff_two_factor(&pool, &allowed, required.is_some())
                 .await?;
             ssr::go(locale, &Page::StaffAccounts.path());
             Ok(())

@@ -148,7 +148,7 @@ pub async fn get_checkout(lang: String) -> Result<CheckoutDto, AppError> {
 fn dto(
     quote: &domain::checkout::Quote,
     reader: &ssr::Reader,
-    cart: uuid::Uuid,
+    cart: domain::cart::Cart,
     signed_in: bool,
     saved_addresses: Vec<(String, Vec<String>)>,
     offered: &[domain::payments::Provider],
@@ -158,7 +158,7 @@ fn dto(
     let nonzero = |amount: rust_decimal::Decimal| (!amount.is_zero()).then(|| money(amount));
     let address = quote.answers.address.as_ref();
     CheckoutDto {
-        cart_id: cart.to_string(),
+        cart_id: cart.id().to_string(),
         cart: super::cart_dto(quote.cart.clone(), reader),
         email: quote.answers.email.clone(),
         signed_in,
@@ -268,13 +268,12 @@ pub async fn checkout_address(
             let shopper = ssr::shopper().await?;
             let locale = crate::server::ssr::locale(&lang)?;
             let cart = shopper.cart_required().await?;
-            match (saved.filter(|s| !s.is_empty()), &shopper.account) {
-                (Some(id), Some(account)) => {
+            match saved.filter(|s| !s.is_empty()) {
+                Some(id) => {
                     let id = ssr::uuid(&id, "address")?;
-                    domain::checkout::ship_to_saved(&shopper.pool, cart, account.id, id).await?;
+                    domain::checkout::ship_to_saved(&shopper.pool, cart, id).await?;
                 }
-                (Some(_), None) => return Err(AppError::Unauthorized),
-                (None, _) => domain::checkout::set_address(&shopper.pool, cart, &input).await?,
+                None => domain::checkout::set_address(&shopper.pool, cart, &input).await?,
             }
             go(locale, &Page::Checkout("shipping").path());
             Ok(())
@@ -392,7 +391,7 @@ pub async fn place_order(
         async {
             let shopper = ssr::shopper().await?;
             let reader = ssr::Reader::of(&lang, &shopper.pool).await?;
-            let cart = ssr::uuid(&cart, "cart")?;
+            let cart = shopper.cart_posted(&cart).await?;
             let expected_total = total
                 .trim()
                 .parse()
@@ -405,8 +404,6 @@ pub async fn place_order(
                 &shopper.pool,
                 domain::checkout::PlaceOrder {
                     cart,
-                    // A guest's is the cart the session holds, placed or not.
-                    owner: shopper.owner,
                     audience: reader.audience(),
                     expected_total,
                     card_number: card_number.as_deref(),

@@ -173,34 +173,6 @@ pub(crate) fn order_dto(
     }
 }
 
-/// Whether this request may see `order`: its customer, a guest who placed it in this
-/// browser or holds its signed link, or staff. Anyone else finds nothing.
-#[cfg(feature = "ssr")]
-pub(crate) async fn may_see(
-    shopper: &ssr::Shopper,
-    order: &domain::orders::OrderDetail,
-    key: Option<&str>,
-) -> Result<bool, AppError> {
-    if let Some(account) = &shopper.account {
-        if order.account_id == Some(account.id) {
-            return Ok(true);
-        }
-        if domain::accounts::require(&shopper.pool, account, domain::accounts::Role::Staff)
-            .await
-            .is_ok()
-        {
-            return Ok(true);
-        }
-    }
-    if let Some(key) = key {
-        let signing = domain::orders::signing_key(&shopper.pool).await?;
-        if order.account_id.is_none() && domain::orders::link_opens(&signing, order.id, key) {
-            return Ok(true);
-        }
-    }
-    Ok(order.account_id.is_none() && shopper.guest_orders().await?.contains(&order.id))
-}
-
 /// The key of a guest's link as posted: none when empty, "not found" when it cannot be
 /// one (a control character, a stray byte), before anything is done with the order.
 #[cfg(feature = "ssr")]
@@ -212,22 +184,35 @@ fn link_key(key: Option<String>) -> Result<Option<String>, AppError> {
     }
 }
 
+/// The order if this request may see it, decided by `domain::orders::read::visible`
+/// (its customer, a guest who placed it in this browser or holds its signed link, or
+/// staff allowed to see orders); anyone else finds nothing.
 #[cfg(feature = "ssr")]
 async fn visible_order(
     shopper: &ssr::Shopper,
     id: &str,
     key: Option<&str>,
 ) -> Result<domain::orders::OrderDetail, AppError> {
+    use domain::accounts::{Role, staff};
     let id = ssr::uuid(id, "order")?;
-    let not_found = || AppError::NotFound("order".into());
-    let order = domain::orders::read::detail(&shopper.pool, id)
-        .await
-        .map_err(|_| not_found())?;
-    if may_see(shopper, &order, key).await? {
-        Ok(order)
-    } else {
-        Err(not_found())
-    }
+    // Only an account whose session says staff is asked about (the check re-reads it).
+    let staff = match &shopper.account {
+        Some(account) if account.role >= Role::Staff => {
+            staff::sign_in_as_staff(&shopper.pool, account)
+                .await
+                .ok()
+                .and_then(|s| s.allowed::<staff::can::Orders>().ok())
+        }
+        _ => None,
+    };
+    let placed_here = shopper.guest_orders().await?;
+    let viewer = domain::orders::Viewer {
+        account: shopper.account.as_ref().map(|a| a.id),
+        staff: staff.as_ref(),
+        key,
+        placed_here: &placed_here,
+    };
+    Ok(domain::orders::read::visible(&shopper.pool, &viewer, id).await?)
 }
 
 #[server]

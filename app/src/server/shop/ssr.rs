@@ -1,7 +1,7 @@
 //! Server-side helpers for the shop's server functions: whose cart, the shopper's
 //! audience, the payment settings, and turning domain values into what pages show.
 
-use domain::cart::Owner;
+use domain::cart::{Cart, Owner};
 use domain::catalog::listing::Audience;
 use domain::money::{Currency, Money};
 use leptos::prelude::use_context;
@@ -52,24 +52,34 @@ pub async fn shopper() -> Result<Shopper, AppError> {
 
 impl Shopper {
     /// The shopper's open cart, if any.
-    pub async fn cart(&self) -> Result<Option<Uuid>, AppError> {
+    pub async fn cart(&self) -> Result<Option<Cart>, AppError> {
         Ok(domain::cart::find(&self.pool, self.owner).await?)
     }
 
     /// The shopper's open cart, made (and remembered for a guest) when there is none.
-    pub async fn cart_or_new(&self) -> Result<Uuid, AppError> {
+    pub async fn cart_or_new(&self) -> Result<Cart, AppError> {
         let cart = domain::cart::find_or_create(&self.pool, self.owner).await?;
-        if matches!(self.owner, Owner::Guest(id) if id != Some(cart)) {
-            self.session.insert(CART, cart).await.map_err(store_error)?;
+        if matches!(self.owner, Owner::Guest(id) if id != Some(cart.id())) {
+            self.session
+                .insert(CART, cart.id())
+                .await
+                .map_err(store_error)?;
         }
         Ok(cart)
     }
 
     /// The open cart, or "your cart is empty" for a form posted without one.
-    pub async fn cart_required(&self) -> Result<Uuid, AppError> {
+    pub async fn cart_required(&self) -> Result<Cart, AppError> {
         self.cart()
             .await?
             .ok_or_else(|| AppError::Conflict("cart.errors.empty".into()))
+    }
+
+    /// The cart a form names by id (placed or not), if it is this shopper's: the domain
+    /// decides, and another shopper's cart is "not found".
+    pub async fn cart_posted(&self, id: &str) -> Result<Cart, AppError> {
+        let id = uuid(id, "cart")?;
+        Ok(domain::cart::of(&self.pool, self.owner, id).await?)
     }
 
     pub async fn remember_order(&self, order: Uuid) -> Result<(), AppError> {
@@ -114,8 +124,10 @@ pub async fn merge_guest_cart(
     session: &Session,
     account: Uuid,
 ) -> Result<(), AppError> {
-    if let Some(cart) = session.get::<Uuid>(CART).await.map_err(store_error)? {
-        domain::cart::merge(pool, cart, account).await?;
+    if let Some(id) = session.get::<Uuid>(CART).await.map_err(store_error)? {
+        if let Some(cart) = domain::cart::find(pool, Owner::Guest(Some(id))).await? {
+            domain::cart::merge(pool, cart, account).await?;
+        }
         session.remove_value(CART).await.map_err(store_error)?;
     }
     Ok(())

@@ -1,6 +1,7 @@
 //! Staff work on orders: the list, one order, and the actions on it (move it along,
-//! confirm a PIX or boleto payment, refund). Every function checks the staff role on
-//! the server; the admin dashboard will build on these.
+//! confirm a PIX or boleto payment, refund). Each gets the proof of its permission from
+//! `allowed` (the domain's check) and hands it to the domain function, which takes
+//! nothing else as the staff member.
 
 use leptos::prelude::*;
 
@@ -9,12 +10,9 @@ use super::ssr;
 use super::{OrderDto, OrderSummaryDto};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::account::ssr::{answer, go, with_role};
-
+use crate::server::account::ssr::{allowed, answer, go};
 #[cfg(feature = "ssr")]
-async fn staff() -> Result<(sqlx::PgPool, domain::accounts::Account), AppError> {
-    with_role(domain::accounts::Role::Staff).await
-}
+use domain::accounts::staff::can;
 
 #[server]
 pub async fn get_staff_orders(
@@ -23,7 +21,7 @@ pub async fn get_staff_orders(
 ) -> Result<Vec<OrderSummaryDto>, AppError> {
     answer(
         async {
-            let (pool, _) = staff().await?;
+            let (pool, staff) = allowed::<can::Orders>().await?;
             let reader = ssr::Reader::of(&lang, &pool).await?;
             crate::server::ssr::no_store();
             let status = status
@@ -33,7 +31,7 @@ pub async fn get_staff_orders(
                         .ok_or_else(|| AppError::NotFound("status".into()))
                 })
                 .transpose()?;
-            let orders = domain::orders::read::latest(&pool, status, 200).await?;
+            let orders = domain::orders::read::latest(&pool, &staff, status, 200).await?;
             Ok(orders
                 .into_iter()
                 .map(|o| super::summary_dto(o, &reader))
@@ -47,12 +45,21 @@ pub async fn get_staff_orders(
 pub async fn get_staff_order(lang: String, id: String) -> Result<OrderDto, AppError> {
     answer(
         async {
-            let (pool, _) = staff().await?;
+            let (pool, staff) = allowed::<can::Orders>().await?;
             let reader = ssr::Reader::of(&lang, &pool).await?;
             crate::server::ssr::no_store();
             let id = ssr::uuid(&id, "order")?;
-            let order = domain::orders::read::detail(&pool, id).await?;
-            Ok(super::order_dto(order, &reader, None, true))
+            let order = domain::orders::read::for_staff(&pool, &staff, id).await?;
+            let mut dto = super::order_dto(order, &reader, None, true);
+            // The refund form only for those who may refund (the domain refuses the rest).
+            if let Some(actions) = dto.staff.as_mut()
+                && !staff
+                    .staff()
+                    .has(domain::accounts::staff::Permission::Refunds)
+            {
+                actions.refundable = None;
+            }
+            Ok(dto)
         }
         .await,
     )
@@ -74,7 +81,7 @@ pub async fn staff_move_order(
 ) -> Result<(), AppError> {
     answer(
         async {
-            let (pool, account) = staff().await?;
+            let (pool, staff) = allowed::<can::Orders>().await?;
             let locale = crate::server::ssr::locale(&lang)?;
             let id = ssr::uuid(&id, "order")?;
             let to =
@@ -83,7 +90,7 @@ pub async fn staff_move_order(
                     message: "staff.errors.status".into(),
                 })?;
             let links = crate::server::account::ssr::links(&pool).await?;
-            domain::orders::move_by_staff(&pool, id, to, account.id, reason.trim(), &links).await?;
+            domain::orders::move_by_staff(&pool, &staff, id, to, reason.trim(), &links).await?;
             back(locale, id);
             Ok(())
         }
@@ -96,11 +103,11 @@ pub async fn staff_move_order(
 pub async fn staff_confirm_payment(lang: String, id: String) -> Result<(), AppError> {
     answer(
         async {
-            let (pool, account) = staff().await?;
+            let (pool, staff) = allowed::<can::Orders>().await?;
             let locale = crate::server::ssr::locale(&lang)?;
             let id = ssr::uuid(&id, "order")?;
             let links = crate::server::account::ssr::links(&pool).await?;
-            domain::payments::events::confirm_offline(&pool, id, account.id, &links).await?;
+            domain::payments::events::confirm_offline(&pool, &staff, id, &links).await?;
             back(locale, id);
             Ok(())
         }
@@ -118,7 +125,7 @@ pub async fn staff_refund(
 ) -> Result<(), AppError> {
     answer(
         async {
-            let (pool, account) = staff().await?;
+            let (pool, staff) = allowed::<can::Refunds>().await?;
             let locale = crate::server::ssr::locale(&lang)?;
             let id = ssr::uuid(&id, "order")?;
             let amount = amount
@@ -132,11 +139,11 @@ pub async fn staff_refund(
             let links = crate::server::account::ssr::links(&pool).await?;
             domain::payments::refund(
                 &pool,
+                &staff,
                 &ssr::payments(),
                 id,
                 amount,
                 reason.trim(),
-                account.id,
                 &links,
             )
             .await?;

@@ -33,7 +33,7 @@ use uuid::Uuid;
 
 use super::begin::{Charge, PixAccount, begin};
 use super::{Quote, Step, quote};
-use crate::cart::Owner;
+use crate::cart::Cart;
 use crate::catalog::listing::Audience;
 use crate::mail::Links;
 use crate::money::Money;
@@ -56,8 +56,8 @@ pub struct Placer<'a> {
 }
 
 pub struct PlaceOrder<'a> {
-    pub cart: Uuid,
-    pub owner: Owner,
+    /// The shopper's cart (see [`crate::cart::of`]): whose it is was checked there.
+    pub cart: Cart,
     pub audience: Audience<'a>,
     /// The total the review step showed, as posted back.
     pub expected_total: Decimal,
@@ -97,14 +97,14 @@ pub async fn place(pool: &PgPool, request: PlaceOrder<'_>) -> DomainResult<Place
     let paid_now = provider.is_none() || matches!(card, Some(CardOutcome::Approved { .. }));
 
     let mut tx = pool.begin().await?;
-    let Some(account) = lock_cart(&mut tx, request.cart).await? else {
+    let Some(account) = lock_cart(&mut tx, request.cart.id()).await? else {
         // Placed meanwhile (a second tab, a double click): the same order again.
         drop(tx);
         return already_placed(pool, &request, &signing_key)
             .await?
             .ok_or(DomainError::NotFound(Thing::Cart));
     };
-    let lines = unchanged_lines(&mut tx, request.cart, &quote).await?;
+    let lines = unchanged_lines(&mut tx, request.cart.id(), &quote).await?;
     let email_key = super::rules::email_key(quote.answers.email.as_deref().unwrap_or_default());
     let holder = hold::Holder::of(account, &request.placer, email_key);
     if !paid_now {
@@ -126,7 +126,7 @@ pub async fn place(pool: &PgPool, request: PlaceOrder<'_>) -> DomainResult<Place
         &mut tx,
         &quote,
         write::OrderFacts {
-            cart: request.cart,
+            cart: request.cart.id(),
             account,
             locale: request.audience.locale,
             base_currency: &settings.base_currency,
@@ -149,7 +149,7 @@ pub async fn place(pool: &PgPool, request: PlaceOrder<'_>) -> DomainResult<Place
     .await?;
     sqlx::query!(
         "UPDATE carts SET order_id = $2, updated_at = now() WHERE id = $1",
-        request.cart,
+        request.cart.id(),
         order.id
     )
     .execute(&mut *tx)
@@ -305,7 +305,7 @@ async fn begin_payment(
     Ok(instructions)
 }
 
-/// The order a cart already became, if it is the asker's cart and was placed.
+/// The order the shopper's cart already became, if it was placed.
 async fn already_placed(
     pool: &PgPool,
     request: &PlaceOrder<'_>,
@@ -314,20 +314,11 @@ async fn already_placed(
     let row = sqlx::query!(
         r#"SELECT c.account_id, o.id AS "order_id?", o.number AS "number?"
          FROM carts c LEFT JOIN orders o ON o.id = c.order_id WHERE c.id = $1"#,
-        request.cart
+        request.cart.id()
     )
     .fetch_optional(pool)
     .await?
     .ok_or(DomainError::NotFound(Thing::Cart))?;
-    let mine = match request.owner {
-        Owner::Account(me) => row.account_id == Some(me),
-        Owner::Guest(session_cart) => {
-            row.account_id.is_none() && session_cart == Some(request.cart)
-        }
-    };
-    if !mine {
-        return Err(DomainError::NotFound(Thing::Cart));
-    }
     Ok(match (row.order_id, row.number) {
         (Some(order), Some(number)) => Some(Placed {
             order,

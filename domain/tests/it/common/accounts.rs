@@ -71,6 +71,31 @@ pub async fn verified(pool: &PgPool, email: &str) -> Uuid {
     accounts::verify_email(pool, &token).await.unwrap().id
 }
 
+/// A verified account that an admin made staff with `permissions`, checked as staff.
+pub async fn staff_with(
+    pool: &PgPool,
+    email: &str,
+    permissions: &[accounts::staff::Permission],
+) -> accounts::staff::Staff {
+    let id = verified(pool, email).await;
+    let codes: Vec<&str> = permissions.iter().map(|p| p.code()).collect();
+    sqlx::query("UPDATE accounts SET role = 'staff', permissions = $2 WHERE id = $1")
+        .bind(id)
+        .bind(codes)
+        .execute(pool)
+        .await
+        .unwrap();
+    let account = accounts::find(pool, id).await.unwrap();
+    accounts::staff::sign_in_as_staff(pool, &account)
+        .await
+        .unwrap()
+}
+
+/// A staff member with what becoming staff gives (orders, refunds, customers).
+pub async fn staff(pool: &PgPool, email: &str) -> accounts::staff::Staff {
+    staff_with(pool, email, &accounts::staff::STARTER).await
+}
+
 pub async fn sign_in(pool: &PgPool, email: &str, password: &str) -> Result<SignIn, DomainError> {
     accounts::sign_in(pool, email, password, &client("10.0.0.2"), &links()).await
 }

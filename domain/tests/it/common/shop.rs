@@ -146,7 +146,7 @@ pub async fn ready_cart(
     items: &[(Uuid, i32)],
     address: &AddressInput,
     provider: Provider,
-) -> DomainResult<Uuid> {
+) -> DomainResult<cart::Cart> {
     set_up_payments_and_coupon(pool).await;
     let cart = cart::find_or_create(pool, Owner::Guest(None)).await?;
     for (variant, quantity) in items {
@@ -171,7 +171,7 @@ pub async fn ready_cart(
 pub async fn place_with(
     pool: &PgPool,
     audience: Audience<'_>,
-    cart: Uuid,
+    cart: cart::Cart,
     card: Option<&str>,
 ) -> DomainResult<Placed> {
     let quote = checkout::quote(pool, cart, audience).await?;
@@ -181,7 +181,6 @@ pub async fn place_with(
         pool,
         PlaceOrder {
             cart,
-            owner: Owner::Guest(Some(cart)),
             audience,
             expected_total: quote.totals.total,
             card_number: card,
@@ -194,7 +193,11 @@ pub async fn place_with(
     .await
 }
 
-pub async fn place(pool: &PgPool, audience: Audience<'_>, cart: Uuid) -> DomainResult<Placed> {
+pub async fn place(
+    pool: &PgPool,
+    audience: Audience<'_>,
+    cart: cart::Cart,
+) -> DomainResult<Placed> {
     place_with(pool, audience, cart, Some(test_card::SUCCEEDS)).await
 }
 

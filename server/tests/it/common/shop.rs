@@ -41,7 +41,12 @@ pub async fn a_variant(pool: &PgPool) -> Uuid {
 }
 
 /// Fills `cart`'s checkout answers for a Brazilian address and `provider`.
-pub async fn answer_checkout(pool: &PgPool, cart: Uuid, provider: Provider, config: &Config) {
+pub async fn answer_checkout(
+    pool: &PgPool,
+    cart: domain::cart::Cart,
+    provider: Provider,
+    config: &Config,
+) {
     domain::checkout::set_email(pool, cart, "buyer@example.com")
         .await
         .unwrap();
@@ -84,7 +89,6 @@ pub async fn placed(pool: &PgPool, provider: Provider, config: &Config) -> (Uuid
         pool,
         domain::checkout::PlaceOrder {
             cart,
-            owner: Owner::Guest(Some(cart)),
             audience: BRL,
             expected_total: quote.totals.total,
             card_number: None,
