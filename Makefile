@@ -35,7 +35,7 @@ bench: setup
 
 lint:
 	cargo fmt --all --check
-	cargo clippy -p localpg -p domain -p demo -p app -p server --all-targets -- -D warnings
+	cargo clippy -p localpg -p types -p domain -p demo -p app -p server --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 fmt:

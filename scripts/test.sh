@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 printf '\033[1m==> unit and integration tests\033[0m\n'
-cargo test -p localpg -p domain -p demo -p app -p server
+cargo test -p localpg -p types -p domain -p demo -p app -p server
 
 printf '\033[1m==> browser tests\033[0m\n'
 # A fresh shop for the browser tests; under /tmp so PostgreSQL's own user can reach it

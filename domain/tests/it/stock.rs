@@ -51,8 +51,7 @@ async fn two_hundred_checkouts_for_ten_units_make_ten_orders() {
     // A buyer whose quote ran before the last unit went is told it sold out; one quoted
     // after finds the line already marked sold out and is told the cart changed (its
     // cart page then says what went). Nothing else.
-    let sold_out =
-        domain::Message::new("checkout.errors.sold_out").with("name", "Limited sneaker");
+    let sold_out = domain::Message::new("checkout.errors.sold_out").with("name", "Limited sneaker");
     let changed = domain::Message::new("checkout.errors.cart_changed");
     for reason in &refused {
         assert!(*reason == sold_out || *reason == changed, "{reason:?}");
