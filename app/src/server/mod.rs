@@ -6,6 +6,8 @@
 pub mod account;
 pub mod catalog;
 pub mod redirect;
+#[cfg(feature = "ssr")]
+pub mod request;
 pub mod shop;
 
 use leptos::prelude::*;

@@ -6,6 +6,9 @@
 
 #[cfg(feature = "ssr")]
 use crate::page::{AccountPage, Page};
+#[cfg(feature = "ssr")]
+#[cfg(feature = "ssr")]
+use crate::server::request;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -43,10 +46,10 @@ pub struct AddressBook {
 
 #[server]
 pub async fn get_addresses(lang: String) -> Result<AddressBook, AppError> {
-    super::ssr::answer(
+    request::answer(
         async {
             crate::server::ssr::locale(&lang)?;
-            let (pool, _, account, _) = super::ssr::signed_in().await?;
+            let request::SignedIn { pool, account, .. } = request::signed_in().await?;
             let list = domain::addresses::list(&pool, account.id).await?;
             let addresses = list
                 .into_iter()
@@ -107,11 +110,11 @@ pub async fn save_address(
         ("country", country.as_str()),
         ("phone", phone.as_str()),
     ];
-    super::ssr::answer_keeping(
+    request::answer_keeping(
         &typed,
         async {
             let locale = crate::server::ssr::locale(&lang)?;
-            let (pool, _, account, _) = super::ssr::signed_in().await?;
+            let request::SignedIn { pool, account, .. } = request::signed_in().await?;
             let input = domain::addresses::AddressInput {
                 kind: kind.clone(),
                 name: name.clone(),
@@ -132,7 +135,7 @@ pub async fn save_address(
                     .map_err(|_| AppError::NotFound("address".into()))?;
                 domain::addresses::update(&pool, account.id, id, &input).await?;
             }
-            super::ssr::go(
+            request::go(
                 locale,
                 &Page::Account(AccountPage::Addresses).path_with("saved=1"),
             );
@@ -145,12 +148,12 @@ pub async fn save_address(
 
 #[server]
 pub async fn delete_address(lang: String, id: String) -> Result<(), AppError> {
-    super::ssr::answer(change_own_address(&lang, &id, Change::Delete).await)
+    request::answer(change_own_address(&lang, &id, Change::Delete).await)
 }
 
 #[server]
 pub async fn default_address(lang: String, id: String) -> Result<(), AppError> {
-    super::ssr::answer(change_own_address(&lang, &id, Change::MakeDefault).await)
+    request::answer(change_own_address(&lang, &id, Change::MakeDefault).await)
 }
 
 #[cfg(feature = "ssr")]
@@ -164,7 +167,7 @@ enum Change {
 #[cfg(feature = "ssr")]
 async fn change_own_address(lang: &str, id: &str, change: Change) -> Result<(), AppError> {
     let locale = crate::server::ssr::locale(lang)?;
-    let (pool, _, account, _) = super::ssr::signed_in().await?;
+    let request::SignedIn { pool, account, .. } = request::signed_in().await?;
     let id = id
         .parse()
         .map_err(|_| AppError::NotFound("address".into()))?;
@@ -172,6 +175,6 @@ async fn change_own_address(lang: &str, id: &str, change: Change) -> Result<(), 
         Change::Delete => domain::addresses::delete(&pool, account.id, id).await?,
         Change::MakeDefault => domain::addresses::make_default(&pool, account.id, id).await?,
     }
-    super::ssr::go(locale, &Page::Account(AccountPage::Addresses).path());
+    request::go(locale, &Page::Account(AccountPage::Addresses).path());
     Ok(())
 }

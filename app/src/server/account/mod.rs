@@ -20,6 +20,9 @@ pub use staff::*;
 
 #[cfg(feature = "ssr")]
 use crate::page::{AccountPage, Page};
+#[cfg(feature = "ssr")]
+#[cfg(feature = "ssr")]
+use crate::server::request;
 use leptos::prelude::*;
 
 use crate::error::AppError;
@@ -32,12 +35,12 @@ pub async fn sign_up(
     name: String,
 ) -> Result<(), AppError> {
     let typed = [("email", email.as_str()), ("name", name.as_str())];
-    ssr::answer_keeping(
+    request::answer_keeping(
         &typed,
         async {
             let locale = crate::server::ssr::locale(&lang)?;
             let pool = crate::server::ssr::pool()?;
-            let links = ssr::links(&pool).await?;
+            let links = request::links(&pool).await?;
             let currencies = crate::server::ssr::currencies(&pool).await?;
             let currency = crate::server::ssr::cookie("currency");
             let new = domain::accounts::NewAccount {
@@ -49,8 +52,8 @@ pub async fn sign_up(
                     .as_deref()
                     .filter(|c| currencies.offered(c).is_some()),
             };
-            domain::accounts::register(&pool, new, &ssr::client(), &links).await?;
-            ssr::go(
+            domain::accounts::register(&pool, new, &request::client(), &links).await?;
+            request::go(
                 locale,
                 &Page::Account(AccountPage::SignUp).path_with("sent=1"),
             );
@@ -63,12 +66,12 @@ pub async fn sign_up(
 
 #[server]
 pub async fn verify_email(lang: String, token: String) -> Result<(), AppError> {
-    ssr::answer(
+    request::answer(
         async {
             let locale = crate::server::ssr::locale(&lang)?;
             let pool = crate::server::ssr::pool()?;
             domain::accounts::verify_email(&pool, &token).await?;
-            ssr::go(
+            request::go(
                 locale,
                 &Page::Account(AccountPage::SignIn).path_with("verified=1"),
             );
@@ -81,25 +84,25 @@ pub async fn verify_email(lang: String, token: String) -> Result<(), AppError> {
 #[server]
 pub async fn sign_in(lang: String, email: String, password: String) -> Result<(), AppError> {
     let typed = [("email", email.as_str())];
-    ssr::answer_keeping(
+    request::answer_keeping(
         &typed,
         async {
             let locale = crate::server::ssr::locale(&lang)?;
             let pool = crate::server::ssr::pool()?;
-            let session = ssr::session().await?;
-            let links = ssr::links(&pool).await?;
-            match domain::accounts::sign_in(&pool, &email, &password, &ssr::client(), &links)
+            let session = request::session().await?;
+            let links = request::links(&pool).await?;
+            match domain::accounts::sign_in(&pool, &email, &password, &request::client(), &links)
                 .await?
             {
                 domain::accounts::SignIn::Done(account) => {
                     ssr::start_login(&pool, &session, &account).await?;
                     let home = crate::i18n::Locale::from_slug(&account.locale.to_lowercase())
                         .unwrap_or(locale);
-                    ssr::go(home, "/account");
+                    request::go(home, "/account");
                 }
                 domain::accounts::SignIn::NeedsSecondFactor(id) => {
                     ssr::await_second_factor(&session, id).await?;
-                    ssr::go(locale, &Page::Account(AccountPage::SecondFactor).path());
+                    request::go(locale, &Page::Account(AccountPage::SecondFactor).path());
                 }
             }
             Ok(())
@@ -111,19 +114,19 @@ pub async fn sign_in(lang: String, email: String, password: String) -> Result<()
 
 #[server]
 pub async fn sign_in_code(lang: String, code: String) -> Result<(), AppError> {
-    ssr::answer(
+    request::answer(
         async {
             let locale = crate::server::ssr::locale(&lang)?;
             let pool = crate::server::ssr::pool()?;
-            let session = ssr::session().await?;
+            let session = request::session().await?;
             let Some(id) = ssr::pending_second_factor(&session).await? else {
-                ssr::go(locale, &Page::Account(AccountPage::SignIn).path());
+                request::go(locale, &Page::Account(AccountPage::SignIn).path());
                 return Ok(());
             };
             let keys = crate::server::ssr::keys()?;
             let account = domain::accounts::second_factor(&pool, &keys, id, &code).await?;
             ssr::start_login(&pool, &session, &account).await?;
-            ssr::go(locale, &Page::Account(AccountPage::Overview).path());
+            request::go(locale, &Page::Account(AccountPage::Overview).path());
             Ok(())
         }
         .await,
@@ -132,13 +135,13 @@ pub async fn sign_in_code(lang: String, code: String) -> Result<(), AppError> {
 
 #[server]
 pub async fn sign_out(lang: String) -> Result<(), AppError> {
-    ssr::answer(
+    request::answer(
         async {
             let locale = crate::server::ssr::locale(&lang)?;
             let pool = crate::server::ssr::pool()?;
-            let session = ssr::session().await?;
+            let session = request::session().await?;
             ssr::sign_out(&pool, &session).await?;
-            ssr::go(locale, &Page::Home.path());
+            request::go(locale, &Page::Home.path());
             Ok(())
         }
         .await,
@@ -148,15 +151,15 @@ pub async fn sign_out(lang: String) -> Result<(), AppError> {
 #[server]
 pub async fn forgot_password(lang: String, email: String) -> Result<(), AppError> {
     let typed = [("email", email.as_str())];
-    ssr::answer_keeping(
+    request::answer_keeping(
         &typed,
         async {
             let locale = crate::server::ssr::locale(&lang)?;
             let pool = crate::server::ssr::pool()?;
-            let links = ssr::links(&pool).await?;
-            domain::accounts::recovery::request_reset(&pool, &email, &ssr::client(), &links)
+            let links = request::links(&pool).await?;
+            domain::accounts::recovery::request_reset(&pool, &email, &request::client(), &links)
                 .await?;
-            ssr::go(
+            request::go(
                 locale,
                 &Page::Account(AccountPage::Forgot).path_with("sent=1"),
             );
@@ -169,12 +172,12 @@ pub async fn forgot_password(lang: String, email: String) -> Result<(), AppError
 
 #[server]
 pub async fn reset_password(lang: String, token: String, password: String) -> Result<(), AppError> {
-    ssr::answer(
+    request::answer(
         async {
             let locale = crate::server::ssr::locale(&lang)?;
             let pool = crate::server::ssr::pool()?;
             domain::accounts::recovery::reset_password(&pool, &token, &password).await?;
-            ssr::go(
+            request::go(
                 locale,
                 &Page::Account(AccountPage::SignIn).path_with("reset=1"),
             );
@@ -187,10 +190,10 @@ pub async fn reset_password(lang: String, token: String, password: String) -> Re
 /// What was typed into a form before its post failed (see `ssr::answer_keeping`), once.
 #[server]
 pub async fn get_typed(lang: String, path: String) -> Result<Vec<(String, String)>, AppError> {
-    ssr::answer(
+    request::answer(
         async {
             crate::server::ssr::locale(&lang)?;
-            ssr::take_typed(&path).await
+            request::take_typed(&path).await
         }
         .await,
     )

@@ -6,9 +6,9 @@ use crate::page::{AccountPage, Page};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-#[cfg(feature = "ssr")]
-use super::ssr;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::request;
 
 /// The signed-in account as its pages show it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,13 +29,18 @@ pub struct AccountView {
 /// The signed-in account; pages call this first and send the anonymous to sign in.
 #[server]
 pub async fn get_account(lang: String) -> Result<AccountView, AppError> {
-    ssr::answer(
+    request::answer(
         async {
             let locale = crate::server::ssr::locale(&lang)?;
-            let (pool, _, account, login) = match ssr::signed_in().await {
+            let request::SignedIn {
+                pool,
+                account,
+                login,
+                ..
+            } = match request::signed_in().await {
                 Ok(found) => found,
                 Err(AppError::Unauthorized) => {
-                    ssr::go(locale, &Page::Account(AccountPage::SignIn).path());
+                    request::go(locale, &Page::Account(AccountPage::SignIn).path());
                     return Err(AppError::Unauthorized);
                 }
                 Err(other) => return Err(other),
@@ -79,17 +84,17 @@ pub async fn update_profile(
     locale: String,
     currency: String,
 ) -> Result<(), AppError> {
-    ssr::answer(
+    request::answer(
         async {
             crate::server::ssr::locale(&lang)?;
-            let (pool, _, account, _) = ssr::signed_in().await?;
+            let request::SignedIn { pool, account, .. } = request::signed_in().await?;
             let currency = Some(currency.trim()).filter(|c| !c.is_empty());
             let updated =
                 domain::accounts::update_profile(&pool, account.id, &name, &locale, currency)
                     .await?;
             let chosen =
                 crate::i18n::Locale::from_slug(&updated.locale.to_lowercase()).unwrap_or_default();
-            ssr::go(chosen, "/account/profile?saved=1");
+            request::go(chosen, "/account/profile?saved=1");
             Ok(())
         }
         .await,
@@ -98,16 +103,21 @@ pub async fn update_profile(
 
 #[server]
 pub async fn change_email(lang: String, password: String, email: String) -> Result<(), AppError> {
-    ssr::answer(
+    request::answer(
         async {
             let locale = crate::server::ssr::locale(&lang)?;
-            let (pool, _, account, login) = ssr::signed_in().await?;
-            let links = ssr::links(&pool).await?;
+            let request::SignedIn {
+                pool,
+                account,
+                login,
+                ..
+            } = request::signed_in().await?;
+            let links = request::links(&pool).await?;
             domain::accounts::recovery::change_email(
                 &pool, account.id, login, &password, &email, &links,
             )
             .await?;
-            ssr::go(
+            request::go(
                 locale,
                 &Page::Account(AccountPage::Profile).path_with("email_sent=1"),
             );
@@ -119,13 +129,18 @@ pub async fn change_email(lang: String, password: String, email: String) -> Resu
 
 #[server]
 pub async fn delete_account(lang: String, password: String) -> Result<(), AppError> {
-    ssr::answer(
+    request::answer(
         async {
             let locale = crate::server::ssr::locale(&lang)?;
-            let (pool, session, account, login) = ssr::signed_in().await?;
+            let request::SignedIn {
+                pool,
+                session,
+                account,
+                login,
+            } = request::signed_in().await?;
             domain::accounts::data::delete(&pool, account.id, login, &password).await?;
             session.flush().await.map_err(|_| AppError::Busy)?;
-            ssr::go(
+            request::go(
                 locale,
                 &Page::Account(AccountPage::SignIn).path_with("deleted=1"),
             );

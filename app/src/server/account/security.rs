@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use super::ssr;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::request;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TwoFactorSetup {
@@ -29,10 +31,10 @@ pub struct LoginView {
 /// confirmed).
 #[server]
 pub async fn get_two_factor_setup(lang: String) -> Result<TwoFactorSetup, AppError> {
-    ssr::answer(
+    request::answer(
         async {
             crate::server::ssr::locale(&lang)?;
-            let (pool, _, account, _) = ssr::signed_in().await?;
+            let request::SignedIn { pool, account, .. } = request::signed_in().await?;
             let shop = crate::server::ssr::settings(&pool).await?.name;
             let keys = crate::server::ssr::keys()?;
             let enrolment =
@@ -54,10 +56,15 @@ pub async fn confirm_two_factor(
     password: String,
     code: String,
 ) -> Result<(), AppError> {
-    ssr::answer(
+    request::answer(
         async {
             let locale = crate::server::ssr::locale(&lang)?;
-            let (pool, session, account, login) = ssr::signed_in().await?;
+            let request::SignedIn {
+                pool,
+                session,
+                account,
+                login,
+            } = request::signed_in().await?;
             let keys = crate::server::ssr::keys()?;
             let codes = domain::accounts::security::confirm_two_factor(
                 &pool, &keys, account.id, login, &password, &code,
@@ -65,7 +72,7 @@ pub async fn confirm_two_factor(
             .await?;
             ssr::renew(&session).await?;
             ssr::keep_fresh_codes(&session, codes).await?;
-            ssr::go(locale, &Page::Account(AccountPage::RecoveryCodes).path());
+            request::go(locale, &Page::Account(AccountPage::RecoveryCodes).path());
             Ok(())
         }
         .await,
@@ -74,15 +81,20 @@ pub async fn confirm_two_factor(
 
 #[server]
 pub async fn new_recovery_codes(lang: String, password: String) -> Result<(), AppError> {
-    ssr::answer(
+    request::answer(
         async {
             let locale = crate::server::ssr::locale(&lang)?;
-            let (pool, session, account, login) = ssr::signed_in().await?;
+            let request::SignedIn {
+                pool,
+                session,
+                account,
+                login,
+            } = request::signed_in().await?;
             let codes =
                 domain::accounts::security::new_recovery_codes(&pool, account.id, login, &password)
                     .await?;
             ssr::keep_fresh_codes(&session, codes).await?;
-            ssr::go(locale, &Page::Account(AccountPage::RecoveryCodes).path());
+            request::go(locale, &Page::Account(AccountPage::RecoveryCodes).path());
             Ok(())
         }
         .await,
@@ -92,10 +104,10 @@ pub async fn new_recovery_codes(lang: String, password: String) -> Result<(), Ap
 /// The recovery codes just made; shown once.
 #[server]
 pub async fn take_recovery_codes(lang: String) -> Result<Vec<String>, AppError> {
-    ssr::answer(
+    request::answer(
         async {
             crate::server::ssr::locale(&lang)?;
-            let (_, session, _, _) = ssr::signed_in().await?;
+            let request::SignedIn { session, .. } = request::signed_in().await?;
             ssr::take_fresh_codes(&session).await
         }
         .await,
@@ -109,16 +121,21 @@ pub async fn disable_two_factor(
     password: String,
     code: String,
 ) -> Result<(), AppError> {
-    ssr::answer(
+    request::answer(
         async {
             let locale = crate::server::ssr::locale(&lang)?;
-            let (pool, _, account, login) = ssr::signed_in().await?;
+            let request::SignedIn {
+                pool,
+                account,
+                login,
+                ..
+            } = request::signed_in().await?;
             let keys = crate::server::ssr::keys()?;
             domain::accounts::security::disable_two_factor(
                 &pool, &keys, account.id, login, &password, &code,
             )
             .await?;
-            ssr::go(locale, &Page::Account(AccountPage::Security).path());
+            request::go(locale, &Page::Account(AccountPage::Security).path());
             Ok(())
         }
         .await,
@@ -127,15 +144,15 @@ pub async fn disable_two_factor(
 
 #[server]
 pub async fn end_session(lang: String, id: String) -> Result<(), AppError> {
-    ssr::answer(
+    request::answer(
         async {
             let locale = crate::server::ssr::locale(&lang)?;
-            let (pool, _, account, _) = ssr::signed_in().await?;
+            let request::SignedIn { pool, account, .. } = request::signed_in().await?;
             let id = id
                 .parse()
                 .map_err(|_| AppError::NotFound("session".into()))?;
             domain::accounts::logins::close_own(&pool, account.id, id).await?;
-            ssr::go(locale, &Page::Account(AccountPage::Security).path());
+            request::go(locale, &Page::Account(AccountPage::Security).path());
             Ok(())
         }
         .await,
@@ -144,12 +161,17 @@ pub async fn end_session(lang: String, id: String) -> Result<(), AppError> {
 
 #[server]
 pub async fn sign_out_everywhere(lang: String) -> Result<(), AppError> {
-    ssr::answer(
+    request::answer(
         async {
             let locale = crate::server::ssr::locale(&lang)?;
-            let (pool, _, account, login) = ssr::signed_in().await?;
+            let request::SignedIn {
+                pool,
+                account,
+                login,
+                ..
+            } = request::signed_in().await?;
             domain::accounts::logins::sign_out_everywhere(&pool, account.id, Some(login)).await?;
-            ssr::go(locale, &Page::Account(AccountPage::Security).path());
+            request::go(locale, &Page::Account(AccountPage::Security).path());
             Ok(())
         }
         .await,
@@ -162,10 +184,15 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), AppError> {
-    ssr::answer(
+    request::answer(
         async {
             let locale = crate::server::ssr::locale(&lang)?;
-            let (pool, session, account, login) = ssr::signed_in().await?;
+            let request::SignedIn {
+                pool,
+                session,
+                account,
+                login,
+            } = request::signed_in().await?;
             domain::accounts::recovery::change_password(
                 &pool,
                 account.id,
@@ -175,7 +202,7 @@ pub async fn change_password(
             )
             .await?;
             ssr::renew(&session).await?;
-            ssr::go(
+            request::go(
                 locale,
                 &Page::Account(AccountPage::Security).path_with("changed=1"),
             );

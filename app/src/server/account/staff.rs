@@ -11,9 +11,9 @@ use crate::page::Page;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-#[cfg(feature = "ssr")]
-use super::ssr;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::request;
 #[cfg(feature = "ssr")]
 use domain::accounts::staff::{Permission, can};
 
@@ -46,10 +46,10 @@ pub struct AccountList {
 /// The newest accounts, for staff allowed to see customers.
 #[server]
 pub async fn list_accounts(lang: String) -> Result<AccountList, AppError> {
-    ssr::answer(
+    request::answer(
         async {
             crate::server::ssr::locale(&lang)?;
-            let (pool, allowed) = ssr::allowed::<can::Customers>().await?;
+            let (pool, allowed) = request::allowed::<can::Customers>().await?;
             let rows = domain::accounts::admin::list(&pool, &allowed, 100).await?;
             let rows = rows
                 .into_iter()
@@ -79,18 +79,18 @@ pub async fn list_accounts(lang: String) -> Result<AccountList, AppError> {
 /// Changes an account's role (admins only).
 #[server]
 pub async fn set_account_role(lang: String, id: String, role: String) -> Result<(), AppError> {
-    ssr::answer(
+    request::answer(
         async {
             let locale = crate::server::ssr::locale(&lang)?;
-            let (pool, allowed) = ssr::allowed::<can::Admin>().await?;
-            let id = crate::server::shop::ssr::uuid(&id, "account")?;
+            let (pool, allowed) = request::allowed::<can::Admin>().await?;
+            let id = request::uuid(&id, "account")?;
             let role =
                 domain::accounts::Role::parse(&role).ok_or_else(|| AppError::Validation {
                     field: "role".into(),
                     message: "account.errors.forbidden".into(),
                 })?;
             domain::accounts::admin::set_role(&pool, &allowed, id, role).await?;
-            ssr::go(locale, &Page::StaffAccounts.path());
+            request::go(locale, &Page::StaffAccounts.path());
             Ok(())
         }
         .await,
@@ -112,11 +112,11 @@ pub async fn set_staff_permissions(
     staff: Option<String>,
     audit: Option<String>,
 ) -> Result<(), AppError> {
-    ssr::answer(
+    request::answer(
         async {
             let locale = crate::server::ssr::locale(&lang)?;
-            let (pool, allowed) = ssr::allowed::<can::Staff>().await?;
-            let id = crate::server::shop::ssr::uuid(&id, "account")?;
+            let (pool, allowed) = request::allowed::<can::Staff>().await?;
+            let id = request::uuid(&id, "account")?;
             let ticked = [
                 (Permission::Catalog, catalog),
                 (Permission::Inventory, inventory),
@@ -133,7 +133,7 @@ pub async fn set_staff_permissions(
                 .map(|(permission, _)| permission)
                 .collect();
             domain::accounts::admin::set_permissions(&pool, &allowed, id, &permissions).await?;
-            ssr::go(locale, &Page::StaffAccounts.path());
+            request::go(locale, &Page::StaffAccounts.path());
             Ok(())
         }
         .await,
@@ -143,13 +143,13 @@ pub async fn set_staff_permissions(
 /// Requires two-factor sign-in for staff, or stops requiring it (admins only).
 #[server]
 pub async fn set_staff_two_factor(lang: String, required: Option<String>) -> Result<(), AppError> {
-    ssr::answer(
+    request::answer(
         async {
             let locale = crate::server::ssr::locale(&lang)?;
-            let (pool, allowed) = ssr::allowed::<can::Admin>().await?;
+            let (pool, allowed) = request::allowed::<can::Admin>().await?;
             domain::accounts::admin::require_staff_two_factor(&pool, &allowed, required.is_some())
                 .await?;
-            ssr::go(locale, &Page::StaffAccounts.path());
+            request::go(locale, &Page::StaffAccounts.path());
             Ok(())
         }
         .await,

@@ -14,7 +14,9 @@ use super::ssr;
 use crate::error::AppError;
 use crate::server::account::AddressFields;
 #[cfg(feature = "ssr")]
-use crate::server::account::ssr::{answer, answer_keeping, go};
+use crate::server::request;
+#[cfg(feature = "ssr")]
+use crate::server::request::{answer, answer_keeping, go};
 
 /// The steps, in order; each is a page at `/checkout/<step>`.
 pub const STEPS: [&str; 5] = crate::page::CHECKOUT_STEPS;
@@ -270,7 +272,7 @@ pub async fn checkout_address(
             let cart = shopper.cart_required().await?;
             match saved.filter(|s| !s.is_empty()) {
                 Some(id) => {
-                    let id = ssr::uuid(&id, "address")?;
+                    let id = request::uuid(&id, "address")?;
                     domain::checkout::ship_to_saved(&shopper.pool, cart, id).await?;
                 }
                 None => domain::checkout::set_address(&shopper.pool, cart, &input).await?,
@@ -294,7 +296,7 @@ pub async fn checkout_shipping(lang: String, method: Option<String>) -> Result<(
                 field: "method".into(),
                 message: "checkout.errors.method".into(),
             })?;
-            let method = ssr::uuid(&method, "shipping method")?;
+            let method = request::uuid(&method, "shipping method")?;
             domain::checkout::set_method(&shopper.pool, cart, reader.audience(), method).await?;
             go(reader.locale, "/checkout/payment");
             Ok(())
@@ -337,7 +339,7 @@ pub async fn apply_coupon(lang: String, code: String, back: String) -> Result<()
             let shopper = ssr::shopper().await?;
             let reader = ssr::Reader::of(&lang, &shopper.pool).await?;
             let cart = shopper.cart_required().await?;
-            let client = crate::server::account::ssr::client();
+            let client = crate::server::request::client();
             domain::checkout::apply_coupon(
                 &shopper.pool,
                 cart,
@@ -397,9 +399,9 @@ pub async fn place_order(
                 .parse()
                 .map_err(|_| AppError::Conflict("checkout.errors.cart_changed".into()))?;
             let config = ssr::payments();
-            let links = crate::server::account::ssr::links(&shopper.pool).await?;
+            let links = crate::server::request::links(&shopper.pool).await?;
             let holder = shopper.holder().await?;
-            let client = crate::server::account::ssr::client();
+            let client = crate::server::request::client();
             let placed = domain::checkout::place(
                 &shopper.pool,
                 domain::checkout::PlaceOrder {

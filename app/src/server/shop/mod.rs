@@ -15,12 +15,15 @@ pub use staff::*;
 
 #[cfg(feature = "ssr")]
 use crate::page::Page;
+#[cfg(feature = "ssr")]
+#[cfg(feature = "ssr")]
+use crate::server::request;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::account::ssr::{answer, go};
+use crate::server::request::{answer, go};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CartLineDto {
@@ -107,7 +110,7 @@ pub async fn add_to_cart(lang: String, variant: String, quantity: String) -> Res
         async {
             let shopper = ssr::shopper().await?;
             let reader = ssr::Reader::of(&lang, &shopper.pool).await?;
-            let variant = ssr::uuid(&variant, "product")?;
+            let variant = request::uuid(&variant, "product")?;
             let quantity = ssr::quantity(&quantity)?;
             let cart = shopper.cart_or_new().await?;
             domain::cart::add(&shopper.pool, cart, variant, quantity, reader.currency).await?;
@@ -129,7 +132,7 @@ pub async fn update_cart_line(
         async {
             let shopper = ssr::shopper().await?;
             let reader = ssr::Reader::of(&lang, &shopper.pool).await?;
-            let variant = ssr::uuid(&variant, "cart line")?;
+            let variant = request::uuid(&variant, "cart line")?;
             let quantity = ssr::quantity(&quantity)?;
             let cart = shopper.cart_required().await?;
             domain::cart::set_quantity(&shopper.pool, cart, variant, quantity, reader.currency)
@@ -147,7 +150,7 @@ pub async fn remove_cart_line(lang: String, variant: String) -> Result<(), AppEr
         async {
             let shopper = ssr::shopper().await?;
             let locale = crate::server::ssr::locale(&lang)?;
-            let variant = ssr::uuid(&variant, "cart line")?;
+            let variant = request::uuid(&variant, "cart line")?;
             let cart = shopper.cart_required().await?;
             domain::cart::remove(&shopper.pool, cart, variant).await?;
             go(locale, &Page::Cart.path());

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use super::ssr;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::account::ssr::{answer, go};
+use crate::server::request;
+#[cfg(feature = "ssr")]
+use crate::server::request::{answer, go};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderLineDto {
@@ -194,7 +196,7 @@ async fn visible_order(
     key: Option<&str>,
 ) -> Result<domain::orders::OrderDetail, AppError> {
     use domain::accounts::{Role, staff};
-    let id = ssr::uuid(id, "order")?;
+    let id = request::uuid(id, "order")?;
     // Only an account whose session says staff is asked about (the check re-reads it).
     let staff = match &shopper.account {
         Some(account) if account.role >= Role::Staff => {
@@ -266,7 +268,8 @@ pub(crate) fn summary_dto(
 pub async fn get_my_orders(lang: String) -> Result<Vec<OrderSummaryDto>, AppError> {
     answer(
         async {
-            let (pool, _, account, _) = crate::server::account::ssr::signed_in().await?;
+            let crate::server::request::SignedIn { pool, account, .. } =
+                crate::server::request::signed_in().await?;
             let reader = ssr::Reader::of(&lang, &pool).await?;
             crate::server::ssr::no_store();
             let orders = domain::orders::read::for_account(&pool, account.id).await?;
@@ -294,7 +297,7 @@ pub async fn confirm_test_payment(
             let shopper = ssr::shopper().await?;
             let locale = crate::server::ssr::locale(&lang)?;
             let order = visible_order(&shopper, &id, key.as_deref()).await?;
-            let links = crate::server::account::ssr::links(&shopper.pool).await?;
+            let links = crate::server::request::links(&shopper.pool).await?;
             domain::payments::events::confirm_test_card(
                 &shopper.pool,
                 &ssr::payments(),

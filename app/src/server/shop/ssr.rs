@@ -36,7 +36,7 @@ pub struct Shopper {
 
 pub async fn shopper() -> Result<Shopper, AppError> {
     let pool = base::pool()?;
-    let session = account::session().await?;
+    let session = crate::server::request::session().await?;
     let account = account::account_in(&pool, &session).await?.map(|(a, _)| a);
     let owner = match &account {
         Some(a) => Owner::Account(a.id),
@@ -78,7 +78,7 @@ impl Shopper {
     /// The cart a form names by id (placed or not), if it is this shopper's: the domain
     /// decides, and another shopper's cart is "not found".
     pub async fn cart_posted(&self, id: &str) -> Result<Cart, AppError> {
-        let id = uuid(id, "cart")?;
+        let id = crate::server::request::uuid(id, "cart")?;
         Ok(domain::cart::of(&self.pool, self.owner, id).await?)
     }
 
@@ -172,11 +172,6 @@ impl Reader {
 /// The payment providers the server set up.
 pub fn payments() -> domain::payments::Config {
     use_context::<domain::payments::Config>().unwrap_or_default()
-}
-
-/// A form's uuid field; anything else is "not found" rather than a server error.
-pub fn uuid(text: &str, what: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(text.trim()).map_err(|_| AppError::NotFound(what.into()))
 }
 
 /// A form's quantity: whole numbers only (the domain checks the range).

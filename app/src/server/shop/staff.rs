@@ -10,7 +10,9 @@ use super::ssr;
 use super::{OrderDto, OrderSummaryDto};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::account::ssr::{allowed, answer, go};
+use crate::server::request;
+#[cfg(feature = "ssr")]
+use crate::server::request::{allowed, answer, go};
 #[cfg(feature = "ssr")]
 use domain::accounts::staff::can;
 
@@ -48,7 +50,7 @@ pub async fn get_staff_order(lang: String, id: String) -> Result<OrderDto, AppEr
             let (pool, staff) = allowed::<can::Orders>().await?;
             let reader = ssr::Reader::of(&lang, &pool).await?;
             crate::server::ssr::no_store();
-            let id = ssr::uuid(&id, "order")?;
+            let id = request::uuid(&id, "order")?;
             let order = domain::orders::read::for_staff(&pool, &staff, id).await?;
             let mut dto = super::order_dto(order, &reader, None, true);
             // The refund form only for those who may refund (the domain refuses the rest).
@@ -83,13 +85,13 @@ pub async fn staff_move_order(
         async {
             let (pool, staff) = allowed::<can::Orders>().await?;
             let locale = crate::server::ssr::locale(&lang)?;
-            let id = ssr::uuid(&id, "order")?;
+            let id = request::uuid(&id, "order")?;
             let to =
                 domain::orders::OrderStatus::parse(&to).ok_or_else(|| AppError::Validation {
                     field: "to".into(),
                     message: "staff.errors.status".into(),
                 })?;
-            let links = crate::server::account::ssr::links(&pool).await?;
+            let links = crate::server::request::links(&pool).await?;
             domain::orders::move_by_staff(&pool, &staff, id, to, reason.trim(), &links).await?;
             back(locale, id);
             Ok(())
@@ -105,8 +107,8 @@ pub async fn staff_confirm_payment(lang: String, id: String) -> Result<(), AppEr
         async {
             let (pool, staff) = allowed::<can::Orders>().await?;
             let locale = crate::server::ssr::locale(&lang)?;
-            let id = ssr::uuid(&id, "order")?;
-            let links = crate::server::account::ssr::links(&pool).await?;
+            let id = request::uuid(&id, "order")?;
+            let links = crate::server::request::links(&pool).await?;
             domain::payments::events::confirm_offline(&pool, &staff, id, &links).await?;
             back(locale, id);
             Ok(())
@@ -127,7 +129,7 @@ pub async fn staff_refund(
         async {
             let (pool, staff) = allowed::<can::Refunds>().await?;
             let locale = crate::server::ssr::locale(&lang)?;
-            let id = ssr::uuid(&id, "order")?;
+            let id = request::uuid(&id, "order")?;
             let amount = amount
                 .trim()
                 .replace(',', ".")
@@ -136,7 +138,7 @@ pub async fn staff_refund(
                     field: "amount".into(),
                     message: "payment.errors.refund_amount".into(),
                 })?;
-            let links = crate::server::account::ssr::links(&pool).await?;
+            let links = crate::server::request::links(&pool).await?;
             domain::payments::refund(
                 &pool,
                 &staff,
