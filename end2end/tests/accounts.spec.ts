@@ -48,6 +48,10 @@ test("two-factor sign-in is set up from the QR code's key and then asks for a co
   await page.goto("/en/account/security");
   await expect(page.getByTestId("two-factor-off")).toBeVisible();
   await page.getByTestId("two-factor-setup").click();
+  // The secret is shown only after the password (a stolen session never sees it).
+  await expect(page.getByTestId("qr-code")).toHaveCount(0);
+  await page.getByTestId("two-factor-start").getByLabel("Current password").fill(PASSWORD);
+  await page.getByTestId("two-factor-start").getByRole("button", { name: "Continue" }).click();
   await expect(page.getByTestId("qr-code").locator("svg")).toBeVisible();
   const secret = (await page.getByTestId("totp-secret").textContent())!.trim();
 
@@ -56,6 +60,8 @@ test("two-factor sign-in is set up from the QR code's key and then asks for a co
   await page.getByLabel("Code").fill("000000" === totp(secret, Date.now() / 1000) ? "111111" : "000000");
   await page.getByRole("button", { name: "Turn on" }).click();
   await expect(page.getByTestId("error-code")).toHaveText("That code is not right or was already used.");
+  // A wrong code after the right password shows the same key again, to try its next code.
+  expect((await page.getByTestId("totp-secret").textContent())!.trim()).toBe(secret);
 
   await page.getByLabel("Current password").fill(PASSWORD);
   await page.getByLabel("Code").fill(totp(secret, Date.now() / 1000));

@@ -20,27 +20,55 @@ fn now_secs() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-/// Starts (or continues) setting up an authenticator: a new secret is kept aside until
-/// a code from it is confirmed.
+/// Starts setting up an authenticator once the password (of the account signed in as
+/// `login`) checks out: a new secret is kept aside until a code from it is confirmed,
+/// replacing any earlier one. The secret is shown to whoever typed the password, so a
+/// stolen session alone never sees the secret its owner is about to trust.
 pub async fn start_two_factor(
     pool: &PgPool,
     keys: &Keys,
     account_id: Uuid,
+    login: Uuid,
+    password: &str,
     issuer: &str,
 ) -> DomainResult<two_factor::Enrolment> {
+    recovery::confirm_password(pool, account_id, login, password).await?;
     let fresh = totp_secrets::seal(keys, account_id, &secret::new_totp_secret());
-    let row = sqlx::query!(
-        "UPDATE accounts SET totp_pending_secret = coalesce(totp_pending_secret, $2)
+    sqlx::query_scalar!(
+        "UPDATE accounts SET totp_pending_secret = $2
          WHERE id = $1 AND totp_enabled_at IS NULL
-         RETURNING email, totp_pending_secret AS \"secret!\"",
+         RETURNING id",
         account_id,
         fresh
     )
     .fetch_optional(pool)
     .await?
     .ok_or_else(|| DomainError::Conflict("account.errors.two_factor_on".into()))?;
+    pending_enrolment(pool, keys, account_id, issuer)
+        .await?
+        .ok_or_else(|| DomainError::Conflict("account.errors.two_factor_start".into()))
+}
+
+/// The authenticator being set up, to show it again after a wrong code: only ever called
+/// right after the password was checked (see the app's confirm step).
+pub async fn pending_enrolment(
+    pool: &PgPool,
+    keys: &Keys,
+    account_id: Uuid,
+    issuer: &str,
+) -> DomainResult<Option<two_factor::Enrolment>> {
+    let Some(row) = sqlx::query!(
+        r#"SELECT email, totp_pending_secret AS "secret!" FROM accounts
+           WHERE id = $1 AND totp_enabled_at IS NULL AND totp_pending_secret IS NOT NULL"#,
+        account_id
+    )
+    .fetch_optional(pool)
+    .await?
+    else {
+        return Ok(None);
+    };
     let secret = totp_secrets::open(keys, account_id, &row.secret)?;
-    two_factor::enrolment(&secret, issuer, &row.email)
+    two_factor::enrolment(&secret, issuer, &row.email).map(Some)
 }
 
 /// Turns two-factor sign-in on once the password (of the account signed in as `login`)

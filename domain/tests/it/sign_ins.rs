@@ -13,15 +13,24 @@ async fn two_factor_codes_work_once_and_recovery_codes_once_each() {
     let pool = common::database().await;
     let id = verified(&pool, "bia@example.com").await;
     let keys = keys();
-    let enrolment = security::start_two_factor(&pool, &keys, id, "Test Shop")
+    let login = logins::open(&pool, id, &client("1.1.1.1")).await.unwrap();
+    // The password first: a stolen session alone never sees the secret.
+    let refused = security::start_two_factor(&pool, &keys, id, login, "not it", "Test Shop").await;
+    assert!(refused.is_err());
+    let first = security::start_two_factor(&pool, &keys, id, login, PASSWORD, "Test Shop")
         .await
         .unwrap();
-    assert!(enrolment.qr_svg.contains("<svg"));
-    // The secret shown is the one kept aside (a second visit shows the same).
-    let again = security::start_two_factor(&pool, &keys, id, "Test Shop")
+    assert!(first.qr_svg.contains("<svg"));
+    // Starting again makes a new secret: one seen earlier (by anyone) is worth nothing.
+    let enrolment = security::start_two_factor(&pool, &keys, id, login, PASSWORD, "Test Shop")
         .await
         .unwrap();
-    assert_eq!(enrolment.secret_base32, again.secret_base32);
+    assert_ne!(first.secret_base32, enrolment.secret_base32);
+    let shown_again = security::pending_enrolment(&pool, &keys, id, "Test Shop")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(shown_again.secret_base32, enrolment.secret_base32);
     let stored: Vec<u8> =
         sqlx::query_scalar("SELECT totp_pending_secret FROM accounts WHERE id = $1")
             .bind(id)
@@ -29,7 +38,6 @@ async fn two_factor_codes_work_once_and_recovery_codes_once_each() {
             .await
             .unwrap();
     let secret = accounts::totp_secrets::open(&keys, id, &stored).unwrap();
-    let login = logins::open(&pool, id, &client("1.1.1.1")).await.unwrap();
     let wrong = security::confirm_two_factor(&pool, &keys, id, login, PASSWORD, "000000").await;
     assert!(wrong.is_err() || accounts::two_factor::code_at(&secret, now()) == "000000");
     let code = accounts::two_factor::code_at(&secret, now());
@@ -84,7 +92,8 @@ async fn two_factor_secrets_are_kept_encrypted_and_old_plain_ones_are_encrypted_
     let pool = common::database().await;
     let keys = keys();
     let id = verified(&pool, "dora@example.com").await;
-    security::start_two_factor(&pool, &keys, id, "Test Shop")
+    let login = logins::open(&pool, id, &client("1.1.1.1")).await.unwrap();
+    security::start_two_factor(&pool, &keys, id, login, PASSWORD, "Test Shop")
         .await
         .unwrap();
     let stored: Vec<u8> =
@@ -104,7 +113,6 @@ async fn two_factor_secrets_are_kept_encrypted_and_old_plain_ones_are_encrypted_
     assert!(accounts::totp_secrets::open(&other, id, &stored).is_err());
     assert!(accounts::totp_secrets::open(&keys, Uuid::new_v4(), &stored).is_err());
     let code = accounts::two_factor::code_at(&secret, now());
-    let login = logins::open(&pool, id, &client("1.1.1.1")).await.unwrap();
     security::confirm_two_factor(&pool, &keys, id, login, PASSWORD, &code)
         .await
         .unwrap();

@@ -167,16 +167,42 @@ async fn two_factors_are_turned_on_or_off_only_with_the_password_and_off_with_a_
     let id = customer(&pool, "bea@example.com").await;
     let stolen = signed_in(&app, "bea@example.com").await;
     let mut cookie = [("cookie", stolen.clone())];
+    let setup = async |cookie: &[(&'static str, String); 1]| {
+        let (response, body) = post(
+            &app,
+            fns::GetTwoFactorSetup::PATH,
+            &[("lang", "en")],
+            &headers(cookie),
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::OK, "{body}");
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()
+    };
+    // The session alone sees no secret, and cannot start setting one up.
+    assert!(setup(&cookie).await.is_null());
+    for password in ["", "not the password at all"] {
+        let (response, body) = post(
+            &app,
+            fns::StartTwoFactor::PATH,
+            &[("lang", "en"), ("password", password)],
+            &headers(&cookie),
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{body}");
+        assert!(setup(&cookie).await.is_null());
+    }
+    // With the password, the new secret is shown once.
     let (response, body) = post(
         &app,
-        fns::GetTwoFactorSetup::PATH,
-        &[("lang", "en")],
+        fns::StartTwoFactor::PATH,
+        &[("lang", "en"), ("password", PASSWORD)],
         &headers(&cookie),
     )
     .await;
     assert_eq!(response.status(), StatusCode::OK, "{body}");
-    let setup: serde_json::Value = serde_json::from_str(&body).unwrap();
-    let secret = base32(setup["secret"].as_str().unwrap());
+    let shown = setup(&cookie).await;
+    assert!(setup(&cookie).await.is_null(), "the secret is shown once");
+    let secret = base32(shown["secret"].as_str().unwrap());
 
     // A right code without the password does not turn two factors on.
     let code = code_at(&secret, 0);

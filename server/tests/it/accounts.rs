@@ -108,7 +108,10 @@ async fn the_session_id_changes_at_sign_in_and_cookies_are_locked_down() {
 
     // With two factors: the first step's session id is replaced at the second.
     let keys = common::keys();
-    domain::accounts::security::start_two_factor(&pool, &keys, id, "Shop")
+    let login = domain::accounts::logins::open(&pool, id, &Default::default())
+        .await
+        .unwrap();
+    domain::accounts::security::start_two_factor(&pool, &keys, id, login, PASSWORD, "Shop")
         .await
         .unwrap();
     let stored: Vec<u8> =
@@ -120,9 +123,6 @@ async fn the_session_id_changes_at_sign_in_and_cookies_are_locked_down() {
     let secret = domain::accounts::totp_secrets::open(&keys, id, &stored).unwrap();
     let now = chrono::Utc::now().timestamp() as u64;
     let code = domain::accounts::two_factor::code_at(&secret, now);
-    let login = domain::accounts::logins::open(&pool, id, &Default::default())
-        .await
-        .unwrap();
     domain::accounts::security::confirm_two_factor(&pool, &keys, id, login, PASSWORD, &code)
         .await
         .unwrap();

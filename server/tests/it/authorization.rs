@@ -63,6 +63,10 @@ async fn protected_server_functions_refuse_the_anonymous_the_wrong_role_and_othe
                 ("new_password", "granite harbor lemonade sky"),
             ],
         ),
+        (
+            fns::StartTwoFactor::PATH,
+            vec![lang, ("password", PASSWORD)],
+        ),
         (fns::GetTwoFactorSetup::PATH, vec![lang]),
         (
             fns::ConfirmTwoFactor::PATH,

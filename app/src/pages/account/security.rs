@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::i18n::use_locale;
 use crate::server::account::{
     AccountView, ChangePassword, ConfirmTwoFactor, DeleteAccount, DisableTwoFactor, EndSession,
-    NewRecoveryCodes, SignOutEverywhere, get_two_factor_setup, take_recovery_codes,
+    NewRecoveryCodes, SignOutEverywhere, StartTwoFactor, get_two_factor_setup, take_recovery_codes,
 };
 use crate::tr;
 
@@ -156,15 +156,30 @@ fn SecuritySections(account: AccountView, errors: Errors) -> impl IntoView {
 pub fn TwoFactorPage() -> impl IntoView {
     let setup = OnceResource::new(get_two_factor_setup(use_locale().slug().to_string()));
     let error = as_password_field(returned_error::<ConfirmTwoFactor>());
+    let start_error = as_password_field(returned_error::<StartTwoFactor>());
     view! {
         <AccountFrame title=tr!("account.two_factor_enable")>
             <AccountNav />
             <Suspense fallback=|| ()>
                 {move || {
                     let error = error.clone();
+                    let start_error = start_error.clone();
                     Suspend::new(async move {
                         let setup = match setup.await {
-                            Ok(setup) => setup,
+                            Ok(Some(setup)) => setup,
+                            // The secret is shown only to someone who typed the password.
+                            Ok(None) => {
+                                return view! {
+                                    <p class="text-stone-700">{tr!("account.two_factor_password")}</p>
+                                    <form method="post" action=StartTwoFactor::url() class="flex flex-col gap-4" data-testid="two-factor-start">
+                                        <LangField />
+                                        <FormAlert error=start_error.clone() fields=&["password"] />
+                                        <Field name="password" label=tr!("account.current_password") kind="password" autocomplete="current-password" required=true error=start_error />
+                                        <Submit label=tr!("account.two_factor_start") />
+                                    </form>
+                                }
+                                    .into_any();
+                            }
                             Err(error) => return load_failed(error),
                         };
                         view! {

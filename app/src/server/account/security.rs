@@ -27,23 +27,50 @@ pub struct LoginView {
     pub current: bool,
 }
 
-/// The authenticator set-up for the signed-in account (a secret kept aside until
-/// confirmed).
+/// Starts setting up an authenticator: the password first, then a new secret kept aside
+/// until confirmed, shown on the set-up page once.
 #[server]
-pub async fn get_two_factor_setup(lang: String) -> Result<TwoFactorSetup, AppError> {
+pub async fn start_two_factor(lang: String, password: String) -> Result<(), AppError> {
+    request::answer(
+        async {
+            let locale = crate::server::ssr::locale(&lang)?;
+            let request::SignedIn {
+                pool,
+                session,
+                account,
+                login,
+            } = request::signed_in().await?;
+            let shop = crate::server::ssr::settings(&pool).await?.name;
+            let keys = crate::server::ssr::keys()?;
+            let enrolment = domain::accounts::security::start_two_factor(
+                &pool, &keys, account.id, login, &password, &shop,
+            )
+            .await?;
+            ssr::keep_new_authenticator(&session, &setup_of(enrolment)).await?;
+            request::go(locale, &Page::Account(AccountPage::TwoFactor).path());
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn setup_of(enrolment: domain::accounts::two_factor::Enrolment) -> TwoFactorSetup {
+    TwoFactorSetup {
+        secret: enrolment.secret_base32,
+        qr_svg: enrolment.qr_svg,
+    }
+}
+
+/// The authenticator just set up, for the page to show once (`None`: ask for the
+/// password first).
+#[server]
+pub async fn get_two_factor_setup(lang: String) -> Result<Option<TwoFactorSetup>, AppError> {
     request::answer(
         async {
             crate::server::ssr::locale(&lang)?;
-            let request::SignedIn { pool, account, .. } = request::signed_in().await?;
-            let shop = crate::server::ssr::settings(&pool).await?.name;
-            let keys = crate::server::ssr::keys()?;
-            let enrolment =
-                domain::accounts::security::start_two_factor(&pool, &keys, account.id, &shop)
-                    .await?;
-            Ok(TwoFactorSetup {
-                secret: enrolment.secret_base32,
-                qr_svg: enrolment.qr_svg,
-            })
+            let request::SignedIn { session, .. } = request::signed_in().await?;
+            ssr::take_new_authenticator(&session).await
         }
         .await,
     )
@@ -66,10 +93,22 @@ pub async fn confirm_two_factor(
                 login,
             } = request::signed_in().await?;
             let keys = crate::server::ssr::keys()?;
-            let codes = domain::accounts::security::confirm_two_factor(
+            let confirmed = domain::accounts::security::confirm_two_factor(
                 &pool, &keys, account.id, login, &password, &code,
             )
-            .await?;
+            .await;
+            // A wrong code after the right password: the same authenticator is shown
+            // again, so the person who scanned it can try its next code.
+            if let Err(domain::DomainError::Validation { field: "code", .. }) = &confirmed {
+                let shop = crate::server::ssr::settings(&pool).await?.name;
+                if let Some(enrolment) =
+                    domain::accounts::security::pending_enrolment(&pool, &keys, account.id, &shop)
+                        .await?
+                {
+                    ssr::keep_new_authenticator(&session, &setup_of(enrolment)).await?;
+                }
+            }
+            let codes = confirmed?;
             ssr::renew(&session).await?;
             ssr::keep_fresh_codes(&session, codes).await?;
             request::go(locale, &Page::Account(AccountPage::RecoveryCodes).path());

@@ -16,6 +16,7 @@ use crate::server::ssr as base;
 const LOGIN: &str = "login";
 const PENDING: &str = "pending_second_factor";
 const FRESH_CODES: &str = "fresh_recovery_codes";
+const NEW_AUTHENTICATOR: &str = "new_authenticator";
 
 /// How long the second step of signing in waits for its code.
 const PENDING_SECS: i64 = 5 * 60;
@@ -98,6 +99,26 @@ pub async fn keep_fresh_codes(session: &Session, codes: Vec<String>) -> Result<(
         .insert(FRESH_CODES, codes)
         .await
         .map_err(store_error)
+}
+
+/// Keeps the authenticator set-up just started (after the password) for the page that
+/// shows it.
+pub async fn keep_new_authenticator(
+    session: &Session,
+    setup: &crate::server::account::TwoFactorSetup,
+) -> Result<(), AppError> {
+    session
+        .insert(NEW_AUTHENTICATOR, setup)
+        .await
+        .map_err(store_error)
+}
+
+/// The authenticator set-up kept by [`keep_new_authenticator`], once: reading removes
+/// it, so the secret is shown to the person who typed the password and no one after.
+pub async fn take_new_authenticator(
+    session: &Session,
+) -> Result<Option<crate::server::account::TwoFactorSetup>, AppError> {
+    session.remove(NEW_AUTHENTICATOR).await.map_err(store_error)
 }
 
 /// The recovery codes just made, once: reading them removes them.
