@@ -169,36 +169,61 @@ mod tests {
         keys
     }
 
+    /// Every locale file under `locales/`, grouped by what it translates: `ui/en.yml`
+    /// and `ui/es.yml` are one group (`ui/`), `ui/admin/catalog.en.yml` and
+    /// `ui/admin/catalog.es.yml` another (`ui/admin/catalog.`).
+    fn locale_files() -> std::collections::BTreeMap<String, Vec<(String, String)>> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).expect("locales directory") {
+                let path = entry.expect("locale file").path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "yml") {
+                    out.push(path);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../locales");
+        let mut paths = Vec::new();
+        walk(&root, &mut paths);
+        let mut groups = std::collections::BTreeMap::<String, Vec<(String, String)>>::new();
+        for path in paths {
+            let name = path.strip_prefix(&root).unwrap().display().to_string();
+            let stem = name.trim_end_matches(".yml");
+            let locale = stem.rsplit(['.', '/']).next().unwrap().to_string();
+            let group = stem[..stem.len() - locale.len()].to_string();
+            let text = std::fs::read_to_string(&path).unwrap();
+            groups.entry(group).or_default().push((locale, text));
+        }
+        groups
+    }
+
     #[test]
     fn every_language_has_every_string_english_has() {
-        let files = [
-            ("ui/en", include_str!("../../locales/ui/en.yml")),
-            ("ui/pt-BR", include_str!("../../locales/ui/pt-BR.yml")),
-            ("ui/es", include_str!("../../locales/ui/es.yml")),
-            ("ui/zh-CN", include_str!("../../locales/ui/zh-CN.yml")),
-            ("mail/en", include_str!("../../locales/mail/en.yml")),
-            ("mail/pt-BR", include_str!("../../locales/mail/pt-BR.yml")),
-            ("mail/es", include_str!("../../locales/mail/es.yml")),
-            ("mail/zh-CN", include_str!("../../locales/mail/zh-CN.yml")),
-        ];
-        for group in files.chunks(4) {
-            let english = keys(group[0].1);
-            assert!(
-                english.len() > 25,
-                "{} read as {} keys",
-                group[0].0,
-                english.len()
-            );
-            for (name, text) in &group[1..] {
+        let groups = locale_files();
+        assert!(
+            groups.contains_key("ui/") && groups.contains_key("mail/"),
+            "{:?}",
+            groups.keys()
+        );
+        for (group, files) in &groups {
+            let mut locales: Vec<&str> = files.iter().map(|(l, _)| l.as_str()).collect();
+            locales.sort();
+            assert_eq!(locales, ["en", "es", "pt-BR", "zh-CN"], "{group}");
+            let english = keys(&files.iter().find(|(l, _)| l == "en").unwrap().1);
+            assert!(!english.is_empty(), "{group}en read as no keys");
+            for (locale, text) in files {
                 let other = keys(text);
                 let missing: Vec<_> = english.difference(&other).collect();
                 let extra: Vec<_> = other.difference(&english).collect();
                 assert!(
                     missing.is_empty() && extra.is_empty(),
-                    "{name}: missing {missing:?}, extra {extra:?}"
+                    "{group}{locale}: missing {missing:?}, extra {extra:?}"
                 );
             }
         }
+        let files = [("ui/en", include_str!("../../locales/ui/en.yml"))];
+        assert!(keys(files[0].1).len() > 25);
         // Statuses, steps and payment methods are looked up by code.
         let ui = keys(files[0].1);
         for status in [

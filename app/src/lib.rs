@@ -29,6 +29,7 @@ use leptos_router::{SsrMode, path};
 use crate::components::layout::Layout;
 use crate::i18n::Locale;
 use crate::pages::account::AccountArea;
+use crate::pages::admin::AdminArea;
 use crate::pages::home::HomePage;
 use crate::pages::listing::{CategoryPage, SearchPage};
 use crate::pages::not_found::NotFound;
@@ -95,6 +96,14 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/:lang/orders/:id") view={Lazy::<ShopArea>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/:lang/admin/orders") view={Lazy::<ShopArea>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/:lang/admin/orders/:id") view={Lazy::<ShopArea>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/admin") view={Lazy::<AdminArea>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/admin/products") view={Lazy::<AdminArea>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/admin/products/:id") view={Lazy::<AdminArea>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/admin/categories") view={Lazy::<AdminArea>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/admin/attributes") view={Lazy::<AdminArea>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/admin/inventory") view={Lazy::<AdminArea>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/admin/transfer") view={Lazy::<AdminArea>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/admin/audit") view={Lazy::<AdminArea>::new()} ssr=SsrMode::Async />
                     </Routes>
                 </Layout>
             </Localized>

@@ -23,6 +23,38 @@ pub enum Page {
     StaffAccounts,
     StaffOrders,
     StaffOrder(String),
+    /// The back office (`/admin/…`).
+    Admin(AdminPage),
+}
+
+/// The back office's pages (the staff order and account pages predate it and keep
+/// their own variants above).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AdminPage {
+    /// Figures and what needs doing.
+    Home,
+    Products,
+    /// One product's editor, by id (`new` for a new one).
+    Product(String),
+    Categories,
+    /// Attributes (material, brand) and option types (size, colour).
+    Attributes,
+    Inventory,
+    /// CSV import and export of the catalog.
+    Transfer,
+    Audit,
+}
+
+impl AdminPage {
+    const FIXED: [(AdminPage, &'static str); 7] = [
+        (AdminPage::Home, ""),
+        (AdminPage::Products, "/products"),
+        (AdminPage::Categories, "/categories"),
+        (AdminPage::Attributes, "/attributes"),
+        (AdminPage::Inventory, "/inventory"),
+        (AdminPage::Transfer, "/transfer"),
+        (AdminPage::Audit, "/audit"),
+    ];
 }
 
 /// The pages of a customer's account.
@@ -83,6 +115,12 @@ impl Page {
             ["admin", "accounts"] => Page::StaffAccounts,
             ["admin", "orders"] => Page::StaffOrders,
             ["admin", "orders", id] if one(id) => Page::StaffOrder(id.to_string()),
+            ["admin", "products", id] if one(id) => Page::Admin(AdminPage::Product(id.to_string())),
+            ["admin", ..] => {
+                let sub = &path["/admin".len()..];
+                let (page, _) = AdminPage::FIXED.into_iter().find(|(_, p)| *p == sub)?;
+                Page::Admin(page)
+            }
             ["account", "addresses", id] if one(id) => {
                 Page::Account(AccountPage::Address(id.to_string()))
             }
@@ -108,6 +146,14 @@ impl Page {
             Page::StaffAccounts => "/admin/accounts".into(),
             Page::StaffOrders => "/admin/orders".into(),
             Page::StaffOrder(id) => format!("/admin/orders/{id}"),
+            Page::Admin(AdminPage::Product(id)) => format!("/admin/products/{id}"),
+            Page::Admin(page) => {
+                let sub = AdminPage::FIXED
+                    .into_iter()
+                    .find(|(p, _)| p == page)
+                    .map_or("", |(_, sub)| sub);
+                format!("/admin{sub}")
+            }
             Page::Account(AccountPage::Address(id)) => format!("/account/addresses/{id}"),
             Page::Account(page) => {
                 let sub = AccountPage::FIXED
@@ -151,7 +197,9 @@ mod tests {
             Page::StaffOrders,
             Page::StaffOrder("5f0c".into()),
             Page::Account(AccountPage::Address("a1".into())),
+            Page::Admin(AdminPage::Product("new".into())),
         ];
+        pages.extend(AdminPage::FIXED.map(|(p, _)| Page::Admin(p)));
         pages.extend(CHECKOUT_STEPS.map(Page::Checkout));
         pages.extend(AccountPage::FIXED.map(|(p, _)| Page::Account(p)));
         pages
@@ -174,7 +222,8 @@ mod tests {
             "/checkout/pay",
             "/account/nope",
             "/account/addresses/a/b",
-            "/admin",
+            "/admin/nope",
+            "/admin/products/a/b",
             "/orders",
             "/x",
         ] {
@@ -199,6 +248,14 @@ mod tests {
             "/orders/x",
             "/admin/orders",
             "/admin/orders/x",
+            "/admin",
+            "/admin/products",
+            "/admin/products/x",
+            "/admin/categories",
+            "/admin/attributes",
+            "/admin/inventory",
+            "/admin/transfer",
+            "/admin/audit",
         ] {
             assert!(Page::parse(rest).is_some(), "{rest}");
         }

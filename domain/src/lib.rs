@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod addresses;
+pub mod audit;
 pub mod cache;
 pub mod cart;
 pub mod catalog;

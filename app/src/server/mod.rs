@@ -4,6 +4,7 @@
 //! arrive already formatted for the shopper's language, so the wasm needs no decimals.
 
 pub mod account;
+pub mod admin;
 pub mod catalog;
 pub mod redirect;
 #[cfg(feature = "ssr")]
@@ -46,19 +47,17 @@ pub struct CategoryGroup {
 
 #[server]
 pub async fn get_shop_info(lang: String) -> Result<ShopInfo, AppError> {
-    let locale = ssr::locale(&lang)?;
-    let pool = ssr::pool()?;
-    let settings = ssr::settings(&pool).await?;
-    let shopper = shop::ssr::shopper().await?;
-    let signed_in = shopper.account.is_some();
-    let cart = shop::mini_cart(&shopper, &lang).await?;
+    let request = request::Request::of(&lang).await?;
+    let settings = ssr::settings(&request.pool).await?;
+    let signed_in = request.account().await?.is_some();
+    let cart = shop::mini_cart(&request).await?;
     Ok(ShopInfo {
         signed_in,
         cart,
         test_payments: shop::ssr::payments().test_card,
         name: settings.name,
-        currency: ssr::currency(&pool, locale).await?.code().to_string(),
-        currencies: ssr::currencies(&pool)
+        currency: request.reader().await?.currency.code().to_string(),
+        currencies: ssr::currencies(&request.pool)
             .await?
             .enabled()
             .map(|c| c.code().to_string())
@@ -68,10 +67,10 @@ pub async fn get_shop_info(lang: String) -> Result<ShopInfo, AppError> {
 
 #[server]
 pub async fn get_category_groups(lang: String) -> Result<Vec<CategoryGroup>, AppError> {
-    let locale = ssr::locale(&lang)?;
-    let pool = ssr::pool()?;
-    let settings = ssr::settings(&pool).await?;
-    let tree = ssr::category_tree(&pool, locale.tag(), &settings.default_locale).await?;
+    let request = request::Request::of(&lang).await?;
+    let reader = request.reader().await?;
+    let tree =
+        ssr::category_tree(&request.pool, request.locale.tag(), &reader.default_locale).await?;
     let link = |c: domain::catalog::Category| CategoryLink {
         name: c.name,
         slug: c.slug,

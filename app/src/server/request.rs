@@ -1,8 +1,8 @@
 //! What every server function starts from and finishes with, whatever its area: the
-//! session and the signed-in account (by name, [`SignedIn`]), staff proofs, the client,
-//! ids parsed from forms, e-mail links, and the answer with its HTTP status. The areas'
-//! own `ssr` modules hold only what is theirs (the account area's sign-in steps, the
-//! shop area's shopper and cart).
+//! [`Request`] (pool, language, session, the signed-in account, the shopper's currency,
+//! staff proofs), the client, ids parsed from forms, e-mail links, and the answer with
+//! its HTTP status. The areas' own `ssr` modules hold only what is theirs (the account
+//! area's sign-in steps, the shop area's shopper and cart).
 
 use axum::http::request::Parts;
 use domain::accounts::{Account, Client};
@@ -31,44 +31,92 @@ pub(crate) fn store_error(error: tower_sessions::session::Error) -> AppError {
     AppError::Busy
 }
 
-/// The signed-in account with its session and sign-in, by name rather than position.
-pub struct SignedIn {
+/// What every server function starts from: the database, the language of the page
+/// that asked (every form posts it as `lang`), the session, and — looked up once, when
+/// first asked for — who is signed in, the shopper's currency, and staff proofs.
+///
+/// `Request::of(&lang)` costs no database work: a page that never asks who is signed in
+/// (a cached catalog page) stays as cheap as before.
+pub struct Request {
     pub pool: PgPool,
+    pub locale: Locale,
     pub session: Session,
-    pub account: Account,
-    /// The sign-in (`account_sessions` row) this browser holds.
-    pub login: Uuid,
+    signed_in: tokio::sync::OnceCell<Option<(Account, Uuid)>>,
+    reader: tokio::sync::OnceCell<crate::server::shop::ssr::Reader>,
 }
 
-/// The signed-in account, or `Unauthorized`.
-pub async fn signed_in() -> Result<SignedIn, AppError> {
-    let pool = base::pool()?;
-    let session = session().await?;
-    match crate::server::account::ssr::account_in(&pool, &session).await? {
-        Some((account, login)) => Ok(SignedIn {
-            pool,
-            session,
-            account,
-            login,
-        }),
-        None => Err(AppError::Unauthorized),
+impl Request {
+    /// The request being served, in the language `lang` names (an unknown one is a page
+    /// that does not exist: 404).
+    pub async fn of(lang: &str) -> Result<Request, AppError> {
+        Ok(Request {
+            locale: base::locale(lang)?,
+            pool: base::pool()?,
+            session: session().await?,
+            signed_in: tokio::sync::OnceCell::new(),
+            reader: tokio::sync::OnceCell::new(),
+        })
     }
-}
 
-/// The signed-in account as staff, checked by the domain: every staff server function
-/// starts here (or at [`allowed`]) and passes the proof down.
-pub async fn staff() -> Result<(PgPool, domain::accounts::staff::Staff), AppError> {
-    let SignedIn { pool, account, .. } = signed_in().await?;
-    let staff = domain::accounts::staff::sign_in_as_staff(&pool, &account).await?;
-    Ok((pool, staff))
-}
+    /// The signed-in account and its sign-in's id, if any (read once per request).
+    async fn login(&self) -> Result<Option<&(Account, Uuid)>, AppError> {
+        let found = self
+            .signed_in
+            .get_or_try_init(|| crate::server::account::ssr::account_in(&self.pool, &self.session))
+            .await?;
+        Ok(found.as_ref())
+    }
 
-/// [`staff`], allowed to do `P` (`allowed::<can::Refunds>()`), or `Forbidden`.
-pub async fn allowed<P: domain::accounts::staff::can::Grant>()
--> Result<(PgPool, domain::accounts::staff::Allowed<P>), AppError> {
-    let (pool, staff) = staff().await?;
-    let allowed = staff.allowed::<P>()?;
-    Ok((pool, allowed))
+    /// The signed-in account, if any.
+    pub async fn account(&self) -> Result<Option<&Account>, AppError> {
+        Ok(self.login().await?.map(|(account, _)| account))
+    }
+
+    /// The signed-in account, or `Unauthorized` (the page sends the browser to sign in).
+    pub async fn signed_in(&self) -> Result<&Account, AppError> {
+        self.account().await?.ok_or(AppError::Unauthorized)
+    }
+
+    /// The sign-in (`account_sessions` row) this browser holds, or `Unauthorized`.
+    pub async fn login_id(&self) -> Result<Uuid, AppError> {
+        Ok(self.login().await?.ok_or(AppError::Unauthorized)?.1)
+    }
+
+    /// The signed-in account as staff, checked by the domain (roles and permissions as
+    /// the database says now).
+    pub async fn staff(&self) -> Result<domain::accounts::staff::Staff, AppError> {
+        let account = self.signed_in().await?;
+        Ok(domain::accounts::staff::sign_in_as_staff(&self.pool, account).await?)
+    }
+
+    /// The proof that the signed-in staff member may do `P`
+    /// (`request.allowed::<can::Catalog>()`), or `Forbidden`; every staff server
+    /// function starts here and hands the proof to the domain.
+    pub async fn allowed<P: domain::accounts::staff::can::Grant>(
+        &self,
+    ) -> Result<domain::accounts::staff::Allowed<P>, AppError> {
+        Ok(self.staff().await?.allowed::<P>()?)
+    }
+
+    /// The language, the shop's default language and the currency prices are shown in
+    /// (read once per request).
+    pub async fn reader(&self) -> Result<&crate::server::shop::ssr::Reader, AppError> {
+        self.reader
+            .get_or_try_init(|| {
+                crate::server::shop::ssr::Reader::of_locale(self.locale, &self.pool)
+            })
+            .await
+    }
+
+    /// Sends the browser to `page` in this request's language (see [`go`]).
+    pub fn go(&self, page: &crate::page::Page) {
+        go(self.locale, &page.path());
+    }
+
+    /// [`Request::go`] with a query string (`saved=1`), already encoded.
+    pub fn go_with(&self, page: &crate::page::Page, query: &str) {
+        go(self.locale, &page.path_with(query));
+    }
 }
 
 /// Who is asking (set by the server for every request).

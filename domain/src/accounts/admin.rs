@@ -7,7 +7,9 @@ use uuid::Uuid;
 
 use super::staff::{Allowed, Permission, STARTER, can, from_codes, to_codes};
 use super::{Role, email, logins, password, secret};
+use crate::audit::{self, Change};
 use crate::{DomainError, DomainResult, Thing};
+use serde_json::json;
 
 /// Creates an admin with a verified address. Without `password`, a random one is made;
 /// the password is returned so the caller can show it once.
@@ -128,8 +130,27 @@ pub async fn set_role(
     .execute(&mut *tx)
     .await?;
     logins::close_all(&mut *tx, target, None).await?;
+    if before != role {
+        let change = Change::new("account.role", "account", target)
+            .label(email_of(&mut tx, target).await?)
+            .values(
+                Some(json!({ "role": before.as_str() })),
+                Some(json!({ "role": role.as_str() })),
+            );
+        audit::record(&mut tx, by.actor(), change).await?;
+    }
     tx.commit().await?;
     Ok(())
+}
+
+/// The e-mail an account is known by, for the audit log.
+async fn email_of(conn: &mut sqlx::PgConnection, account: Uuid) -> DomainResult<String> {
+    Ok(
+        sqlx::query_scalar!("SELECT email FROM accounts WHERE id = $1", account)
+            .fetch_optional(conn)
+            .await?
+            .unwrap_or_default(),
+    )
 }
 
 /// Sets what a staff member may do. Nobody changes their own; admins may do everything
@@ -180,6 +201,10 @@ pub async fn set_permissions(
     .await?;
     // Its next session starts with what it may do now (as after a role change).
     logins::close_all(&mut *tx, target, None).await?;
+    let change = Change::new("account.permissions", "account", target)
+        .label(email_of(&mut tx, target).await?)
+        .values(Some(to_codes(&before)), Some(to_codes(permissions)));
+    audit::record(&mut tx, by.actor(), change).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -197,14 +222,26 @@ pub async fn staff_two_factor(pool: &PgPool) -> DomainResult<bool> {
 /// them keep their account pages but are refused staff work until they turn them on.
 pub async fn require_staff_two_factor(
     pool: &PgPool,
-    _allowed: &Allowed<can::Admin>,
+    by: &Allowed<can::Admin>,
     required: bool,
 ) -> DomainResult<()> {
+    let mut tx = pool.begin().await?;
+    let before = sqlx::query_scalar!("SELECT staff_two_factor FROM shop_settings FOR UPDATE")
+        .fetch_one(&mut *tx)
+        .await?;
     sqlx::query!(
         "UPDATE shop_settings SET staff_two_factor = $1, updated_at = now()",
         required
     )
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
+    if before != required {
+        let change = Change::new("settings.staff_two_factor", "settings", "shop").values(
+            Some(json!({ "staff_two_factor": before })),
+            Some(json!({ "staff_two_factor": required })),
+        );
+        audit::record(&mut tx, by.actor(), change).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }

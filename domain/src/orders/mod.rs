@@ -185,8 +185,25 @@ pub async fn move_by_staff(
         links,
     )
     .await?;
+    let change = audited(&mut tx, order, "order.status").await?.values(
+        Some(serde_json::json!({ "status": from.code() })),
+        Some(serde_json::json!({ "status": to.code(), "reason": reason })),
+    );
+    crate::audit::record(&mut tx, staff.actor(), change).await?;
     tx.commit().await?;
     Ok(from)
+}
+
+/// The audit record of a staff change to `order`, labelled by its number (`#1001`).
+pub(crate) async fn audited(
+    conn: &mut PgConnection,
+    order: Uuid,
+    action: &'static str,
+) -> DomainResult<crate::audit::Change> {
+    let number = sqlx::query_scalar!("SELECT number FROM orders WHERE id = $1", order)
+        .fetch_one(conn)
+        .await?;
+    Ok(crate::audit::Change::new(action, "order", order).label(format!("#{number}")))
 }
 
 fn refused(from: OrderStatus, to: OrderStatus) -> DomainError {

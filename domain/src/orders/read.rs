@@ -127,9 +127,9 @@ pub async fn for_staff(
     detail(pool, id).await
 }
 
-/// One order, whoever asks: for the domain's own work and tests. Pages go through
+/// One order, whoever asks: for the domain's own work. Pages go through
 /// [`visible`] or [`for_staff`].
-pub async fn detail(pool: &PgPool, id: Uuid) -> DomainResult<OrderDetail> {
+pub(crate) async fn detail(pool: &PgPool, id: Uuid) -> DomainResult<OrderDetail> {
     let o = sqlx::query!(
         r#"SELECT id, number, account_id, email, locale, status AS "status: OrderStatus",
                   currency AS "currency!: String", exchange_rate, prices_include_tax,

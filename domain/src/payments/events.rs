@@ -197,6 +197,13 @@ pub async fn confirm_offline(
         links,
     )
     .await?;
+    let change = orders::audited(&mut tx, order, "order.confirm_payment")
+        .await?
+        .values(
+            Some(serde_json::json!({ "payment": PaymentStatus::Pending.code(), "provider": payment.provider })),
+            Some(serde_json::json!({ "payment": PaymentStatus::Succeeded.code() })),
+        );
+    crate::audit::record(&mut tx, staff.actor(), change).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -338,7 +338,7 @@ pub async fn refund(
     } else {
         OrderStatus::PartiallyRefunded
     };
-    orders::transition(
+    let from = orders::transition(
         &mut tx,
         order,
         to,
@@ -347,6 +347,18 @@ pub async fn refund(
         links,
     )
     .await?;
+    let change = orders::audited(&mut tx, order, "order.refund")
+        .await?
+        .values(
+            Some(serde_json::json!({ "status": from.code() })),
+            Some(serde_json::json!({
+                "status": to.code(),
+                "refund": amount.to_string(),
+                "currency": currency.code(),
+                "reason": reason,
+            })),
+        );
+    crate::audit::record(&mut tx, staff.actor(), change).await?;
     tx.commit().await?;
     Ok(())
 }

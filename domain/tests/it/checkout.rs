@@ -371,7 +371,9 @@ async fn an_order_is_placed_once_with_what_was_shown() {
     assert!(again.key.is_some(), "a guest gets the signed link");
 
     // The order keeps the currency, the rate, the parts and the history.
-    let order = domain::orders::read::detail(&pool, a.order).await.unwrap();
+    let order = crate::common::shop::order_detail(&pool, a.order)
+        .await
+        .unwrap();
     assert_eq!(order.currency, Currency::BRL);
     assert_eq!(order.exchange_rate, dec!(5.40));
     assert_eq!(order.lines[0].unit_price.amount, dec!(107.95)); // 19.99 × 5.40 = 107.946

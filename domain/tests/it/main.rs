@@ -3,6 +3,7 @@
 
 mod access;
 mod accounts;
+mod audit;
 mod checkout;
 mod common;
 mod coupons;

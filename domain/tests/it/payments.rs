@@ -21,7 +21,9 @@ async fn pix_order(pool: &PgPool) -> (Uuid, String, Decimal) {
         .await
         .unwrap();
     let placed = place_with(pool, brl, cart, None).await.unwrap();
-    let order = orders::read::detail(pool, placed.order).await.unwrap();
+    let order = crate::common::shop::order_detail(&pool, placed.order)
+        .await
+        .unwrap();
     let payment = &order.payments[0];
     let code = payment.instructions["pix_code"].as_str().unwrap();
     assert!(domain::payments::pix::crc_is_valid(code));
@@ -165,7 +167,9 @@ async fn late_and_unknown_events_never_move_an_order_backwards() {
     )
     .await
     .unwrap();
-    let detail = orders::read::detail(&pool, late).await.unwrap();
+    let detail = crate::common::shop::order_detail(&pool, late)
+        .await
+        .unwrap();
     assert_eq!(detail.status, OrderStatus::Cancelled);
     assert!(
         detail
@@ -187,7 +191,9 @@ async fn staff_confirm_a_boleto_and_move_the_order_along_with_history() {
         .await
         .unwrap();
     let placed = place_with(&pool, brl, cart, None).await.unwrap();
-    let order = orders::read::detail(&pool, placed.order).await.unwrap();
+    let order = crate::common::shop::order_detail(&pool, placed.order)
+        .await
+        .unwrap();
     let line = order.payments[0].instructions["digitable_line"]
         .as_str()
         .unwrap();
@@ -249,7 +255,9 @@ async fn staff_confirm_a_boleto_and_move_the_order_along_with_history() {
         .is_err()
     );
     drop(tx);
-    let order = orders::read::detail(&pool, placed.order).await.unwrap();
+    let order = crate::common::shop::order_detail(&pool, placed.order)
+        .await
+        .unwrap();
     use OrderStatus::*;
     let steps: Vec<_> = order
         .history
@@ -294,7 +302,7 @@ async fn refunds_partial_then_full_are_recorded_against_the_payment() {
         .await
         .unwrap();
     let placed = place(&pool, USD, cart).await.unwrap();
-    let total = orders::read::detail(&pool, placed.order)
+    let total = crate::common::shop::order_detail(&pool, placed.order)
         .await
         .unwrap()
         .total
@@ -330,7 +338,9 @@ async fn refunds_partial_then_full_are_recorded_against_the_payment() {
     refund(total - dec!(10)).await.unwrap();
     assert_eq!(order_status(&pool, placed.order).await, "refunded");
     assert!(refund(dec!(1)).await.is_err(), "nothing left to refund");
-    let order = orders::read::detail(&pool, placed.order).await.unwrap();
+    let order = crate::common::shop::order_detail(&pool, placed.order)
+        .await
+        .unwrap();
     assert_eq!(order.refunded, Money::new(total, Currency::USD));
     assert_eq!(order.payments[0].refunded.amount, total);
     assert_eq!(
@@ -464,7 +474,7 @@ async fn a_refund_in_two_steps_gives_the_stock_back_once_as_one_step_does() {
             .await
             .unwrap();
             let placed = place(&pool, USD, cart).await.unwrap();
-            let total = orders::read::detail(&pool, placed.order)
+            let total = crate::common::shop::order_detail(&pool, placed.order)
                 .await
                 .unwrap()
                 .total

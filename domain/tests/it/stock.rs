@@ -101,7 +101,7 @@ async fn an_unpaid_order_gives_its_stock_back_when_its_time_runs_out() {
     );
     assert_eq!(order_status(&pool, placed.order).await, "cancelled");
     assert_eq!(stock(&pool, hammock).await, 5);
-    let order = domain::orders::read::detail(&pool, placed.order)
+    let order = crate::common::shop::order_detail(&pool, placed.order)
         .await
         .unwrap();
     let last = order.history.last().unwrap();

@@ -33,7 +33,7 @@ async fn an_order_with_nothing_to_pay_is_placed_paid_without_a_payment() {
     assert!(quote.is_free());
     // No card is asked for: there is nothing to charge.
     let placed = place_with(&pool, USD, cart, None).await.unwrap();
-    let order = domain::orders::read::detail(&pool, placed.order)
+    let order = crate::common::shop::order_detail(&pool, placed.order)
         .await
         .unwrap();
     assert_eq!(order.status, domain::orders::OrderStatus::Paid);
@@ -189,7 +189,7 @@ async fn a_shop_may_hold_boleto_stock_for_hours_rather_than_days() {
         .await
         .unwrap();
     let placed = place_with(&pool, brl, cart, None).await.unwrap();
-    let order = domain::orders::read::detail(&pool, placed.order)
+    let order = crate::common::shop::order_detail(&pool, placed.order)
         .await
         .unwrap();
     let until = order.reserved_until.unwrap();

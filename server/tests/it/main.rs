@@ -3,6 +3,7 @@
 
 mod account_security;
 mod accounts;
+mod admin;
 mod authorization;
 mod cart_notices;
 mod common;

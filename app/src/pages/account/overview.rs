@@ -59,6 +59,9 @@ pub fn OverviewPage() -> impl IntoView {
                         <p class="text-stone-600" data-testid="account-email">{account.email.clone()}</p>
                         {(!account.email_verified).then(|| view! { <p class="text-amber-800">{tr!("account.email_unverified")}</p> })}
                         {staff.then(|| view! {
+                            <a href=Page::Admin(crate::page::AdminPage::Home).at(locale) class="underline" data-testid="admin-link">
+                                {tr!("admin.nav.label")}
+                            </a>
                             <a href=Page::StaffAccounts.at(locale) class="underline" data-testid="staff-link">
                                 {tr!("account.staff")} ": " {tr!("account.customers")}
                             </a>

@@ -8,7 +8,7 @@
 use crate::page::{AccountPage, Page};
 #[cfg(feature = "ssr")]
 #[cfg(feature = "ssr")]
-use crate::server::request;
+use crate::server::request::{self, Request};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -48,9 +48,9 @@ pub struct AddressBook {
 pub async fn get_addresses(lang: String) -> Result<AddressBook, AppError> {
     request::answer(
         async {
-            crate::server::ssr::locale(&lang)?;
-            let request::SignedIn { pool, account, .. } = request::signed_in().await?;
-            let list = domain::addresses::list(&pool, account.id).await?;
+            let request = Request::of(&lang).await?;
+            let account = request.signed_in().await?;
+            let list = domain::addresses::list(&request.pool, account.id).await?;
             let addresses = list
                 .into_iter()
                 .map(|a| AddressView {
@@ -113,8 +113,8 @@ pub async fn save_address(
     request::answer_keeping(
         &typed,
         async {
-            let locale = crate::server::ssr::locale(&lang)?;
-            let request::SignedIn { pool, account, .. } = request::signed_in().await?;
+            let request = Request::of(&lang).await?;
+            let account = request.signed_in().await?;
             let input = domain::addresses::AddressInput {
                 kind: kind.clone(),
                 name: name.clone(),
@@ -128,17 +128,14 @@ pub async fn save_address(
                 make_default: make_default.is_some(),
             };
             if id.is_empty() {
-                domain::addresses::add(&pool, account.id, &input).await?;
+                domain::addresses::add(&request.pool, account.id, &input).await?;
             } else {
                 let id = id
                     .parse()
                     .map_err(|_| AppError::NotFound("address".into()))?;
-                domain::addresses::update(&pool, account.id, id, &input).await?;
+                domain::addresses::update(&request.pool, account.id, id, &input).await?;
             }
-            request::go(
-                locale,
-                &Page::Account(AccountPage::Addresses).path_with("saved=1"),
-            );
+            request.go_with(&Page::Account(AccountPage::Addresses), "saved=1");
             Ok(())
         }
         .await,
@@ -166,15 +163,17 @@ enum Change {
 /// (another customer's, or no address at all) is not found.
 #[cfg(feature = "ssr")]
 async fn change_own_address(lang: &str, id: &str, change: Change) -> Result<(), AppError> {
-    let locale = crate::server::ssr::locale(lang)?;
-    let request::SignedIn { pool, account, .. } = request::signed_in().await?;
+    let request = Request::of(lang).await?;
+    let account = request.signed_in().await?;
     let id = id
         .parse()
         .map_err(|_| AppError::NotFound("address".into()))?;
     match change {
-        Change::Delete => domain::addresses::delete(&pool, account.id, id).await?,
-        Change::MakeDefault => domain::addresses::make_default(&pool, account.id, id).await?,
+        Change::Delete => domain::addresses::delete(&request.pool, account.id, id).await?,
+        Change::MakeDefault => {
+            domain::addresses::make_default(&request.pool, account.id, id).await?
+        }
     }
-    request::go(locale, &Page::Account(AccountPage::Addresses).path());
+    request.go(&Page::Account(AccountPage::Addresses));
     Ok(())
 }

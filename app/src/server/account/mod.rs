@@ -22,7 +22,7 @@ pub use staff::*;
 use crate::page::{AccountPage, Page};
 #[cfg(feature = "ssr")]
 #[cfg(feature = "ssr")]
-use crate::server::request;
+use crate::server::request::{self, Request};
 use leptos::prelude::*;
 
 use crate::error::AppError;
@@ -38,25 +38,21 @@ pub async fn sign_up(
     request::answer_keeping(
         &typed,
         async {
-            let locale = crate::server::ssr::locale(&lang)?;
-            let pool = crate::server::ssr::pool()?;
-            let links = request::links(&pool).await?;
-            let currencies = crate::server::ssr::currencies(&pool).await?;
+            let request = Request::of(&lang).await?;
+            let links = request::links(&request.pool).await?;
+            let currencies = crate::server::ssr::currencies(&request.pool).await?;
             let currency = crate::server::ssr::cookie("currency");
             let new = domain::accounts::NewAccount {
                 email: &email,
                 password: &password,
                 name: &name,
-                locale: locale.tag(),
+                locale: request.locale.tag(),
                 currency: currency
                     .as_deref()
                     .filter(|c| currencies.offered(c).is_some()),
             };
-            domain::accounts::register(&pool, new, &request::client(), &links).await?;
-            request::go(
-                locale,
-                &Page::Account(AccountPage::SignUp).path_with("sent=1"),
-            );
+            domain::accounts::register(&request.pool, new, &request::client(), &links).await?;
+            request.go_with(&Page::Account(AccountPage::SignUp), "sent=1");
             Ok(())
         }
         .await,
@@ -68,13 +64,9 @@ pub async fn sign_up(
 pub async fn verify_email(lang: String, token: String) -> Result<(), AppError> {
     request::answer(
         async {
-            let locale = crate::server::ssr::locale(&lang)?;
-            let pool = crate::server::ssr::pool()?;
-            domain::accounts::verify_email(&pool, &token).await?;
-            request::go(
-                locale,
-                &Page::Account(AccountPage::SignIn).path_with("verified=1"),
-            );
+            let request = Request::of(&lang).await?;
+            domain::accounts::verify_email(&request.pool, &token).await?;
+            request.go_with(&Page::Account(AccountPage::SignIn), "verified=1");
             Ok(())
         }
         .await,
@@ -87,22 +79,26 @@ pub async fn sign_in(lang: String, email: String, password: String) -> Result<()
     request::answer_keeping(
         &typed,
         async {
-            let locale = crate::server::ssr::locale(&lang)?;
-            let pool = crate::server::ssr::pool()?;
-            let session = request::session().await?;
-            let links = request::links(&pool).await?;
-            match domain::accounts::sign_in(&pool, &email, &password, &request::client(), &links)
-                .await?
+            let request = Request::of(&lang).await?;
+            let links = request::links(&request.pool).await?;
+            match domain::accounts::sign_in(
+                &request.pool,
+                &email,
+                &password,
+                &request::client(),
+                &links,
+            )
+            .await?
             {
                 domain::accounts::SignIn::Done(account) => {
-                    ssr::start_login(&pool, &session, &account).await?;
+                    ssr::start_login(&request.pool, &request.session, &account).await?;
                     let home = crate::i18n::Locale::from_slug(&account.locale.to_lowercase())
-                        .unwrap_or(locale);
+                        .unwrap_or(request.locale);
                     request::go(home, "/account");
                 }
                 domain::accounts::SignIn::NeedsSecondFactor(id) => {
-                    ssr::await_second_factor(&session, id).await?;
-                    request::go(locale, &Page::Account(AccountPage::SecondFactor).path());
+                    ssr::await_second_factor(&request.session, id).await?;
+                    request.go(&Page::Account(AccountPage::SecondFactor));
                 }
             }
             Ok(())
@@ -116,17 +112,15 @@ pub async fn sign_in(lang: String, email: String, password: String) -> Result<()
 pub async fn sign_in_code(lang: String, code: String) -> Result<(), AppError> {
     request::answer(
         async {
-            let locale = crate::server::ssr::locale(&lang)?;
-            let pool = crate::server::ssr::pool()?;
-            let session = request::session().await?;
-            let Some(id) = ssr::pending_second_factor(&session).await? else {
-                request::go(locale, &Page::Account(AccountPage::SignIn).path());
+            let request = Request::of(&lang).await?;
+            let Some(id) = ssr::pending_second_factor(&request.session).await? else {
+                request.go(&Page::Account(AccountPage::SignIn));
                 return Ok(());
             };
             let keys = crate::server::ssr::keys()?;
-            let account = domain::accounts::second_factor(&pool, &keys, id, &code).await?;
-            ssr::start_login(&pool, &session, &account).await?;
-            request::go(locale, &Page::Account(AccountPage::Overview).path());
+            let account = domain::accounts::second_factor(&request.pool, &keys, id, &code).await?;
+            ssr::start_login(&request.pool, &request.session, &account).await?;
+            request.go(&Page::Account(AccountPage::Overview));
             Ok(())
         }
         .await,
@@ -137,11 +131,9 @@ pub async fn sign_in_code(lang: String, code: String) -> Result<(), AppError> {
 pub async fn sign_out(lang: String) -> Result<(), AppError> {
     request::answer(
         async {
-            let locale = crate::server::ssr::locale(&lang)?;
-            let pool = crate::server::ssr::pool()?;
-            let session = request::session().await?;
-            ssr::sign_out(&pool, &session).await?;
-            request::go(locale, &Page::Home.path());
+            let request = Request::of(&lang).await?;
+            ssr::sign_out(&request.pool, &request.session).await?;
+            request.go(&Page::Home);
             Ok(())
         }
         .await,
@@ -154,15 +146,16 @@ pub async fn forgot_password(lang: String, email: String) -> Result<(), AppError
     request::answer_keeping(
         &typed,
         async {
-            let locale = crate::server::ssr::locale(&lang)?;
-            let pool = crate::server::ssr::pool()?;
-            let links = request::links(&pool).await?;
-            domain::accounts::recovery::request_reset(&pool, &email, &request::client(), &links)
-                .await?;
-            request::go(
-                locale,
-                &Page::Account(AccountPage::Forgot).path_with("sent=1"),
-            );
+            let request = Request::of(&lang).await?;
+            let links = request::links(&request.pool).await?;
+            domain::accounts::recovery::request_reset(
+                &request.pool,
+                &email,
+                &request::client(),
+                &links,
+            )
+            .await?;
+            request.go_with(&Page::Account(AccountPage::Forgot), "sent=1");
             Ok(())
         }
         .await,
@@ -174,13 +167,9 @@ pub async fn forgot_password(lang: String, email: String) -> Result<(), AppError
 pub async fn reset_password(lang: String, token: String, password: String) -> Result<(), AppError> {
     request::answer(
         async {
-            let locale = crate::server::ssr::locale(&lang)?;
-            let pool = crate::server::ssr::pool()?;
-            domain::accounts::recovery::reset_password(&pool, &token, &password).await?;
-            request::go(
-                locale,
-                &Page::Account(AccountPage::SignIn).path_with("reset=1"),
-            );
+            let request = Request::of(&lang).await?;
+            domain::accounts::recovery::reset_password(&request.pool, &token, &password).await?;
+            request.go_with(&Page::Account(AccountPage::SignIn), "reset=1");
             Ok(())
         }
         .await,
@@ -192,7 +181,7 @@ pub async fn reset_password(lang: String, token: String, password: String) -> Re
 pub async fn get_typed(lang: String, path: String) -> Result<Vec<(String, String)>, AppError> {
     request::answer(
         async {
-            crate::server::ssr::locale(&lang)?;
+            Request::of(&lang).await?;
             request::take_typed(&path).await
         }
         .await,

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::request;
+use crate::server::request::{self, Request};
 
 /// The signed-in account as its pages show it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,22 +31,18 @@ pub struct AccountView {
 pub async fn get_account(lang: String) -> Result<AccountView, AppError> {
     request::answer(
         async {
-            let locale = crate::server::ssr::locale(&lang)?;
-            let request::SignedIn {
-                pool,
-                account,
-                login,
-                ..
-            } = match request::signed_in().await {
-                Ok(found) => found,
+            let request = Request::of(&lang).await?;
+            let (account, login) = match request.signed_in().await {
+                Ok(account) => (account.clone(), request.login_id().await?),
                 Err(AppError::Unauthorized) => {
-                    request::go(locale, &Page::Account(AccountPage::SignIn).path());
+                    request.go(&Page::Account(AccountPage::SignIn));
                     return Err(AppError::Unauthorized);
                 }
                 Err(other) => return Err(other),
             };
-            let sessions = domain::accounts::logins::list(&pool, account.id).await?;
-            let left = domain::accounts::security::recovery_codes_left(&pool, account.id).await?;
+            let sessions = domain::accounts::logins::list(&request.pool, account.id).await?;
+            let left =
+                domain::accounts::security::recovery_codes_left(&request.pool, account.id).await?;
             Ok(AccountView {
                 email: account.email,
                 name: account.name,
@@ -66,7 +62,7 @@ pub async fn get_account(lang: String) -> Result<AccountView, AppError> {
                         ip: s.ip,
                     })
                     .collect(),
-                currencies: crate::server::ssr::currencies(&pool)
+                currencies: crate::server::ssr::currencies(&request.pool)
                     .await?
                     .enabled()
                     .map(|c| c.code().to_string())
@@ -86,12 +82,17 @@ pub async fn update_profile(
 ) -> Result<(), AppError> {
     request::answer(
         async {
-            crate::server::ssr::locale(&lang)?;
-            let request::SignedIn { pool, account, .. } = request::signed_in().await?;
+            let request = Request::of(&lang).await?;
+            let account = request.signed_in().await?;
             let currency = Some(currency.trim()).filter(|c| !c.is_empty());
-            let updated =
-                domain::accounts::update_profile(&pool, account.id, &name, &locale, currency)
-                    .await?;
+            let updated = domain::accounts::update_profile(
+                &request.pool,
+                account.id,
+                &name,
+                &locale,
+                currency,
+            )
+            .await?;
             let chosen =
                 crate::i18n::Locale::from_slug(&updated.locale.to_lowercase()).unwrap_or_default();
             request::go(chosen, "/account/profile?saved=1");
@@ -105,22 +106,20 @@ pub async fn update_profile(
 pub async fn change_email(lang: String, password: String, email: String) -> Result<(), AppError> {
     request::answer(
         async {
-            let locale = crate::server::ssr::locale(&lang)?;
-            let request::SignedIn {
-                pool,
-                account,
-                login,
-                ..
-            } = request::signed_in().await?;
-            let links = request::links(&pool).await?;
+            let request = Request::of(&lang).await?;
+            let account = request.signed_in().await?;
+            let login = request.login_id().await?;
+            let links = request::links(&request.pool).await?;
             domain::accounts::recovery::change_email(
-                &pool, account.id, login, &password, &email, &links,
+                &request.pool,
+                account.id,
+                login,
+                &password,
+                &email,
+                &links,
             )
             .await?;
-            request::go(
-                locale,
-                &Page::Account(AccountPage::Profile).path_with("email_sent=1"),
-            );
+            request.go_with(&Page::Account(AccountPage::Profile), "email_sent=1");
             Ok(())
         }
         .await,
@@ -131,19 +130,12 @@ pub async fn change_email(lang: String, password: String, email: String) -> Resu
 pub async fn delete_account(lang: String, password: String) -> Result<(), AppError> {
     request::answer(
         async {
-            let locale = crate::server::ssr::locale(&lang)?;
-            let request::SignedIn {
-                pool,
-                session,
-                account,
-                login,
-            } = request::signed_in().await?;
-            domain::accounts::data::delete(&pool, account.id, login, &password).await?;
-            session.flush().await.map_err(|_| AppError::Busy)?;
-            request::go(
-                locale,
-                &Page::Account(AccountPage::SignIn).path_with("deleted=1"),
-            );
+            let request = Request::of(&lang).await?;
+            let account = request.signed_in().await?;
+            let login = request.login_id().await?;
+            domain::accounts::data::delete(&request.pool, account.id, login, &password).await?;
+            request.session.flush().await.map_err(|_| AppError::Busy)?;
+            request.go_with(&Page::Account(AccountPage::SignIn), "deleted=1");
             Ok(())
         }
         .await,

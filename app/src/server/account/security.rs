@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::ssr;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::request;
+use crate::server::request::{self, Request};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TwoFactorSetup {
@@ -33,21 +33,22 @@ pub struct LoginView {
 pub async fn start_two_factor(lang: String, password: String) -> Result<(), AppError> {
     request::answer(
         async {
-            let locale = crate::server::ssr::locale(&lang)?;
-            let request::SignedIn {
-                pool,
-                session,
-                account,
-                login,
-            } = request::signed_in().await?;
-            let shop = crate::server::ssr::settings(&pool).await?.name;
+            let request = Request::of(&lang).await?;
+            let account = request.signed_in().await?;
+            let login = request.login_id().await?;
+            let shop = crate::server::ssr::settings(&request.pool).await?.name;
             let keys = crate::server::ssr::keys()?;
             let enrolment = domain::accounts::security::start_two_factor(
-                &pool, &keys, account.id, login, &password, &shop,
+                &request.pool,
+                &keys,
+                account.id,
+                login,
+                &password,
+                &shop,
             )
             .await?;
-            ssr::keep_new_authenticator(&session, &setup_of(enrolment)).await?;
-            request::go(locale, &Page::Account(AccountPage::TwoFactor).path());
+            ssr::keep_new_authenticator(&request.session, &setup_of(enrolment)).await?;
+            request.go(&Page::Account(AccountPage::TwoFactor));
             Ok(())
         }
         .await,
@@ -68,9 +69,9 @@ fn setup_of(enrolment: domain::accounts::two_factor::Enrolment) -> TwoFactorSetu
 pub async fn get_two_factor_setup(lang: String) -> Result<Option<TwoFactorSetup>, AppError> {
     request::answer(
         async {
-            crate::server::ssr::locale(&lang)?;
-            let request::SignedIn { session, .. } = request::signed_in().await?;
-            ssr::take_new_authenticator(&session).await
+            let request = Request::of(&lang).await?;
+            request.signed_in().await?;
+            ssr::take_new_authenticator(&request.session).await
         }
         .await,
     )
@@ -85,33 +86,38 @@ pub async fn confirm_two_factor(
 ) -> Result<(), AppError> {
     request::answer(
         async {
-            let locale = crate::server::ssr::locale(&lang)?;
-            let request::SignedIn {
-                pool,
-                session,
-                account,
-                login,
-            } = request::signed_in().await?;
+            let request = Request::of(&lang).await?;
+            let account = request.signed_in().await?;
+            let login = request.login_id().await?;
             let keys = crate::server::ssr::keys()?;
             let confirmed = domain::accounts::security::confirm_two_factor(
-                &pool, &keys, account.id, login, &password, &code,
+                &request.pool,
+                &keys,
+                account.id,
+                login,
+                &password,
+                &code,
             )
             .await;
             // A wrong code after the right password: the same authenticator is shown
             // again, so the person who scanned it can try its next code.
             if let Err(domain::DomainError::Validation { field: "code", .. }) = &confirmed {
-                let shop = crate::server::ssr::settings(&pool).await?.name;
-                if let Some(enrolment) =
-                    domain::accounts::security::pending_enrolment(&pool, &keys, account.id, &shop)
-                        .await?
+                let shop = crate::server::ssr::settings(&request.pool).await?.name;
+                if let Some(enrolment) = domain::accounts::security::pending_enrolment(
+                    &request.pool,
+                    &keys,
+                    account.id,
+                    &shop,
+                )
+                .await?
                 {
-                    ssr::keep_new_authenticator(&session, &setup_of(enrolment)).await?;
+                    ssr::keep_new_authenticator(&request.session, &setup_of(enrolment)).await?;
                 }
             }
             let codes = confirmed?;
-            ssr::renew(&session).await?;
-            ssr::keep_fresh_codes(&session, codes).await?;
-            request::go(locale, &Page::Account(AccountPage::RecoveryCodes).path());
+            ssr::renew(&request.session).await?;
+            ssr::keep_fresh_codes(&request.session, codes).await?;
+            request.go(&Page::Account(AccountPage::RecoveryCodes));
             Ok(())
         }
         .await,
@@ -122,18 +128,18 @@ pub async fn confirm_two_factor(
 pub async fn new_recovery_codes(lang: String, password: String) -> Result<(), AppError> {
     request::answer(
         async {
-            let locale = crate::server::ssr::locale(&lang)?;
-            let request::SignedIn {
-                pool,
-                session,
-                account,
+            let request = Request::of(&lang).await?;
+            let account = request.signed_in().await?;
+            let login = request.login_id().await?;
+            let codes = domain::accounts::security::new_recovery_codes(
+                &request.pool,
+                account.id,
                 login,
-            } = request::signed_in().await?;
-            let codes =
-                domain::accounts::security::new_recovery_codes(&pool, account.id, login, &password)
-                    .await?;
-            ssr::keep_fresh_codes(&session, codes).await?;
-            request::go(locale, &Page::Account(AccountPage::RecoveryCodes).path());
+                &password,
+            )
+            .await?;
+            ssr::keep_fresh_codes(&request.session, codes).await?;
+            request.go(&Page::Account(AccountPage::RecoveryCodes));
             Ok(())
         }
         .await,
@@ -145,9 +151,9 @@ pub async fn new_recovery_codes(lang: String, password: String) -> Result<(), Ap
 pub async fn take_recovery_codes(lang: String) -> Result<Vec<String>, AppError> {
     request::answer(
         async {
-            crate::server::ssr::locale(&lang)?;
-            let request::SignedIn { session, .. } = request::signed_in().await?;
-            ssr::take_fresh_codes(&session).await
+            let request = Request::of(&lang).await?;
+            request.signed_in().await?;
+            ssr::take_fresh_codes(&request.session).await
         }
         .await,
     )
@@ -162,19 +168,20 @@ pub async fn disable_two_factor(
 ) -> Result<(), AppError> {
     request::answer(
         async {
-            let locale = crate::server::ssr::locale(&lang)?;
-            let request::SignedIn {
-                pool,
-                account,
-                login,
-                ..
-            } = request::signed_in().await?;
+            let request = Request::of(&lang).await?;
+            let account = request.signed_in().await?;
+            let login = request.login_id().await?;
             let keys = crate::server::ssr::keys()?;
             domain::accounts::security::disable_two_factor(
-                &pool, &keys, account.id, login, &password, &code,
+                &request.pool,
+                &keys,
+                account.id,
+                login,
+                &password,
+                &code,
             )
             .await?;
-            request::go(locale, &Page::Account(AccountPage::Security).path());
+            request.go(&Page::Account(AccountPage::Security));
             Ok(())
         }
         .await,
@@ -185,13 +192,13 @@ pub async fn disable_two_factor(
 pub async fn end_session(lang: String, id: String) -> Result<(), AppError> {
     request::answer(
         async {
-            let locale = crate::server::ssr::locale(&lang)?;
-            let request::SignedIn { pool, account, .. } = request::signed_in().await?;
+            let request = Request::of(&lang).await?;
+            let account = request.signed_in().await?;
             let id = id
                 .parse()
                 .map_err(|_| AppError::NotFound("session".into()))?;
-            domain::accounts::logins::close_own(&pool, account.id, id).await?;
-            request::go(locale, &Page::Account(AccountPage::Security).path());
+            domain::accounts::logins::close_own(&request.pool, account.id, id).await?;
+            request.go(&Page::Account(AccountPage::Security));
             Ok(())
         }
         .await,
@@ -202,15 +209,12 @@ pub async fn end_session(lang: String, id: String) -> Result<(), AppError> {
 pub async fn sign_out_everywhere(lang: String) -> Result<(), AppError> {
     request::answer(
         async {
-            let locale = crate::server::ssr::locale(&lang)?;
-            let request::SignedIn {
-                pool,
-                account,
-                login,
-                ..
-            } = request::signed_in().await?;
-            domain::accounts::logins::sign_out_everywhere(&pool, account.id, Some(login)).await?;
-            request::go(locale, &Page::Account(AccountPage::Security).path());
+            let request = Request::of(&lang).await?;
+            let account = request.signed_in().await?;
+            let login = request.login_id().await?;
+            domain::accounts::logins::sign_out_everywhere(&request.pool, account.id, Some(login))
+                .await?;
+            request.go(&Page::Account(AccountPage::Security));
             Ok(())
         }
         .await,
@@ -225,26 +229,19 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     request::answer(
         async {
-            let locale = crate::server::ssr::locale(&lang)?;
-            let request::SignedIn {
-                pool,
-                session,
-                account,
-                login,
-            } = request::signed_in().await?;
+            let request = Request::of(&lang).await?;
+            let account = request.signed_in().await?;
+            let login = request.login_id().await?;
             domain::accounts::recovery::change_password(
-                &pool,
+                &request.pool,
                 account.id,
                 login,
                 &current_password,
                 &new_password,
             )
             .await?;
-            ssr::renew(&session).await?;
-            request::go(
-                locale,
-                &Page::Account(AccountPage::Security).path_with("changed=1"),
-            );
+            ssr::renew(&request.session).await?;
+            request.go_with(&Page::Account(AccountPage::Security), "changed=1");
             Ok(())
         }
         .await,

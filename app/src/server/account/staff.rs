@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::request;
+use crate::server::request::{self, Request};
 #[cfg(feature = "ssr")]
 use domain::accounts::staff::{Permission, can};
 
@@ -48,9 +48,9 @@ pub struct AccountList {
 pub async fn list_accounts(lang: String) -> Result<AccountList, AppError> {
     request::answer(
         async {
-            crate::server::ssr::locale(&lang)?;
-            let (pool, allowed) = request::allowed::<can::Customers>().await?;
-            let rows = domain::accounts::admin::list(&pool, &allowed, 100).await?;
+            let request = Request::of(&lang).await?;
+            let allowed = request.allowed::<can::Customers>().await?;
+            let rows = domain::accounts::admin::list(&request.pool, &allowed, 100).await?;
             let rows = rows
                 .into_iter()
                 .map(|r| AccountRow {
@@ -65,7 +65,7 @@ pub async fn list_accounts(lang: String) -> Result<AccountList, AppError> {
             let staff = allowed.staff();
             Ok(AccountList {
                 rows,
-                staff_two_factor: domain::accounts::admin::staff_two_factor(&pool).await?,
+                staff_two_factor: domain::accounts::admin::staff_two_factor(&request.pool).await?,
                 is_admin: staff.is_admin(),
                 can_set_permissions: staff.has(Permission::Staff),
                 me: staff.id().to_string(),
@@ -81,16 +81,16 @@ pub async fn list_accounts(lang: String) -> Result<AccountList, AppError> {
 pub async fn set_account_role(lang: String, id: String, role: String) -> Result<(), AppError> {
     request::answer(
         async {
-            let locale = crate::server::ssr::locale(&lang)?;
-            let (pool, allowed) = request::allowed::<can::Admin>().await?;
+            let request = Request::of(&lang).await?;
+            let allowed = request.allowed::<can::Admin>().await?;
             let id = request::uuid(&id, "account")?;
             let role =
                 domain::accounts::Role::parse(&role).ok_or_else(|| AppError::Validation {
                     field: "role".into(),
                     message: "account.errors.forbidden".into(),
                 })?;
-            domain::accounts::admin::set_role(&pool, &allowed, id, role).await?;
-            request::go(locale, &Page::StaffAccounts.path());
+            domain::accounts::admin::set_role(&request.pool, &allowed, id, role).await?;
+            request.go(&Page::StaffAccounts);
             Ok(())
         }
         .await,
@@ -114,8 +114,8 @@ pub async fn set_staff_permissions(
 ) -> Result<(), AppError> {
     request::answer(
         async {
-            let locale = crate::server::ssr::locale(&lang)?;
-            let (pool, allowed) = request::allowed::<can::Staff>().await?;
+            let request = Request::of(&lang).await?;
+            let allowed = request.allowed::<can::Staff>().await?;
             let id = request::uuid(&id, "account")?;
             let ticked = [
                 (Permission::Catalog, catalog),
@@ -132,8 +132,9 @@ pub async fn set_staff_permissions(
                 .filter(|(_, value)| value.as_deref().is_some_and(|v| !v.is_empty()))
                 .map(|(permission, _)| permission)
                 .collect();
-            domain::accounts::admin::set_permissions(&pool, &allowed, id, &permissions).await?;
-            request::go(locale, &Page::StaffAccounts.path());
+            domain::accounts::admin::set_permissions(&request.pool, &allowed, id, &permissions)
+                .await?;
+            request.go(&Page::StaffAccounts);
             Ok(())
         }
         .await,
@@ -145,11 +146,15 @@ pub async fn set_staff_permissions(
 pub async fn set_staff_two_factor(lang: String, required: Option<String>) -> Result<(), AppError> {
     request::answer(
         async {
-            let locale = crate::server::ssr::locale(&lang)?;
-            let (pool, allowed) = request::allowed::<can::Admin>().await?;
-            domain::accounts::admin::require_staff_two_factor(&pool, &allowed, required.is_some())
-                .await?;
-            request::go(locale, &Page::StaffAccounts.path());
+            let request = Request::of(&lang).await?;
+            let allowed = request.allowed::<can::Admin>().await?;
+            domain::accounts::admin::require_staff_two_factor(
+                &request.pool,
+                &allowed,
+                required.is_some(),
+            )
+            .await?;
+            request.go(&Page::StaffAccounts);
             Ok(())
         }
         .await,

@@ -2,6 +2,8 @@
 
 #[cfg(feature = "ssr")]
 use crate::page::Page;
+#[cfg(feature = "ssr")]
+use crate::server::request::Request;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -116,18 +118,19 @@ pub struct ProductPageDto {
 #[server]
 pub async fn get_home_page(lang: String) -> Result<HomePageDto, AppError> {
     use domain::catalog::listing::{Showcase, showcase};
-    let (locale, pool, audience_parts) = ssr::context(&lang).await?;
-    let audience = audience_parts.audience();
+    let request = Request::of(&lang).await?;
+    let (locale, pool, reader) = (request.locale, &request.pool, request.reader().await?);
+    let audience = reader.audience();
     let cache = super::ssr::cache();
     let key = |which| format!("showcase|{which:?}|{:?}", audience);
     let featured = cache
         .get_or_load(key(Showcase::Featured), || {
-            showcase(&pool, audience, Showcase::Featured, 8)
+            showcase(pool, audience, Showcase::Featured, 8)
         })
         .await?;
     let newest = cache
         .get_or_load(key(Showcase::NewArrivals), || {
-            showcase(&pool, audience, Showcase::NewArrivals, 8)
+            showcase(pool, audience, Showcase::NewArrivals, 8)
         })
         .await?;
     let cards = |products: Vec<_>| products.into_iter().map(|p| ssr::card(p, locale)).collect();
@@ -150,19 +153,20 @@ pub async fn get_listing_page(
     category: String,
     query_string: String,
 ) -> Result<ListingPageDto, AppError> {
-    let (locale, pool, audience_parts) = ssr::context(&lang).await?;
-    let audience = audience_parts.audience();
+    let request = Request::of(&lang).await?;
+    let (locale, pool, reader) = (request.locale, &request.pool, request.reader().await?);
+    let audience = reader.audience();
     let query = ssr::parse_listing_query(&query_string);
     let category = Some(category).filter(|c| !c.is_empty());
-    let mut request = ssr::listing_request(&query);
-    request.category_slug = category.clone();
+    let mut wanted = ssr::listing_request(&query);
+    wanted.category_slug = category.clone();
     let listing = super::ssr::cache()
-        .get_or_load(format!("listing|{audience:?}|{request:?}"), || {
-            domain::catalog::listing::list(&pool, audience, &request)
+        .get_or_load(format!("listing|{audience:?}|{wanted:?}"), || {
+            domain::catalog::listing::list(pool, audience, &wanted)
         })
         .await?;
     let (title, breadcrumbs, alternates, path) = match &category {
-        Some(slug) => ssr::category_context(&pool, locale, &audience_parts, slug).await?,
+        Some(slug) => ssr::category_context(pool, locale, reader, slug).await?,
         None => (
             String::new(),
             Vec::new(),
@@ -216,17 +220,18 @@ pub async fn get_product_page(
     slug: String,
     query_string: String,
 ) -> Result<ProductPageDto, AppError> {
-    let (locale, pool, audience_parts) = ssr::context(&lang).await?;
-    let audience = audience_parts.audience();
+    let request = Request::of(&lang).await?;
+    let (locale, pool, reader) = (request.locale, &request.pool, request.reader().await?);
+    let audience = reader.audience();
     let sku = ssr::query_param(&query_string, "variant");
     use domain::catalog::product;
     // Cached without its stock levels, which are read afresh for every view.
     let data = super::ssr::cache()
         .get_or_load(format!("product|{audience:?}|{slug}"), || {
-            product::load(&pool, audience, &slug)
+            product::load(pool, audience, &slug)
         })
         .await?;
-    let data = product::with_live_stock(&pool, data).await?;
+    let data = product::with_live_stock(pool, data).await?;
     let product = product::show(data, sku.as_deref());
     Ok(ssr::product_page(product, locale))
 }

@@ -3,46 +3,16 @@
 use crate::page::Page;
 use std::str::FromStr;
 
-use domain::catalog::listing::{Audience, ListingRequest, MAX_PAGE, ProductCard, Sort};
+use domain::catalog::listing::{ListingRequest, MAX_PAGE, ProductCard, Sort};
 use domain::catalog::product::ProductDetail;
-use domain::money::Currency;
 use rust_decimal::Decimal;
 use sqlx::PgPool;
 
 use super::{CrumbDto, ImageDto, PickerOptionDto, PickerValueDto, ProductCardDto, ProductPageDto};
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::server::ssr::{currency, locale as parse_locale, pool, site_url};
+use crate::server::ssr::site_url;
 use crate::url::ListingQuery;
-
-/// What `Audience` borrows from.
-pub struct AudienceParts {
-    pub locale: Locale,
-    pub default_locale: String,
-    pub currency: Currency,
-}
-
-impl AudienceParts {
-    pub fn audience(&self) -> Audience<'_> {
-        Audience {
-            locale: self.locale.tag(),
-            default_locale: &self.default_locale,
-            currency: self.currency,
-        }
-    }
-}
-
-pub async fn context(lang: &str) -> Result<(Locale, PgPool, AudienceParts), AppError> {
-    let locale = parse_locale(lang)?;
-    let pool = pool()?;
-    let settings = crate::server::ssr::settings(&pool).await?;
-    let parts = AudienceParts {
-        locale,
-        default_locale: settings.default_locale,
-        currency: currency(&pool, locale).await?,
-    };
-    Ok((locale, pool, parts))
-}
 
 pub fn card(product: ProductCard, locale: Locale) -> ProductCardDto {
     ProductCardDto {
@@ -137,7 +107,7 @@ pub fn listing_request(query: &ListingQuery) -> ListingRequest {
 pub async fn category_context(
     pool: &PgPool,
     locale: Locale,
-    audience: &AudienceParts,
+    audience: &crate::server::shop::ssr::Reader,
     slug: &str,
 ) -> Result<(String, Vec<CrumbDto>, Vec<(String, String)>, String), AppError> {
     use crate::server::ssr::{cache, category_tree};

@@ -14,7 +14,7 @@ use super::ssr;
 use crate::error::AppError;
 use crate::server::account::AddressFields;
 #[cfg(feature = "ssr")]
-use crate::server::request;
+use crate::server::request::{self, Request};
 #[cfg(feature = "ssr")]
 use crate::server::request::{answer, answer_keeping, go};
 
@@ -101,8 +101,9 @@ impl CheckoutDto {
 pub async fn get_checkout(lang: String) -> Result<CheckoutDto, AppError> {
     answer(
         async {
-            let shopper = ssr::shopper().await?;
-            let reader = ssr::Reader::of(&lang, &shopper.pool).await?;
+            let request = Request::of(&lang).await?;
+            let shopper = ssr::shopper(&request).await?;
+            let reader = request.reader().await?;
             crate::server::ssr::no_store();
             // No cart, nothing to check out (and no cart made for a passing crawler).
             let Some(cart) = shopper.cart().await? else {
@@ -215,11 +216,11 @@ pub async fn checkout_contact(lang: String, email: String) -> Result<(), AppErro
     answer_keeping(
         &[("email", email.as_str())],
         async {
-            let shopper = ssr::shopper().await?;
-            let locale = crate::server::ssr::locale(&lang)?;
+            let request = Request::of(&lang).await?;
+            let shopper = ssr::shopper(&request).await?;
             let cart = shopper.cart_required().await?;
             domain::checkout::set_email(&shopper.pool, cart, &email).await?;
-            go(locale, &Page::Checkout("address").path());
+            go(request.locale, &Page::Checkout("address").path());
             Ok(())
         }
         .await,
@@ -267,8 +268,8 @@ pub async fn checkout_address(
     answer_keeping(
         &typed,
         async {
-            let shopper = ssr::shopper().await?;
-            let locale = crate::server::ssr::locale(&lang)?;
+            let request = Request::of(&lang).await?;
+            let shopper = ssr::shopper(&request).await?;
             let cart = shopper.cart_required().await?;
             match saved.filter(|s| !s.is_empty()) {
                 Some(id) => {
@@ -277,7 +278,7 @@ pub async fn checkout_address(
                 }
                 None => domain::checkout::set_address(&shopper.pool, cart, &input).await?,
             }
-            go(locale, &Page::Checkout("shipping").path());
+            go(request.locale, &Page::Checkout("shipping").path());
             Ok(())
         }
         .await,
@@ -289,8 +290,9 @@ pub async fn checkout_address(
 pub async fn checkout_shipping(lang: String, method: Option<String>) -> Result<(), AppError> {
     answer(
         async {
-            let shopper = ssr::shopper().await?;
-            let reader = ssr::Reader::of(&lang, &shopper.pool).await?;
+            let request = Request::of(&lang).await?;
+            let shopper = ssr::shopper(&request).await?;
+            let reader = request.reader().await?;
             let cart = shopper.cart_required().await?;
             let method = method.ok_or_else(|| AppError::Validation {
                 field: "method".into(),
@@ -309,8 +311,9 @@ pub async fn checkout_shipping(lang: String, method: Option<String>) -> Result<(
 pub async fn checkout_payment(lang: String, payment: Option<String>) -> Result<(), AppError> {
     answer(
         async {
-            let shopper = ssr::shopper().await?;
-            let reader = ssr::Reader::of(&lang, &shopper.pool).await?;
+            let request = Request::of(&lang).await?;
+            let shopper = ssr::shopper(&request).await?;
+            let reader = request.reader().await?;
             let cart = shopper.cart_required().await?;
             let refused = || AppError::Validation {
                 field: "payment".into(),
@@ -336,8 +339,9 @@ pub async fn checkout_payment(lang: String, payment: Option<String>) -> Result<(
 pub async fn apply_coupon(lang: String, code: String, back: String) -> Result<(), AppError> {
     answer(
         async {
-            let shopper = ssr::shopper().await?;
-            let reader = ssr::Reader::of(&lang, &shopper.pool).await?;
+            let request = Request::of(&lang).await?;
+            let shopper = ssr::shopper(&request).await?;
+            let reader = request.reader().await?;
             let cart = shopper.cart_required().await?;
             let client = crate::server::request::client();
             domain::checkout::apply_coupon(
@@ -359,11 +363,11 @@ pub async fn apply_coupon(lang: String, code: String, back: String) -> Result<()
 pub async fn remove_coupon(lang: String, back: String) -> Result<(), AppError> {
     answer(
         async {
-            let shopper = ssr::shopper().await?;
-            let locale = crate::server::ssr::locale(&lang)?;
+            let request = Request::of(&lang).await?;
+            let shopper = ssr::shopper(&request).await?;
             let cart = shopper.cart_required().await?;
             domain::checkout::remove_coupon(&shopper.pool, cart).await?;
-            go(locale, &back_to(&back));
+            go(request.locale, &back_to(&back));
             Ok(())
         }
         .await,
@@ -391,8 +395,9 @@ pub async fn place_order(
 ) -> Result<(), AppError> {
     answer(
         async {
-            let shopper = ssr::shopper().await?;
-            let reader = ssr::Reader::of(&lang, &shopper.pool).await?;
+            let request = Request::of(&lang).await?;
+            let shopper = ssr::shopper(&request).await?;
+            let reader = request.reader().await?;
             let cart = shopper.cart_posted(&cart).await?;
             let expected_total = total
                 .trim()

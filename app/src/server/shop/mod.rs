@@ -17,7 +17,7 @@ pub use staff::*;
 use crate::page::Page;
 #[cfg(feature = "ssr")]
 #[cfg(feature = "ssr")]
-use crate::server::request;
+use crate::server::request::{self, Request};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -84,8 +84,9 @@ pub(crate) fn cart_dto(view: domain::cart::CartView, reader: &ssr::Reader) -> Ca
 pub async fn get_cart(lang: String) -> Result<CartDto, AppError> {
     answer(
         async {
-            let shopper = ssr::shopper().await?;
-            let reader = ssr::Reader::of(&lang, &shopper.pool).await?;
+            let request = Request::of(&lang).await?;
+            let shopper = ssr::shopper(&request).await?;
+            let reader = request.reader().await?;
             crate::server::ssr::no_store();
             match shopper.cart().await? {
                 None => Ok(cart_dto(
@@ -108,8 +109,9 @@ pub async fn get_cart(lang: String) -> Result<CartDto, AppError> {
 pub async fn add_to_cart(lang: String, variant: String, quantity: String) -> Result<(), AppError> {
     answer(
         async {
-            let shopper = ssr::shopper().await?;
-            let reader = ssr::Reader::of(&lang, &shopper.pool).await?;
+            let request = Request::of(&lang).await?;
+            let shopper = ssr::shopper(&request).await?;
+            let reader = request.reader().await?;
             let variant = request::uuid(&variant, "product")?;
             let quantity = ssr::quantity(&quantity)?;
             let cart = shopper.cart_or_new().await?;
@@ -130,8 +132,9 @@ pub async fn update_cart_line(
 ) -> Result<(), AppError> {
     answer(
         async {
-            let shopper = ssr::shopper().await?;
-            let reader = ssr::Reader::of(&lang, &shopper.pool).await?;
+            let request = Request::of(&lang).await?;
+            let shopper = ssr::shopper(&request).await?;
+            let reader = request.reader().await?;
             let variant = request::uuid(&variant, "cart line")?;
             let quantity = ssr::quantity(&quantity)?;
             let cart = shopper.cart_required().await?;
@@ -148,12 +151,12 @@ pub async fn update_cart_line(
 pub async fn remove_cart_line(lang: String, variant: String) -> Result<(), AppError> {
     answer(
         async {
-            let shopper = ssr::shopper().await?;
-            let locale = crate::server::ssr::locale(&lang)?;
+            let request = Request::of(&lang).await?;
+            let shopper = ssr::shopper(&request).await?;
             let variant = request::uuid(&variant, "cart line")?;
             let cart = shopper.cart_required().await?;
             domain::cart::remove(&shopper.pool, cart, variant).await?;
-            go(locale, &Page::Cart.path());
+            go(request.locale, &Page::Cart.path());
             Ok(())
         }
         .await,
@@ -170,11 +173,12 @@ pub struct MiniCart {
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) async fn mini_cart(shopper: &ssr::Shopper, lang: &str) -> Result<MiniCart, AppError> {
+pub(crate) async fn mini_cart(request: &Request) -> Result<MiniCart, AppError> {
+    let shopper = ssr::shopper(request).await?;
     let Some(cart) = shopper.cart().await? else {
         return Ok(MiniCart::default());
     };
-    let reader = ssr::Reader::of(lang, &shopper.pool).await?;
+    let reader = request.reader().await?;
     let view = domain::cart::read(&shopper.pool, cart, reader.audience()).await?;
     Ok(MiniCart {
         count: view.count,

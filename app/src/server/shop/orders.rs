@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::ssr;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::request;
+use crate::server::request::{self, Request};
 #[cfg(feature = "ssr")]
 use crate::server::request::{answer, go};
 
@@ -226,8 +226,9 @@ pub async fn get_order(
     answer(
         async {
             let key = link_key(key)?;
-            let shopper = ssr::shopper().await?;
-            let reader = ssr::Reader::of(&lang, &shopper.pool).await?;
+            let request = Request::of(&lang).await?;
+            let shopper = ssr::shopper(&request).await?;
+            let reader = request.reader().await?;
             crate::server::ssr::no_store();
             let order = visible_order(&shopper, &id, key.as_deref()).await?;
             Ok(order_dto(order, &reader, key, false))
@@ -268,11 +269,11 @@ pub(crate) fn summary_dto(
 pub async fn get_my_orders(lang: String) -> Result<Vec<OrderSummaryDto>, AppError> {
     answer(
         async {
-            let crate::server::request::SignedIn { pool, account, .. } =
-                crate::server::request::signed_in().await?;
-            let reader = ssr::Reader::of(&lang, &pool).await?;
+            let request = Request::of(&lang).await?;
+            let account = request.signed_in().await?;
+            let reader = request.reader().await?;
             crate::server::ssr::no_store();
-            let orders = domain::orders::read::for_account(&pool, account.id).await?;
+            let orders = domain::orders::read::for_account(&request.pool, account.id).await?;
             Ok(orders
                 .into_iter()
                 .map(|o| summary_dto(o, &reader))
@@ -294,8 +295,8 @@ pub async fn confirm_test_payment(
         async {
             // Checked before the payment is touched: a bad key confirms nothing.
             let key = link_key(key)?;
-            let shopper = ssr::shopper().await?;
-            let locale = crate::server::ssr::locale(&lang)?;
+            let request = Request::of(&lang).await?;
+            let shopper = ssr::shopper(&request).await?;
             let order = visible_order(&shopper, &id, key.as_deref()).await?;
             let links = crate::server::request::links(&shopper.pool).await?;
             domain::payments::events::confirm_test_card(
@@ -306,7 +307,10 @@ pub async fn confirm_test_payment(
                 &links,
             )
             .await?;
-            go(locale, &domain::orders::page_path(order.id, key.as_deref()));
+            go(
+                request.locale,
+                &domain::orders::page_path(order.id, key.as_deref()),
+            );
             Ok(())
         }
         .await,
@@ -319,12 +323,15 @@ pub async fn retry_payment(lang: String, id: String, key: Option<String>) -> Res
     answer(
         async {
             let key = link_key(key)?;
-            let shopper = ssr::shopper().await?;
-            let locale = crate::server::ssr::locale(&lang)?;
+            let request = Request::of(&lang).await?;
+            let shopper = ssr::shopper(&request).await?;
             let order = visible_order(&shopper, &id, key.as_deref()).await?;
             domain::checkout::place::start_stripe(&shopper.pool, &ssr::payments(), order.id)
                 .await?;
-            go(locale, &domain::orders::page_path(order.id, key.as_deref()));
+            go(
+                request.locale,
+                &domain::orders::page_path(order.id, key.as_deref()),
+            );
             Ok(())
         }
         .await,

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::message::Message;
-use crate::server::account::ssr as account;
+use crate::server::request::Request;
 use crate::server::ssr as base;
 
 /// Session keys: the guest's cart, the orders this browser placed as a guest, and the
@@ -34,17 +34,21 @@ pub struct Shopper {
     pub owner: Owner,
 }
 
-pub async fn shopper() -> Result<Shopper, AppError> {
-    let pool = base::pool()?;
-    let session = crate::server::request::session().await?;
-    let account = account::account_in(&pool, &session).await?.map(|(a, _)| a);
+pub async fn shopper(request: &Request) -> Result<Shopper, AppError> {
+    let account = request.account().await?.cloned();
     let owner = match &account {
         Some(a) => Owner::Account(a.id),
-        None => Owner::Guest(session.get::<Uuid>(CART).await.map_err(store_error)?),
+        None => Owner::Guest(
+            request
+                .session
+                .get::<Uuid>(CART)
+                .await
+                .map_err(store_error)?,
+        ),
     };
     Ok(Shopper {
-        pool,
-        session,
+        pool: request.pool.clone(),
+        session: request.session.clone(),
         account,
         owner,
     })
@@ -142,7 +146,10 @@ pub struct Reader {
 
 impl Reader {
     pub async fn of(lang: &str, pool: &PgPool) -> Result<Reader, AppError> {
-        let locale = base::locale(lang)?;
+        Reader::of_locale(base::locale(lang)?, pool).await
+    }
+
+    pub async fn of_locale(locale: Locale, pool: &PgPool) -> Result<Reader, AppError> {
         let settings = base::settings(pool).await?;
         Ok(Reader {
             locale,

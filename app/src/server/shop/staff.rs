@@ -10,9 +10,9 @@ use super::ssr;
 use super::{OrderDto, OrderSummaryDto};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::request;
+use crate::server::request::answer;
 #[cfg(feature = "ssr")]
-use crate::server::request::{allowed, answer, go};
+use crate::server::request::{self, Request};
 #[cfg(feature = "ssr")]
 use domain::accounts::staff::can;
 
@@ -23,8 +23,9 @@ pub async fn get_staff_orders(
 ) -> Result<Vec<OrderSummaryDto>, AppError> {
     answer(
         async {
-            let (pool, staff) = allowed::<can::Orders>().await?;
-            let reader = ssr::Reader::of(&lang, &pool).await?;
+            let request = Request::of(&lang).await?;
+            let staff = request.allowed::<can::Orders>().await?;
+            let reader = request.reader().await?;
             crate::server::ssr::no_store();
             let status = status
                 .filter(|s| !s.is_empty())
@@ -33,10 +34,10 @@ pub async fn get_staff_orders(
                         .ok_or_else(|| AppError::NotFound("status".into()))
                 })
                 .transpose()?;
-            let orders = domain::orders::read::latest(&pool, &staff, status, 200).await?;
+            let orders = domain::orders::read::latest(&request.pool, &staff, status, 200).await?;
             Ok(orders
                 .into_iter()
-                .map(|o| super::summary_dto(o, &reader))
+                .map(|o| super::summary_dto(o, reader))
                 .collect())
         }
         .await,
@@ -47,12 +48,13 @@ pub async fn get_staff_orders(
 pub async fn get_staff_order(lang: String, id: String) -> Result<OrderDto, AppError> {
     answer(
         async {
-            let (pool, staff) = allowed::<can::Orders>().await?;
-            let reader = ssr::Reader::of(&lang, &pool).await?;
+            let request = Request::of(&lang).await?;
+            let staff = request.allowed::<can::Orders>().await?;
+            let reader = request.reader().await?;
             crate::server::ssr::no_store();
             let id = request::uuid(&id, "order")?;
-            let order = domain::orders::read::for_staff(&pool, &staff, id).await?;
-            let mut dto = super::order_dto(order, &reader, None, true);
+            let order = domain::orders::read::for_staff(&request.pool, &staff, id).await?;
+            let mut dto = super::order_dto(order, reader, None, true);
             // The refund form only for those who may refund (the domain refuses the rest).
             if let Some(actions) = dto.staff.as_mut()
                 && !staff
@@ -68,8 +70,8 @@ pub async fn get_staff_order(lang: String, id: String) -> Result<OrderDto, AppEr
 }
 
 #[cfg(feature = "ssr")]
-fn back(locale: crate::i18n::Locale, id: uuid::Uuid) {
-    go(locale, &format!("/admin/orders/{id}?saved=1"));
+fn back(request: &Request, id: uuid::Uuid) {
+    request.go_with(&crate::page::Page::StaffOrder(id.to_string()), "saved=1");
 }
 
 /// Moves an order to its next status (fulfilling, shipped, delivered, or cancelled
@@ -83,17 +85,18 @@ pub async fn staff_move_order(
 ) -> Result<(), AppError> {
     answer(
         async {
-            let (pool, staff) = allowed::<can::Orders>().await?;
-            let locale = crate::server::ssr::locale(&lang)?;
+            let request = Request::of(&lang).await?;
+            let staff = request.allowed::<can::Orders>().await?;
             let id = request::uuid(&id, "order")?;
             let to =
                 domain::orders::OrderStatus::parse(&to).ok_or_else(|| AppError::Validation {
                     field: "to".into(),
                     message: "staff.errors.status".into(),
                 })?;
-            let links = crate::server::request::links(&pool).await?;
-            domain::orders::move_by_staff(&pool, &staff, id, to, reason.trim(), &links).await?;
-            back(locale, id);
+            let links = crate::server::request::links(&request.pool).await?;
+            domain::orders::move_by_staff(&request.pool, &staff, id, to, reason.trim(), &links)
+                .await?;
+            back(&request, id);
             Ok(())
         }
         .await,
@@ -105,12 +108,12 @@ pub async fn staff_move_order(
 pub async fn staff_confirm_payment(lang: String, id: String) -> Result<(), AppError> {
     answer(
         async {
-            let (pool, staff) = allowed::<can::Orders>().await?;
-            let locale = crate::server::ssr::locale(&lang)?;
+            let request = Request::of(&lang).await?;
+            let staff = request.allowed::<can::Orders>().await?;
             let id = request::uuid(&id, "order")?;
-            let links = crate::server::request::links(&pool).await?;
-            domain::payments::events::confirm_offline(&pool, &staff, id, &links).await?;
-            back(locale, id);
+            let links = crate::server::request::links(&request.pool).await?;
+            domain::payments::events::confirm_offline(&request.pool, &staff, id, &links).await?;
+            back(&request, id);
             Ok(())
         }
         .await,
@@ -127,8 +130,8 @@ pub async fn staff_refund(
 ) -> Result<(), AppError> {
     answer(
         async {
-            let (pool, staff) = allowed::<can::Refunds>().await?;
-            let locale = crate::server::ssr::locale(&lang)?;
+            let request = Request::of(&lang).await?;
+            let staff = request.allowed::<can::Refunds>().await?;
             let id = request::uuid(&id, "order")?;
             let amount = amount
                 .trim()
@@ -138,9 +141,9 @@ pub async fn staff_refund(
                     field: "amount".into(),
                     message: "payment.errors.refund_amount".into(),
                 })?;
-            let links = crate::server::request::links(&pool).await?;
+            let links = crate::server::request::links(&request.pool).await?;
             domain::payments::refund(
-                &pool,
+                &request.pool,
                 &staff,
                 &ssr::payments(),
                 id,
@@ -149,7 +152,7 @@ pub async fn staff_refund(
                 &links,
             )
             .await?;
-            back(locale, id);
+            back(&request, id);
             Ok(())
         }
         .await,

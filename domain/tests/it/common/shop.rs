@@ -221,3 +221,16 @@ pub async fn order_status(pool: &PgPool, order: Uuid) -> String {
 pub async fn count(pool: &PgPool, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
 }
+
+/// An order as staff allowed to see orders read it: tests go through the same check
+/// pages do (`orders::read::for_staff`), as a reader made for the purpose.
+pub async fn order_detail(
+    pool: &PgPool,
+    order: Uuid,
+) -> domain::DomainResult<domain::orders::read::OrderDetail> {
+    let email = format!("reader-{}@example.com", Uuid::new_v4().simple());
+    let reader =
+        super::accounts::staff_with(pool, &email, &[domain::accounts::staff::Permission::Orders])
+            .await;
+    domain::orders::read::for_staff(pool, &reader.allowed().unwrap(), order).await
+}
