@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub mod home;
+pub mod transfer;
 
 use leptos::prelude::*;
 use leptos_meta::Meta;
@@ -39,6 +40,7 @@ fn page_at(path: &str) -> AnyView {
         Some(Page::Admin(page)) => match page {
             AdminPage::Home => view! { <home::AdminHomePage /> }.into_any(),
             AdminPage::Audit => view! { <audit::AuditPage /> }.into_any(),
+            AdminPage::Transfer => view! { <transfer::TransferPage /> }.into_any(),
             _ => view! { <crate::pages::not_found::NotFound /> }.into_any(),
         },
         _ => view! { <crate::pages::not_found::NotFound /> }.into_any(),
