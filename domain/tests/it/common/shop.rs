@@ -223,14 +223,20 @@ pub async fn count(pool: &PgPool, sql: &str) -> i64 {
 }
 
 /// An order as staff allowed to see orders read it: tests go through the same check
-/// pages do (`orders::read::for_staff`), as a reader made for the purpose.
+/// pages do (`orders::read::for_staff`), as an admin made for the purpose (no e-mail is
+/// sent, so tests can still read the last one the order sent).
 pub async fn order_detail(
     pool: &PgPool,
     order: Uuid,
 ) -> domain::DomainResult<domain::orders::read::OrderDetail> {
     let email = format!("reader-{}@example.com", Uuid::new_v4().simple());
-    let reader =
-        super::accounts::staff_with(pool, &email, &[domain::accounts::staff::Permission::Orders])
-            .await;
+    let (id, _) =
+        domain::accounts::admin::create_admin(pool, &email, Some("reader passphrase 4 tests"))
+            .await
+            .unwrap();
+    let account = domain::accounts::find(pool, id).await.unwrap();
+    let reader = domain::accounts::staff::sign_in_as_staff(pool, &account)
+        .await
+        .unwrap();
     domain::orders::read::for_staff(pool, &reader.allowed().unwrap(), order).await
 }
