@@ -98,7 +98,9 @@ pub async fn products_csv(
             ),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
         ],
-        Body::from_stream(batches),
+        // Fused: the compression layer polls once more after the end, which a bare
+        // `unfold` answers with a panic.
+        Body::from_stream(futures_util::StreamExt::fuse(batches)),
     )
         .into_response()
 }

@@ -152,6 +152,15 @@ async fn the_catalog_downloads_as_csv_and_an_edited_file_comes_back_through_the_
         .await
         .unwrap();
     assert_eq!(csv.lines().count() as i64, variants + 1);
+    // Compressed as browsers ask for it, the stream ends cleanly too.
+    let (response, _) = get_with(
+        &app,
+        "/admin/export/products.csv",
+        &[("cookie", &clerk), ("accept-encoding", "br")],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(common::header(&response, "content-encoding"), "br");
 
     // Upload a file changing one stock level: the preview says so, and applying it does it.
     let sku: String = sqlx::query_scalar("SELECT sku FROM variants ORDER BY sku LIMIT 1")
