@@ -37,6 +37,20 @@ pub fn session_layer(pool: sqlx::PgPool, secure: bool) -> SessionManagerLayer<Ha
         )))
 }
 
+/// The language of the page a request came from (its `Referer`), for answering a
+/// request refused before it reached the app; the default language otherwise.
+pub fn referring_locale(headers: &HeaderMap) -> app::i18n::Locale {
+    app::i18n::Locale::from_path(
+        headers
+            .get(header::REFERER)
+            .and_then(|r| r.to_str().ok())
+            .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
+            .and_then(|rest| rest.find('/').map(|i| &rest[i..]))
+            .unwrap_or("/"),
+    )
+    .unwrap_or_default()
+}
+
 /// Refuses state-changing requests that a browser says come from another site.
 ///
 /// Browsers send `Sec-Fetch-Site` with every request (and `Origin` with every POST); a
@@ -56,16 +70,7 @@ pub async fn refuse_cross_site(
     }
     if is_cross_site(request.headers(), &state.site) {
         tracing::warn!(path = %request.uri().path(), "refused a cross-site request");
-        let locale = app::i18n::Locale::from_path(
-            request
-                .headers()
-                .get(header::REFERER)
-                .and_then(|r| r.to_str().ok())
-                .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
-                .and_then(|rest| rest.find('/').map(|i| &rest[i..]))
-                .unwrap_or("/"),
-        )
-        .unwrap_or_default();
+        let locale = referring_locale(request.headers());
         let message = app::i18n::translate_in(locale, "account.errors.cross_site");
         return (
             StatusCode::FORBIDDEN,

@@ -25,3 +25,48 @@ pub async fn unreadable_requests_are_400(request: Request, next: Next) -> Respon
     }
     Response::from_parts(parts, Body::from(bytes))
 }
+
+/// The most a form post to a server function may carry: the product editor's four
+/// descriptions of 20,000 characters, URL-encoded, fit with room to spare.
+pub const FORM_LIMIT: usize = 2 << 20;
+
+/// The most a file upload (`multipart/form-data`) may carry: the catalog import's 32 MB
+/// and the form's other fields. Each upload also checks its own, smaller limit.
+pub const UPLOAD_LIMIT: usize = 34 << 20;
+
+/// Bounds what a request to a server function may send before anything reads it:
+/// Leptos reads a form's whole body into memory, so without this any anonymous
+/// client could make the server hold gigabytes. A declared length over the limit is
+/// answered 413 at once; a body without one is cut off at the limit.
+pub async fn bounded_bodies(request: Request, next: Next) -> Response {
+    if !request.uri().path().starts_with("/api/") {
+        return next.run(request).await;
+    }
+    let multipart = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let limit = if multipart { UPLOAD_LIMIT } else { FORM_LIMIT };
+    let declared = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        let locale = crate::accounts::referring_locale(request.headers());
+        let message = app::i18n::translate_in(locale, "error.too_large")
+            .replace("%{mb}", &(limit >> 20).to_string());
+        return Response::builder()
+            .status(StatusCode::PAYLOAD_TOO_LARGE)
+            .header(
+                axum::http::header::CONTENT_TYPE,
+                "text/plain; charset=utf-8",
+            )
+            .body(Body::from(message))
+            .unwrap_or_default();
+    }
+    let (parts, body) = request.into_parts();
+    let body = Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, body)).await
+}

@@ -164,6 +164,7 @@ pub fn router(state: AppState) -> Router {
             storefront::redirect_to_a_language,
         ))
         .layer(axum::middleware::from_fn(api::unreadable_requests_are_400))
+        .layer(axum::middleware::from_fn(api::bounded_bodies))
         .layer(axum::middleware::from_fn_with_state(
             state.keys.clone(),
             form_errors::only_signed_form_errors,

@@ -41,6 +41,8 @@ pub enum Arg {
     },
     /// An order status by its code (`paid`), shown by its name (`order.status.paid`).
     Status(String),
+    /// A payment method by its code (`pix`), shown by its name (`payment.method.pix`).
+    Method(String),
 }
 
 impl Message {
@@ -101,6 +103,10 @@ impl Arg {
         Arg::Status(code.into())
     }
 
+    pub fn method(code: impl Into<String>) -> Arg {
+        Arg::Method(code.into())
+    }
+
     /// The value as a reader of `locale` reads it.
     pub fn render(&self, locale: &str, translate: impl Fn(&str) -> String) -> String {
         match self {
@@ -112,6 +118,7 @@ impl Arg {
                 symbol,
             } => crate::money_text::format(amount, currency, symbol.as_deref(), locale),
             Arg::Status(code) => translate(&format!("order.status.{code}")),
+            Arg::Method(code) => translate(&format!("payment.method.{code}")),
         }
     }
 }
@@ -224,11 +231,26 @@ mod tests {
                     symbol: None,
                 },
             )
-            .with("from", Arg::status("paid"));
+            .with("from", Arg::status("paid"))
+            .with("method", Arg::method("pix"));
         let json = serde_json::to_string(&message).unwrap();
         let back: Message = serde_json::from_str(&json).unwrap();
         assert_eq!(back, message);
         assert_eq!(back.arg("name"), Some(&Arg::Text("A|B=C".into())));
+    }
+
+    #[test]
+    fn statuses_and_payment_methods_are_shown_by_their_names() {
+        let message = Message::new("order.why.paid")
+            .with("method", Arg::method("pix"))
+            .with("status", Arg::status("paid"));
+        let names = |key: &str| match key {
+            "order.why.paid" => "Paid by %{method} (%{status})".to_string(),
+            "payment.method.pix" => "PIX".to_string(),
+            "order.status.paid" => "Paid".to_string(),
+            other => other.to_string(),
+        };
+        assert_eq!(message.render("en", names), "Paid by PIX (Paid)");
     }
 
     #[test]

@@ -39,6 +39,35 @@ impl Actor {
     }
 }
 
+/// Why a history row was written: what a staff member typed (kept as written), or the
+/// shop's own words, a locale key with values shown in the reader's language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reason {
+    Said(String),
+    Shop(crate::Message),
+}
+
+impl Reason {
+    /// What a staff member typed.
+    pub fn said(text: &str) -> Reason {
+        Reason::Said(text.chars().take(500).collect())
+    }
+
+    /// The shop's words: `order.why.<key>` with a payment method's name.
+    pub fn payment(key: &str, method: &str) -> Reason {
+        Reason::Shop(
+            crate::Message::new(format!("order.why.{key}"))
+                .with("method", crate::Arg::method(method)),
+        )
+    }
+}
+
+impl From<crate::Message> for Reason {
+    fn from(message: crate::Message) -> Reason {
+        Reason::Shop(message)
+    }
+}
+
 /// The first history row of a new order (placed, waiting for its payment). Written by
 /// placing only, in the same transaction as the order row.
 pub async fn opened(conn: &mut PgConnection, order: Uuid, actor: Actor) -> DomainResult<()> {
@@ -48,7 +77,7 @@ pub async fn opened(conn: &mut PgConnection, order: Uuid, actor: Actor) -> Domai
         None,
         OrderStatus::PendingPayment,
         actor,
-        "order placed",
+        crate::Message::new("order.why.placed").into(),
     )
     .await
 }
@@ -60,7 +89,7 @@ pub async fn note(
     order: Uuid,
     status: OrderStatus,
     actor: Actor,
-    reason: &str,
+    reason: Reason,
 ) -> DomainResult<()> {
     history_row(conn, order, Some(status), status, actor, reason).await
 }
@@ -72,19 +101,24 @@ async fn history_row(
     from: Option<OrderStatus>,
     to: OrderStatus,
     actor: Actor,
-    reason: &str,
+    reason: Reason,
 ) -> DomainResult<()> {
     let (actor_id, actor) = actor.parts();
-    let reason: String = reason.chars().take(500).collect();
+    let (said, message) = match reason {
+        Reason::Said(text) => (text, None),
+        Reason::Shop(message) => (String::new(), serde_json::to_value(message).ok()),
+    };
     sqlx::query!(
-        "INSERT INTO order_history (order_id, from_status, to_status, actor_id, actor, reason)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO order_history
+             (order_id, from_status, to_status, actor_id, actor, reason, reason_message)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
         order,
         from as Option<OrderStatus>,
         to as OrderStatus,
         actor_id,
         actor,
-        reason
+        said,
+        message
     )
     .execute(&mut *conn)
     .await?;
@@ -109,7 +143,7 @@ pub async fn transition(
     order: Uuid,
     to: OrderStatus,
     actor: Actor,
-    reason: &str,
+    reason: Reason,
     links: &Links,
 ) -> DomainResult<OrderStatus> {
     let from = transition_quietly(conn, order, to, actor, reason).await?;
@@ -124,7 +158,7 @@ pub async fn transition_quietly(
     order: Uuid,
     to: OrderStatus,
     actor: Actor,
-    reason: &str,
+    reason: Reason,
 ) -> DomainResult<OrderStatus> {
     let from = lock(conn, order).await?;
     if !from.can_become(to) {
@@ -181,7 +215,7 @@ pub async fn move_by_staff(
         order,
         to,
         Actor::Staff(staff.actor()),
-        reason,
+        Reason::said(reason),
         links,
     )
     .await?;
@@ -274,7 +308,7 @@ pub async fn expire_unpaid(pool: &PgPool, links: &Links) -> DomainResult<u64> {
             order,
             OrderStatus::Cancelled,
             Actor::System("expiry"),
-            "payment not completed in time",
+            crate::Message::new("order.why.expired").into(),
             links,
         )
         .await?;

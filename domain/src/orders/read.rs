@@ -44,7 +44,8 @@ pub struct HistoryEntry {
     pub to: OrderStatus,
     pub actor: String,
     pub actor_email: Option<String>,
-    pub reason: String,
+    /// Why: what a staff member typed, or the shop's own words (see `orders::Reason`).
+    pub reason: super::Reason,
     pub at: DateTime<Utc>,
 }
 
@@ -166,7 +167,8 @@ pub(crate) async fn detail(pool: &PgPool, id: Uuid) -> DomainResult<OrderDetail>
     .collect();
     let history = sqlx::query!(
         r#"SELECT h.from_status AS "from_status: OrderStatus", h.to_status AS "to_status: OrderStatus",
-                  h.actor, a.email AS "actor_email?", h.reason, h.at AS "at: DateTime<Utc>"
+                  h.actor, a.email AS "actor_email?", h.reason,
+                  h.reason_message AS "reason_message: serde_json::Value", h.at AS "at: DateTime<Utc>"
            FROM order_history h LEFT JOIN accounts a ON a.id = h.actor_id
            WHERE h.order_id = $1 ORDER BY h.id"#,
         id
@@ -179,7 +181,10 @@ pub(crate) async fn detail(pool: &PgPool, id: Uuid) -> DomainResult<OrderDetail>
         to: h.to_status,
         actor: h.actor,
         actor_email: h.actor_email,
-        reason: h.reason,
+        reason: match h.reason_message.and_then(|m| serde_json::from_value(m).ok()) {
+            Some(message) => super::Reason::Shop(message),
+            None => super::Reason::Said(h.reason),
+        },
         at: h.at,
     })
     .collect();

@@ -9,7 +9,7 @@ use super::{PaymentStatus, Provider, fail, settle};
 use crate::accounts::staff::{Allowed, can};
 use crate::mail::Links;
 use crate::money::Money;
-use crate::orders::{self, Actor};
+use crate::orders::{self, Actor, Reason};
 use crate::{DomainError, DomainResult, Thing};
 
 /// What a provider says happened to a payment.
@@ -81,26 +81,26 @@ pub async fn handle(
             let order = super::lock(&mut tx, payment.id).await?.order;
             let status = orders::lock(&mut tx, order).await?;
             let currency = crate::money::currencies::by_code(&mut *tx, &payment.currency).await?;
-            let note = format!(
-                "{} paid {} of {}: not marked paid",
-                provider.code(),
-                Money::new(paid, currency).rounded(),
-                Money::new(payment.amount, currency).rounded()
+            let note = Reason::Shop(
+                crate::Message::new("order.why.underpaid")
+                    .with("method", crate::Arg::method(provider.code()))
+                    .with("paid", Money::new(paid, currency))
+                    .with("total", Money::new(payment.amount, currency)),
             );
-            orders::note(&mut tx, order, status, actor, &note).await?;
+            orders::note(&mut tx, order, status, actor, note).await?;
             false
         }
         Happened::Paid { .. } => {
-            let reason = format!("{} payment received", provider.code());
-            settle(&mut tx, payment.id, actor, &reason, links).await?
+            let reason = Reason::payment("paid", provider.code());
+            settle(&mut tx, payment.id, actor, reason, links).await?
         }
         Happened::Failed => {
-            let reason = format!("{} payment failed", provider.code());
-            fail(&mut tx, payment.id, actor, &reason, false, links).await?
+            let reason = Reason::payment("payment_failed", provider.code());
+            fail(&mut tx, payment.id, actor, reason, false, links).await?
         }
         Happened::Cancelled => {
-            let reason = format!("{} payment cancelled", provider.code());
-            fail(&mut tx, payment.id, actor, &reason, true, links).await?
+            let reason = Reason::payment("payment_cancelled", provider.code());
+            fail(&mut tx, payment.id, actor, reason, true, links).await?
         }
     };
     tx.commit().await?;
@@ -188,12 +188,12 @@ pub async fn confirm_offline(
             "payment.errors.not_confirmable".into(),
         ));
     }
-    let reason = format!("{} payment confirmed by staff", payment.provider);
+    let reason = Reason::payment("confirmed_by_staff", &payment.provider);
     settle(
         &mut tx,
         payment.id,
         Actor::Staff(staff.actor()),
-        &reason,
+        reason,
         links,
     )
     .await?;
@@ -236,13 +236,14 @@ pub async fn confirm_test_card(
     ))?;
     let actor = Actor::System("payment");
     if approve {
-        settle(&mut tx, payment, actor, "test card confirmed", links).await?;
+        let reason = Reason::payment("confirmed_by_shopper", Provider::TestCard.code());
+        settle(&mut tx, payment, actor, reason, links).await?;
     } else {
         fail(
             &mut tx,
             payment,
             actor,
-            "test card confirmation refused",
+            Reason::payment("refused_by_shopper", Provider::TestCard.code()),
             true,
             links,
         )

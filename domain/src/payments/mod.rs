@@ -28,8 +28,8 @@ use uuid::Uuid;
 use crate::accounts::staff::{Allowed, can};
 use crate::mail::Links;
 use crate::money::{Currency, Money};
-use crate::orders::{self, Actor, OrderStatus};
-use crate::{DomainError, DomainResult, Thing};
+use crate::orders::{self, Actor, OrderStatus, Reason};
+use crate::{DomainError, DomainResult, Message, Thing};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Provider {
@@ -193,7 +193,7 @@ pub async fn settle(
     conn: &mut PgConnection,
     payment: Uuid,
     actor: Actor,
-    reason: &str,
+    reason: Reason,
     links: &Links,
 ) -> DomainResult<bool> {
     let p = lock(conn, payment).await?;
@@ -215,7 +215,7 @@ pub async fn settle(
             p.order,
             status,
             actor,
-            "payment received after the order was closed: give it back",
+            Message::new("order.why.paid_when_closed").into(),
         )
         .await?;
     }
@@ -228,7 +228,7 @@ pub async fn fail(
     conn: &mut PgConnection,
     payment: Uuid,
     actor: Actor,
-    reason: &str,
+    reason: Reason,
     cancel: bool,
     links: &Links,
 ) -> DomainResult<bool> {
@@ -343,7 +343,7 @@ pub async fn refund(
         order,
         to,
         Actor::Staff(staff.actor()),
-        reason,
+        Reason::said(reason),
         links,
     )
     .await?;

@@ -171,13 +171,9 @@ async fn late_and_unknown_events_never_move_an_order_backwards() {
         .await
         .unwrap();
     assert_eq!(detail.status, OrderStatus::Cancelled);
-    assert!(
-        detail
-            .history
-            .last()
-            .unwrap()
-            .reason
-            .contains("give it back")
+    assert_eq!(
+        detail.history.last().unwrap().reason,
+        orders::Reason::Shop(domain::Message::new("order.why.paid_when_closed"))
     );
 }
 
@@ -207,7 +203,7 @@ async fn staff_confirm_a_boleto_and_move_the_order_along_with_history() {
         placed.order,
         OrderStatus::Shipped,
         Actor::Staff(staff.actor()),
-        "",
+        orders::Reason::said(""),
         &links(),
     )
     .await;
@@ -234,7 +230,7 @@ async fn staff_confirm_a_boleto_and_move_the_order_along_with_history() {
             placed.order,
             to,
             Actor::Staff(staff.actor()),
-            "by hand",
+            orders::Reason::said("by hand"),
             &l,
         )
         .await
@@ -248,7 +244,7 @@ async fn staff_confirm_a_boleto_and_move_the_order_along_with_history() {
             placed.order,
             OrderStatus::Shipped,
             Actor::Staff(staff.actor()),
-            "",
+            orders::Reason::said(""),
             &l
         )
         .await

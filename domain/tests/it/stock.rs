@@ -106,8 +106,11 @@ async fn an_unpaid_order_gives_its_stock_back_when_its_time_runs_out() {
         .unwrap();
     let last = order.history.last().unwrap();
     assert_eq!(
-        (last.actor.as_str(), last.reason.as_str()),
-        ("expiry", "payment not completed in time")
+        (last.actor.as_str(), &last.reason),
+        (
+            "expiry",
+            &domain::orders::Reason::Shop(domain::Message::new("order.why.expired"))
+        )
     );
     assert_eq!(
         order.payments[0].status,

@@ -94,7 +94,7 @@ async fn an_export_imported_back_changes_nothing_and_an_edit_changes_exactly_its
         .await
         .unwrap();
     let edited = edit(&csv, &sku, "price", "123.45");
-    let edited = edit(&edited, &sku, "stock", "7");
+    let edited = edit(&edited, &sku, "stock.new", "7");
     let plan = import::plan(&pool, &allowed, edited.as_bytes())
         .await
         .unwrap();
@@ -186,7 +186,7 @@ async fn a_new_product_comes_in_from_its_rows_and_a_partial_file_changes_only_it
     assert_eq!(fixed, rust_decimal_macros::dec!(129.90));
 
     // A stock-only file touches stock and nothing else.
-    let stock_only = "sku,stock\nAPRON-2,9\n";
+    let stock_only = "sku,stock.new\nAPRON-2,9\n";
     let applied = import::apply(&pool, &allowed, stock_only.as_bytes())
         .await
         .unwrap();
@@ -229,10 +229,10 @@ async fn bad_files_are_refused_with_every_problem_and_nothing_written() {
         vec![(1, "sku".into(), key("no_sku"))]
     );
     assert_eq!(
-        problems(format!("sku,price,stock\n{sku},abc,-1\n{sku},-1,2\n")).await,
+        problems(format!("sku,price,stock.new\n{sku},abc,-1\n{sku},-1,2\n")).await,
         vec![
             (2, "price".into(), key("amount")),
-            (2, "stock".into(), key("whole_number")),
+            (2, "stock.new".into(), key("whole_number")),
             (3, "sku".into(), key("sku_twice")),
         ]
     );
@@ -273,7 +273,7 @@ async fn bad_files_are_refused_with_every_problem_and_nothing_written() {
         .fetch_one(&pool)
         .await
         .unwrap();
-    let bad = format!("sku,stock\n{sku},5\nNOPE,x\n");
+    let bad = format!("sku,stock.new\n{sku},5\nNOPE,x\n");
     assert!(
         import::apply(&pool, &allowed, bad.as_bytes())
             .await
@@ -303,4 +303,157 @@ async fn an_uploaded_file_is_only_its_uploaders() {
     );
     assert!(store::load(&pool, &other, id).await.is_err());
     assert!(store::keep(&pool, &one, "empty.csv", b"").await.is_err());
+}
+
+#[tokio::test]
+async fn stock_sold_since_the_export_is_not_undone_by_importing_the_file_back() {
+    let pool = common::database().await;
+    demo::seed(&pool).await.unwrap();
+    let allowed = catalog_staff(&pool).await;
+    let csv = export_all(&pool, &allowed).await;
+    let sku: String =
+        sqlx::query_scalar("SELECT sku FROM variants WHERE stock > 2 ORDER BY sku LIMIT 1")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    // A sale after the export.
+    sqlx::query("UPDATE variants SET stock = stock - 2 WHERE sku = $1")
+        .bind(&sku)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let stock = || async {
+        sqlx::query_scalar::<_, i32>("SELECT stock FROM variants WHERE sku = $1")
+            .bind(&sku)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    let after_sale = stock().await;
+    // The whole file back, a price edited elsewhere: the sale stands.
+    let other: String =
+        sqlx::query_scalar("SELECT sku FROM variants WHERE sku <> $1 ORDER BY sku LIMIT 1")
+            .bind(&sku)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let edited = edit(&csv, &other, "price", "55.00");
+    let plan = import::plan(&pool, &allowed, edited.as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(plan.errors, vec![]);
+    assert_eq!(plan.variants_changed, 1, "only the edited row");
+    import::apply(&pool, &allowed, edited.as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(stock().await, after_sale);
+    // What was counted goes in through `stock.new`.
+    let counted = edit(&csv, &sku, "stock.new", "40");
+    import::apply(&pool, &allowed, counted.as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(stock().await, 40);
+}
+
+#[tokio::test]
+async fn rows_that_would_change_the_wrong_product_are_refused() {
+    let pool = common::database().await;
+    demo::seed(&pool).await.unwrap();
+    let allowed = catalog_staff(&pool).await;
+    let csv = export_all(&pool, &allowed).await;
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    // A product with two rows, to edit its second.
+    let (first, second) = rows
+        .windows(2)
+        .find(|w| w[0][at("handle")] == w[1][at("handle")])
+        .map(|w| (w[0].clone(), w[1].clone()))
+        .unwrap();
+    let line = |record: &csv::StringRecord| {
+        let mut out = csv::Writer::from_writer(Vec::new());
+        out.write_record(record).unwrap();
+        String::from_utf8(out.into_inner().unwrap()).unwrap()
+    };
+    let head = line(&header);
+    let key = |k: &str| format!("admin.transfer.errors.{k}");
+    let problems = |text: String| {
+        let pool = pool.clone();
+        let allowed = &allowed;
+        async move {
+            import::plan(&pool, allowed, text.as_bytes())
+                .await
+                .unwrap()
+                .errors
+                .into_iter()
+                .map(|e| (e.column, e.message.key))
+                .collect::<Vec<_>>()
+        }
+    };
+    // A name changed on the product's second row only.
+    let mut renamed = second.clone();
+    let mut cells: Vec<String> = renamed.iter().map(str::to_string).collect();
+    cells[at("name.en")] = "Something Else".into();
+    renamed = csv::StringRecord::from(cells);
+    assert_eq!(
+        problems(format!("{head}{}{}", line(&first), line(&renamed))).await,
+        vec![("name.en".to_string(), key("product_cells"))]
+    );
+    // A row copied to start a new product, its SKU left as it was.
+    let mut copied: Vec<String> = first.iter().map(str::to_string).collect();
+    copied[at("handle")] = "a-brand-new-thing".into();
+    assert_eq!(
+        problems(format!("{head}{}", line(&csv::StringRecord::from(copied)))).await,
+        vec![("handle".to_string(), key("other_product"))]
+    );
+}
+
+#[tokio::test]
+async fn a_kept_file_applies_once_and_only_as_previewed() {
+    let pool = common::database().await;
+    demo::seed(&pool).await.unwrap();
+    let allowed = catalog_staff(&pool).await;
+    let sku: String = sqlx::query_scalar("SELECT sku FROM variants ORDER BY sku LIMIT 1")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let file = format!("sku,price\n{sku},12.34\n");
+    let id = store::keep(&pool, &allowed, "prices.csv", file.as_bytes())
+        .await
+        .unwrap();
+    // Not previewed: refused.
+    assert!(import::apply_kept(&pool, &allowed, id).await.is_err());
+    let preview = |id| {
+        let pool = pool.clone();
+        let allowed = &allowed;
+        async move {
+            let kept = store::load(&pool, allowed, id).await.unwrap();
+            let plan = import::plan(&pool, allowed, &kept.content).await.unwrap();
+            store::previewed(&pool, allowed, id, &plan.digest())
+                .await
+                .unwrap();
+        }
+    };
+    preview(id).await;
+    // Someone changes that price after the preview: the file would now do something else.
+    sqlx::query("UPDATE variants SET price = 99 WHERE sku = $1")
+        .bind(&sku)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let changed = import::apply_kept(&pool, &allowed, id).await.unwrap_err();
+    assert!(
+        matches!(changed, domain::DomainError::Conflict(ref m) if m.key == "admin.transfer.errors.changed"),
+        "{changed:?}"
+    );
+    // Previewed again, it applies once; a second "apply" is refused.
+    preview(id).await;
+    import::apply_kept(&pool, &allowed, id).await.unwrap();
+    let again = import::apply_kept(&pool, &allowed, id).await.unwrap_err();
+    assert!(
+        matches!(again, domain::DomainError::Conflict(ref m) if m.key == "admin.transfer.errors.applied"),
+        "{again:?}"
+    );
+    assert!(store::load(&pool, &allowed, id).await.unwrap().applied);
 }

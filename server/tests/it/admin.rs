@@ -119,6 +119,8 @@ async fn upload(
             format!("multipart/form-data; boundary={boundary}"),
         )
         .header("cookie", cookie)
+        // As browsers send it.
+        .header("content-length", body.len())
         .body(axum::body::Body::from(body))
         .unwrap();
     common::send(app, request).await.0
@@ -167,7 +169,7 @@ async fn the_catalog_downloads_as_csv_and_an_edited_file_comes_back_through_the_
         .fetch_one(&pool)
         .await
         .unwrap();
-    let file = format!("sku,stock\n{sku},42\n");
+    let file = format!("sku,stock.new\n{sku},42\n");
     let response = upload(&app, &clerk, file.as_bytes()).await;
     assert!(response.status().is_redirection() || response.status().is_success());
     let id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM catalog_imports")
@@ -217,16 +219,44 @@ async fn a_file_too_big_or_from_a_customer_is_refused_with_a_4xx() {
     let (app, pool) = app_and_pool().await;
     customer(&pool, "shopper@example.com").await;
     let shopper = signed_in(&app, "shopper@example.com").await;
-    let response = upload(&app, &shopper, b"sku,stock\nA,1\n").await;
+    let response = upload(&app, &shopper, b"sku,stock.new\nA,1\n").await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 
     let clerk = catalog_clerk(&app, &pool).await;
     let huge = vec![b'a'; domain::catalog::transfer::MAX_BYTES + 10];
     let response = upload(&app, &clerk, &huge).await;
     assert!(response.status().is_client_error(), "{}", response.status());
+    // Past what any upload may carry, refused before anything reads it.
+    let flood = vec![b'a'; server::api::UPLOAD_LIMIT + 10];
+    let response = upload(&app, &shopper, &flood).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{:?}",
+        response.headers()
+    );
     let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM catalog_imports")
         .fetch_one(&pool)
         .await
         .unwrap();
     assert_eq!(kept, 0);
+}
+
+#[tokio::test]
+async fn a_form_post_past_the_limit_is_refused_before_it_is_read() {
+    let (app, _) = app_and_pool().await;
+    let big = "x".repeat(server::api::FORM_LIMIT + 1);
+    let (response, body) = post(
+        &app,
+        accounts_fns::SignIn::PATH,
+        &[("lang", "en"), ("email", &big), ("password", "p")],
+        &[
+            ("referer", "http://127.0.0.1:3000/pt-br/account/sign-in"),
+            // As browsers send it: the form's length, url-encoded.
+            ("content-length", &(big.len() + 25).to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(body.contains("grande demais"), "{body}");
 }

@@ -39,26 +39,33 @@ pub async fn upload_catalog_file(data: MultipartData) -> Result<(), AppError> {
     request::answer(
         async {
             let mut data = data.into_inner().ok_or(AppError::Internal)?;
-            let mut lang = String::from("en");
-            let mut file_name = String::new();
-            let mut content = Vec::new();
-            let limit = domain::catalog::transfer::MAX_BYTES;
             let unreadable = || AppError::Validation {
                 field: "file".into(),
                 message: Message::new("admin.transfer.errors.unreadable"),
             };
+            // The page's language comes first (the form puts it there), read with a
+            // cap; who is asking is checked before a byte of the file is read.
+            let mut lang = String::new();
+            let mut checked = None;
+            let mut file_name = String::new();
+            let mut content = Vec::new();
+            let limit = domain::catalog::transfer::MAX_BYTES;
             while let Some(mut field) = data.next_field().await.map_err(|_| unreadable())? {
                 match field.name().unwrap_or_default() {
                     "lang" => {
-                        lang = field
-                            .text()
-                            .await
-                            .map_err(|_| unreadable())?
-                            .chars()
-                            .take(10)
-                            .collect();
+                        while let Some(chunk) = field.chunk().await.map_err(|_| unreadable())? {
+                            if lang.len() + chunk.len() > 16 {
+                                return Err(AppError::NotFound("page".into()));
+                            }
+                            lang.push_str(&String::from_utf8_lossy(&chunk));
+                        }
                     }
-                    "file" => {
+                    "file" if checked.is_none() => {
+                        let request =
+                            Request::of(if lang.is_empty() { "en" } else { &lang }).await?;
+                        let allowed = request
+                            .allowed::<domain::accounts::staff::can::Catalog>()
+                            .await?;
                         file_name = field.file_name().unwrap_or_default().to_string();
                         while let Some(chunk) = field.chunk().await.map_err(|_| unreadable())? {
                             content.extend_from_slice(&chunk);
@@ -70,14 +77,18 @@ pub async fn upload_catalog_file(data: MultipartData) -> Result<(), AppError> {
                                 });
                             }
                         }
+                        checked = Some((request, allowed));
                     }
+                    // Anything else (a second file) is read past, never kept.
                     _ => {}
                 }
             }
-            let request = Request::of(&lang).await?;
-            let allowed = request
-                .allowed::<domain::accounts::staff::can::Catalog>()
-                .await?;
+            let Some((request, allowed)) = checked else {
+                return Err(AppError::Validation {
+                    field: "file".into(),
+                    message: Message::new("admin.transfer.errors.empty"),
+                });
+            };
             let id = domain::catalog::transfer::store::keep(
                 &request.pool,
                 &allowed,
@@ -109,6 +120,9 @@ pub async fn get_import_preview(lang: String, id: String) -> Result<ImportPrevie
             let id = request::uuid(&id, "import")?;
             let kept = store::load(&request.pool, &allowed, id).await?;
             let plan = import::plan(&request.pool, &allowed, &kept.content).await?;
+            if !kept.applied && plan.error_count == 0 {
+                store::previewed(&request.pool, &allowed, id, &plan.digest()).await?;
+            }
             let mut changes = plan.changes();
             changes.truncate(SHOWN_CHANGES);
             Ok(ImportPreview {
@@ -134,11 +148,12 @@ pub async fn get_import_preview(lang: String, id: String) -> Result<ImportPrevie
     )
 }
 
-/// Applies an uploaded file (checked again first; nothing is written if anything is
-/// wrong now), then shows what was done.
+/// Applies an uploaded file once, as its preview showed it (checked again first;
+/// nothing is written if anything is wrong now or the shop changed since the preview),
+/// then shows what was done.
 #[server]
 pub async fn apply_catalog_import(lang: String, id: String) -> Result<(), AppError> {
-    use domain::catalog::transfer::{import, store};
+    use domain::catalog::transfer::import;
     request::answer(
         async {
             let request = Request::of(&lang).await?;
@@ -146,14 +161,7 @@ pub async fn apply_catalog_import(lang: String, id: String) -> Result<(), AppErr
                 .allowed::<domain::accounts::staff::can::Catalog>()
                 .await?;
             let id = request::uuid(&id, "import")?;
-            let kept = store::load(&request.pool, &allowed, id).await?;
-            if kept.applied {
-                return Err(AppError::Conflict(Message::new(
-                    "admin.transfer.errors.applied",
-                )));
-            }
-            let done = import::apply(&request.pool, &allowed, &kept.content).await?;
-            store::mark_applied(&request.pool, &allowed, id).await?;
+            let done = import::apply_kept(&request.pool, &allowed, id).await?;
             request.go_with(
                 &crate::page::Page::Admin(crate::page::AdminPage::Transfer),
                 &format!(

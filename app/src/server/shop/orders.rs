@@ -162,10 +162,11 @@ pub(crate) fn order_dto(
                 } else {
                     h.actor
                 },
-                reason: if staff.is_some() {
-                    h.reason
-                } else {
-                    String::new()
+                // Staff read why, in their language when the shop wrote it.
+                reason: match (&staff, h.reason) {
+                    (None, _) => String::new(),
+                    (Some(_), domain::orders::Reason::Said(text)) => text,
+                    (Some(_), domain::orders::Reason::Shop(message)) => reader.text(&message),
                 },
                 at: h.at.format("%Y-%m-%d %H:%M UTC").to_string(),
             })

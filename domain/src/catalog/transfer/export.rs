@@ -6,7 +6,7 @@ use serde_json::Value;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::{LOCALES, Layout, TEXTS};
+use super::{LOCALES, Layout, TEXTS, safe_cell};
 use crate::DomainResult;
 use crate::accounts::staff::{Allowed, can};
 
@@ -44,7 +44,8 @@ pub async fn batch(
                   (SELECT jsonb_object_agg(t.locale, jsonb_build_array(
                               t.name, t.slug, t.description, t.seo_title, t.seo_description))
                    FROM product_translations t WHERE t.product_id = p.id) AS "texts: Value",
-                  v.sku, v.price, v.stock, v.weight_grams,
+                  v.sku AS "sku?", v.price AS "price?", v.stock AS "stock?",
+                  v.weight_grams AS "weight_grams?",
                   (SELECT jsonb_object_agg(vp.currency, vp.amount::text)
                    FROM variant_prices vp WHERE vp.variant_id = v.id) AS "prices: Value",
                   (SELECT jsonb_object_agg(ot.code, ov.code)
@@ -54,7 +55,7 @@ pub async fn batch(
                    WHERE vov.variant_id = v.id) AS "options: Value"
            FROM page
            JOIN products p ON p.id = page.id
-           JOIN variants v ON v.product_id = p.id
+           LEFT JOIN variants v ON v.product_id = p.id
            ORDER BY p.id, v.position, v.sku"#,
         after.map(|c| c.0),
         BATCH,
@@ -69,6 +70,12 @@ pub async fn batch(
             products += 1;
         }
         last = Some(Cursor(row.id));
+        // A product without variants has nothing to write, but the walk goes on past it.
+        let (Some(sku), Some(price), Some(stock), Some(weight)) =
+            (&row.sku, row.price, row.stock, row.weight_grams)
+        else {
+            continue;
+        };
         let texts = row.texts.as_ref();
         let text = |locale: &str, index: usize| -> String {
             texts
@@ -80,21 +87,25 @@ pub async fn batch(
         };
         let handle = handle_of(texts, &layout.default_locale);
         let mut record = vec![
-            handle,
+            safe_cell(handle),
             row.status.clone(),
-            layout
-                .category_slug(row.category_id)
-                .unwrap_or_default()
-                .to_string(),
+            safe_cell(
+                layout
+                    .category_slug(row.category_id)
+                    .unwrap_or_default()
+                    .to_string(),
+            ),
             row.featured.to_string(),
         ];
         for locale in LOCALES {
-            record.extend((0..TEXTS.len()).map(|i| text(locale, i)));
+            record.extend((0..TEXTS.len()).map(|i| safe_cell(text(locale, i))));
         }
-        record.push(row.sku.clone());
-        record.push(amount(row.price, layout.base_minor_units));
-        record.push(row.stock.to_string());
-        record.push(row.weight_grams.to_string());
+        record.push(safe_cell(sku.clone()));
+        record.push(amount(price, layout.base_minor_units));
+        record.push(stock.to_string());
+        // `stock.new`: what the shop owner counted, to fill in.
+        record.push(String::new());
+        record.push(weight.to_string());
         for currency in &layout.currencies {
             let fixed = row
                 .prices

@@ -56,6 +56,26 @@ impl Plan {
         }
     }
 
+    /// A fingerprint of what the plan would do: a preview's, compared with the plan at
+    /// "apply" time, tells whether the shop changed in between.
+    pub fn digest(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        for product in &self.products {
+            hash.update(format!(
+                "{:?}|{:?}|{:?}\n",
+                product.id, product.before, product.after
+            ));
+            for variant in &product.variants {
+                hash.update(format!(
+                    "{}|{:?}|{:?}\n",
+                    variant.sku, variant.before, variant.after
+                ));
+            }
+        }
+        hex::encode(hash.finalize())
+    }
+
     /// The changes, product by product, for a preview: (line, label, what changes).
     pub fn changes(&self) -> Vec<(usize, String, Vec<String>)> {
         let mut out = Vec::new();
@@ -95,6 +115,8 @@ struct VariantState {
 #[derive(Clone, Debug)]
 struct ProductPlan {
     line: usize,
+    /// The product's first row in the file (its product cells are the product's).
+    row: usize,
     handle: String,
     id: Option<Uuid>,
     before: Option<ProductState>,
@@ -194,6 +216,7 @@ struct Row {
 }
 
 impl Row {
+    /// A cell, spaces around it dropped (codes, numbers; texts are read as written).
     fn get(&self, column: &Column) -> Option<&str> {
         self.cells
             .iter()
@@ -246,7 +269,7 @@ pub async fn plan(
     let mut plans: Vec<ProductPlan> = Vec::new();
     // Where each product's plan is, by product id or (for a new product) its handle.
     let mut index: HashMap<String, usize> = HashMap::new();
-    for row in &rows {
+    for (row_index, row) in rows.iter().enumerate() {
         let sku = row.get(&Column::Sku).unwrap_or_default().to_string();
         if sku.is_empty() || sku.chars().count() > 64 {
             plan.error(row.line, "sku", Message::new("admin.transfer.errors.sku"));
@@ -267,8 +290,12 @@ pub async fn plan(
         let product_id = existing
             .map(|v| v.1)
             .or_else(|| by_handle.get(&handle).copied());
-        if let (Some((_, of_sku, _)), Some(of_handle)) = (existing, by_handle.get(&handle))
-            && of_sku != of_handle
+        // A SKU belongs to its product: a handle naming another product, or none that
+        // exists (a row copied to start a new product, SKU left as it was), is a mistake.
+        let handle_product = by_handle.get(&handle);
+        if let Some((_, of_sku, _)) = existing
+            && !handle.is_empty()
+            && handle_product != Some(of_sku)
         {
             plan.error(
                 row.line,
@@ -290,7 +317,10 @@ pub async fn plan(
             None => format!("new:{handle}"),
         };
         let at = match index.get(&key) {
-            Some(at) => *at,
+            Some(at) => {
+                same_product_cells(&rows[plans[*at].row], row, &mut plan);
+                *at
+            }
             None => {
                 let before = product_id.and_then(|id| products.get(&id).cloned());
                 let mut after = before.clone().unwrap_or_else(|| ProductState {
@@ -298,6 +328,14 @@ pub async fn plan(
                     ..ProductState::default()
                 });
                 product_columns(row, &layout, &mut after, &mut plan);
+                // A new product is found again by its handle: its slug in the default
+                // language, unless the file gives one.
+                if before.is_none()
+                    && let Some(texts) = after.texts.get_mut(&layout.default_locale)
+                    && texts[1].is_empty()
+                {
+                    texts[1] = handle.clone();
+                }
                 check_texts(row.line, &layout, &mut after, before.is_none(), &mut plan);
                 if after.category.is_none() {
                     plan.error(
@@ -308,6 +346,7 @@ pub async fn plan(
                 }
                 plans.push(ProductPlan {
                     line: row.line,
+                    row: row_index,
                     handle: handle.clone(),
                     id: product_id,
                     before,
@@ -327,7 +366,14 @@ pub async fn plan(
                 Message::new("admin.transfer.errors.price_needed"),
             );
         }
-        variant_columns(row, &option_values, &mut after, &mut plan);
+        variant_columns(
+            row,
+            &layout,
+            &option_values,
+            before.is_none(),
+            &mut after,
+            &mut plan,
+        );
         plans[at].variants.push(VariantPlan {
             line: row.line,
             sku,
@@ -411,7 +457,7 @@ fn read(content: &[u8], layout: &Layout, plan: &mut Plan) -> Option<(Vec<Column>
                 cells: columns
                     .iter()
                     .cloned()
-                    .zip(record.iter().map(str::to_string))
+                    .zip(record.iter().map(|cell| super::unguarded(cell).to_string()))
                     .collect(),
             }),
             Err(error) => {
@@ -518,55 +564,86 @@ fn check_texts(line: usize, layout: &Layout, state: &mut ProductState, new: bool
     }
 }
 
-/// The variant's columns of `row` onto `state`.
+/// A product's cells are the same on each of its rows (or empty): a name changed on its
+/// third row only would otherwise be dropped without a word.
+fn same_product_cells(first: &Row, row: &Row, plan: &mut Plan) {
+    for ((column, value), (_, first_value)) in row.cells.iter().zip(&first.cells) {
+        if column.is_product()
+            && *column != Column::Handle
+            && !value.trim().is_empty()
+            && value.trim() != first_value.trim()
+        {
+            plan.error(
+                row.line,
+                &column_name(column),
+                Message::new("admin.transfer.errors.product_cells").with("line", first.line as i64),
+            );
+        }
+    }
+}
+
+/// A column's name as the file writes it.
+fn column_name(column: &Column) -> String {
+    match column {
+        Column::Handle => "handle".into(),
+        Column::Status => "status".into(),
+        Column::Category => "category".into(),
+        Column::Featured => "featured".into(),
+        Column::Text(text, locale) => format!("{text}.{locale}"),
+        Column::Sku => "sku".into(),
+        Column::Price => "price".into(),
+        Column::Stock => "stock".into(),
+        Column::NewStock => "stock.new".into(),
+        Column::Weight => "weight_grams".into(),
+        Column::FixedPrice(code) => format!("price.{code}"),
+        Column::Option(code) => format!("option.{code}"),
+    }
+}
+
+/// The variant's columns of `row` onto `state` (`new`: a variant the shop does not have
+/// yet, whose first stock `stock` gives).
 fn variant_columns(
     row: &Row,
+    layout: &Layout,
     options: &HashMap<(String, String), (Uuid, Uuid)>,
+    new: bool,
     state: &mut VariantState,
     plan: &mut Plan,
 ) {
     for (column, value) in &row.cells {
         let value = value.trim();
-        let name = match column {
-            Column::Price => "price".to_string(),
-            Column::FixedPrice(code) => format!("price.{code}"),
-            Column::Option(code) => format!("option.{code}"),
-            Column::Stock => "stock".into(),
-            Column::Weight => "weight_grams".into(),
-            _ => continue,
-        };
+        let name = column_name(column);
         match column {
-            Column::Price => match amount(value) {
+            Column::Price if value.is_empty() => {}
+            Column::Price => match amount(value, layout.base_minor_units) {
                 Some(price) => state.price = price,
-                None if value.is_empty() => {}
                 None => plan.error(
                     row.line,
                     &name,
-                    Message::new("admin.transfer.errors.amount"),
+                    amount_problem(&layout.base_currency, layout.base_minor_units),
                 ),
             },
             Column::FixedPrice(code) if value.is_empty() => {
                 state.prices.remove(code);
             }
-            Column::FixedPrice(code) => match amount(value) {
+            Column::FixedPrice(code) => match amount(value, layout.minor_units(code)) {
                 Some(price) => {
                     state.prices.insert(code.clone(), price);
                 }
                 None => plan.error(
                     row.line,
                     &name,
-                    Message::new("admin.transfer.errors.amount"),
+                    amount_problem(code, layout.minor_units(code)),
                 ),
             },
-            Column::Stock | Column::Weight => match value.parse::<i32>() {
-                Ok(n) if n >= 0 => {
-                    if *column == Column::Stock {
-                        state.stock = n;
-                    } else {
-                        state.weight_grams = n;
-                    }
-                }
-                _ if value.is_empty() => {}
+            // The stock when the file was made: only a new variant takes it.
+            Column::Stock if !new || value.is_empty() => {}
+            Column::Stock | Column::NewStock | Column::Weight if value.is_empty() => {}
+            Column::Stock | Column::NewStock | Column::Weight => match value.parse::<i32>() {
+                Ok(n) if n >= 0 => match column {
+                    Column::Weight => state.weight_grams = n,
+                    _ => state.stock = n,
+                },
                 _ => plan.error(
                     row.line,
                     &name,
@@ -592,24 +669,24 @@ fn variant_columns(
     }
 }
 
-/// An amount of money as a file writes it: `29.90` (or `29,90`), not negative, at most
-/// four decimals (what the database keeps).
-fn amount(text: &str) -> Option<Decimal> {
+/// What is wrong with an amount in `currency`.
+fn amount_problem(currency: &str, minor_units: u32) -> Message {
+    Message::new("admin.transfer.errors.amount")
+        .with("currency", currency)
+        .with("decimals", i64::from(minor_units))
+}
+
+/// An amount of money as a file writes it: digits with a point before the decimals
+/// (`1999.90`), not negative, at most the currency's decimals, under a trillion. A comma
+/// is refused rather than guessed at: `1,000` is a thousand in one country and one in
+/// another.
+fn amount(text: &str, minor_units: u32) -> Option<Decimal> {
     let text = text.trim();
-    let text = if text.contains('.') {
-        text.to_string()
-    } else {
-        text.replace(',', ".")
-    };
-    // Digits and one decimal point only: no signs, exponents or thousands separators.
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return None;
     }
-    let value = text.parse::<Decimal>().ok()?;
-    (value >= Decimal::ZERO
-        && value.scale() <= 4
-        && value < Decimal::from(1_000_000_000_000_000i64))
-    .then_some(value.normalize())
+    let value = text.parse::<Decimal>().ok()?.normalize();
+    (value.scale() <= minor_units && value < Decimal::from(1_000_000_000_000i64)).then_some(value)
 }
 
 /// Slugs are unique per language: none twice in the file, none another product has.
@@ -775,21 +852,62 @@ pub async fn apply(
     allowed: &Allowed<can::Catalog>,
     content: &[u8],
 ) -> DomainResult<Applied> {
+    let plan = checked_plan(pool, allowed, content).await?;
+    let mut tx = pool.begin().await?;
+    let applied = write(&mut tx, pool, allowed, &plan).await?;
+    tx.commit().await?;
+    Ok(applied)
+}
+
+/// Applies the kept file `id` its uploader previewed: once (a double click or a retry
+/// finds it applied already), and only if it would still do what the preview showed
+/// (else "the shop changed since", and the page shows the new preview).
+pub async fn apply_kept(
+    pool: &PgPool,
+    allowed: &Allowed<can::Catalog>,
+    id: Uuid,
+) -> DomainResult<Applied> {
+    let kept = super::store::load(pool, allowed, id).await?;
+    let plan = checked_plan(pool, allowed, &kept.content).await?;
+    let mut tx = pool.begin().await?;
+    let previewed = super::store::claim(&mut tx, allowed, id).await?;
+    if previewed.as_deref() != Some(plan.digest().as_str()) {
+        return Err(DomainError::conflict("admin.transfer.errors.changed"));
+    }
+    let applied = write(&mut tx, pool, allowed, &plan).await?;
+    tx.commit().await?;
+    Ok(applied)
+}
+
+/// The plan of `content`, or "fix the problems first".
+async fn checked_plan(
+    pool: &PgPool,
+    allowed: &Allowed<can::Catalog>,
+    content: &[u8],
+) -> DomainResult<Plan> {
     let plan = plan(pool, allowed, content).await?;
     if plan.error_count > 0 {
         return Err(DomainError::conflict(
             Message::new("admin.transfer.errors.fix_first").with("count", plan.error_count as i64),
         ));
     }
+    Ok(plan)
+}
+
+/// Writes `plan` in the caller's transaction.
+async fn write(
+    tx: &mut PgConnection,
+    pool: &PgPool,
+    allowed: &Allowed<can::Catalog>,
+    plan: &Plan,
+) -> DomainResult<Applied> {
     let options = option_values(pool).await?;
-    let mut tx = pool.begin().await?;
     for product in &plan.products {
-        let id = write_product(&mut tx, allowed, product).await?;
+        let id = write_product(tx, allowed, product).await?;
         for (position, variant) in product.variants.iter().enumerate() {
-            write_variant(&mut tx, allowed, id, position, variant, &options).await?;
+            write_variant(tx, allowed, id, position, variant, &options).await?;
         }
     }
-    tx.commit().await?;
     Ok(Applied {
         products_created: plan.products_created,
         products_changed: plan.products_changed,
@@ -979,12 +1097,25 @@ mod tests {
     use rust_decimal_macros::dec;
 
     #[test]
-    fn amounts_are_plain_non_negative_decimals() {
-        assert_eq!(amount("29.90"), Some(dec!(29.9)));
-        assert_eq!(amount("29,90"), Some(dec!(29.9)));
-        assert_eq!(amount(" 0 "), Some(dec!(0)));
-        for bad in ["-1", "abc", "", "1.23456", "1e3", "NaN", "1,000.50.2"] {
-            assert_eq!(amount(bad), None, "{bad}");
+    fn amounts_are_plain_non_negative_decimals_in_the_currencys_units() {
+        assert_eq!(amount("29.90", 2), Some(dec!(29.9)));
+        assert_eq!(amount(" 0 ", 2), Some(dec!(0)));
+        assert_eq!(amount("1500", 0), Some(dec!(1500)));
+        assert_eq!(amount("999999999999.99", 2), Some(dec!(999999999999.99)));
+        for bad in [
+            "-1",
+            "abc",
+            "",
+            "1.234",
+            "1e3",
+            "NaN",
+            "1,000",
+            "29,90",
+            "1.000.5",
+            "1000000000000",
+        ] {
+            assert_eq!(amount(bad, 2), None, "{bad}");
         }
+        assert_eq!(amount("1500.5", 0), None, "no decimals in yen");
     }
 }

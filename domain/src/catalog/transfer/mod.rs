@@ -10,9 +10,18 @@
 //! row's problems, and what would change), kept in `catalog_imports` so the staff member
 //! can read the preview, then applied in one transaction ([`import::apply`]) with an
 //! audit record per product and variant it changed. Only the columns a file has are
-//! applied, so a file of `sku,stock` changes stock and nothing else; an empty cell means
+//! applied, so a file of `sku,price` changes prices and nothing else; an empty cell means
 //! "none" (no fixed price in that currency, no text in that language), as the export
 //! writes it.
+//!
+//! Stock is the exception, because it moves on its own: the export's `stock` is what
+//! was on hand when the file was made, and importing it back would undo every sale
+//! since. So `stock` only gives a new variant its first stock, and an existing variant's
+//! stock changes only through `stock.new` (empty in an export: fill in what you
+//! counted), as Shopify's inventory file does.
+//!
+//! Cells a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`) are
+//! written with a leading `'`, which the import takes off again.
 
 pub mod export;
 pub mod import;
@@ -38,7 +47,7 @@ pub const TEXTS: [&str; 5] = [
 pub const PRODUCT: [&str; 4] = ["handle", "status", "category", "featured"];
 
 /// The variant's own columns, before its fixed prices and options.
-pub const VARIANT: [&str; 4] = ["sku", "price", "stock", "weight_grams"];
+pub const VARIANT: [&str; 5] = ["sku", "price", "stock", "stock.new", "weight_grams"];
 
 /// The largest file an import takes, and the most rows: beyond them the shop asks for
 /// the file in parts (a bounded import keeps one transaction's locks and memory bounded).
@@ -56,8 +65,11 @@ pub struct Layout {
     pub currencies: Vec<String>,
     /// Option type codes (`size`, `colour`).
     pub options: Vec<String>,
-    /// Category slug, in the default language, to its id.
-    pub categories: Vec<(String, uuid::Uuid)>,
+    /// Minor units of every currency (the base one too), by code.
+    pub minor_units: std::collections::HashMap<String, u32>,
+    /// Category slug, in the default language, to its id, and back.
+    pub categories: std::collections::HashMap<String, uuid::Uuid>,
+    pub category_slugs: std::collections::HashMap<uuid::Uuid, String>,
 }
 
 impl Layout {
@@ -69,12 +81,20 @@ impl Layout {
         )
         .fetch_one(pool)
         .await?;
-        let currencies = sqlx::query_scalar!(
-            r#"SELECT code AS "code!: String" FROM currencies WHERE code <> $1 ORDER BY code"#,
-            settings.base_currency
+        let all = sqlx::query!(
+            r#"SELECT code AS "code!: String", minor_units FROM currencies ORDER BY code"#
         )
         .fetch_all(pool)
         .await?;
+        let currencies = all
+            .iter()
+            .filter(|c| c.code != settings.base_currency)
+            .map(|c| c.code.clone())
+            .collect();
+        let minor_units = all
+            .iter()
+            .map(|c| (c.code.clone(), u32::try_from(c.minor_units).unwrap_or(2)))
+            .collect();
         let options = sqlx::query_scalar!("SELECT code FROM option_types ORDER BY position, code")
             .fetch_all(pool)
             .await?;
@@ -86,17 +106,18 @@ impl Layout {
             settings.default_locale
         )
         .fetch_all(pool)
-        .await?
-        .into_iter()
-        .map(|r| (r.slug, r.id))
-        .collect();
+        .await?;
+        let category_slugs = categories.iter().map(|r| (r.id, r.slug.clone())).collect();
+        let categories = categories.into_iter().map(|r| (r.slug, r.id)).collect();
         Ok(Layout {
             base_currency: settings.base_currency,
             base_minor_units: u32::try_from(settings.minor_units).unwrap_or(2),
             default_locale: settings.default_locale,
             currencies,
+            minor_units,
             options,
             categories,
+            category_slugs,
         })
     }
 
@@ -113,17 +134,16 @@ impl Layout {
     }
 
     pub fn category_id(&self, slug: &str) -> Option<uuid::Uuid> {
-        self.categories
-            .iter()
-            .find(|(s, _)| s == slug)
-            .map(|(_, id)| *id)
+        self.categories.get(slug).copied()
     }
 
     pub fn category_slug(&self, id: uuid::Uuid) -> Option<&str> {
-        self.categories
-            .iter()
-            .find(|(_, c)| *c == id)
-            .map(|(s, _)| s.as_str())
+        self.category_slugs.get(&id).map(String::as_str)
+    }
+
+    /// Decimals an amount in `currency` may have.
+    pub fn minor_units(&self, currency: &str) -> u32 {
+        self.minor_units.get(currency).copied().unwrap_or(2)
     }
 }
 
@@ -138,7 +158,10 @@ pub enum Column {
     Text(&'static str, &'static str),
     Sku,
     Price,
+    /// On hand when exported: a new variant's first stock, ignored for others.
     Stock,
+    /// What an existing (or new) variant's stock becomes.
+    NewStock,
     Weight,
     /// A fixed price in this currency.
     FixedPrice(String),
@@ -158,6 +181,7 @@ impl Column {
             "sku" => Column::Sku,
             "price" => Column::Price,
             "stock" => Column::Stock,
+            "stock.new" => Column::NewStock,
             "weight_grams" => Column::Weight,
             _ => {
                 let (kind, rest) = name.split_once('.')?;
@@ -205,8 +229,10 @@ mod tests {
             base_minor_units: 2,
             default_locale: "en".into(),
             currencies: vec!["BRL".into(), "EUR".into()],
+            minor_units: Default::default(),
             options: vec!["size".into()],
-            categories: Vec::new(),
+            categories: Default::default(),
+            category_slugs: Default::default(),
         }
     }
 
@@ -216,7 +242,7 @@ mod tests {
         for name in layout.header() {
             assert!(Column::parse(&name, &layout).is_some(), "{name}");
         }
-        assert_eq!(layout.header().len(), 4 + 4 * 5 + 4 + 2 + 1);
+        assert_eq!(layout.header().len(), 4 + 4 * 5 + 5 + 2 + 1);
     }
 
     #[test]
@@ -237,5 +263,45 @@ mod tests {
             Column::parse(" name.pt-BR ", &layout),
             Some(Column::Text("name", "pt-BR"))
         );
+    }
+}
+
+/// A cell as the export writes it: text a spreadsheet would run as a formula gets a
+/// leading `'` (shown as text, and taken off again by the import).
+pub fn safe_cell(text: String) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text
+    }
+}
+
+/// A cell as the import reads it: the export's formula guard taken off.
+pub fn unguarded(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => text,
+    }
+}
+
+#[cfg(test)]
+mod guard_tests {
+    use super::*;
+
+    #[test]
+    fn formulas_go_out_as_text_and_come_back_as_written() {
+        for cell in [
+            "=HYPERLINK(\"x\")",
+            "+1",
+            "-sale",
+            "@me",
+            "plain",
+            "'quoted",
+            "",
+        ] {
+            assert_eq!(unguarded(&safe_cell(cell.to_string())), cell, "{cell}");
+        }
+        assert_eq!(safe_cell("=1+1".into()), "'=1+1");
+        assert_eq!(safe_cell("Tee".into()), "Tee");
     }
 }

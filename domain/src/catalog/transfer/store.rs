@@ -7,6 +7,9 @@ use super::MAX_BYTES;
 use crate::accounts::staff::{Allowed, can};
 use crate::{DomainError, DomainResult, Thing};
 
+/// Files one staff member may have waiting for "apply" at once.
+pub const MAX_WAITING: i64 = 20;
+
 /// Keeps an uploaded file for `allowed`'s staff member and returns its id. Files of a
 /// day ago go at the same time: nobody previews an import and applies it tomorrow.
 pub async fn keep(
@@ -33,6 +36,19 @@ pub async fn keep(
     sqlx::query!("DELETE FROM catalog_imports WHERE created_at < now() - interval '1 day'")
         .execute(pool)
         .await?;
+    // Files wait a day for their "apply": a bounded number per person, so uploads
+    // cannot fill the database.
+    let waiting = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM catalog_imports WHERE staff_id = $1 AND applied_at IS NULL"#,
+        allowed.actor().get()
+    )
+    .fetch_one(pool)
+    .await?;
+    if waiting >= MAX_WAITING {
+        return Err(DomainError::conflict(
+            crate::Message::new("admin.transfer.errors.too_many_files").with("max", MAX_WAITING),
+        ));
+    }
     let id = sqlx::query_scalar!(
         "INSERT INTO catalog_imports (staff_id, file_name, content) VALUES ($1, $2, $3)
          RETURNING id",
@@ -70,19 +86,41 @@ pub async fn load(pool: &PgPool, allowed: &Allowed<can::Catalog>, id: Uuid) -> D
     })
 }
 
-/// Marks the file `id` applied (so its page says so and it is not applied twice by a
-/// double click).
-pub async fn mark_applied(
+/// Remembers what the preview of file `id` showed (see `import::Plan::digest`).
+pub async fn previewed(
     pool: &PgPool,
     allowed: &Allowed<can::Catalog>,
     id: Uuid,
+    digest: &str,
 ) -> DomainResult<()> {
     sqlx::query!(
-        "UPDATE catalog_imports SET applied_at = now() WHERE id = $1 AND staff_id = $2",
+        "UPDATE catalog_imports SET previewed = $3
+         WHERE id = $1 AND staff_id = $2 AND applied_at IS NULL",
         id,
-        allowed.actor().get()
+        allowed.actor().get(),
+        digest
     )
     .execute(pool)
     .await?;
     Ok(())
+}
+
+/// Takes file `id` for applying, in the applying transaction: only once (its row is
+/// marked, and a second "apply" finds it so), returning what its preview showed.
+pub async fn claim(
+    conn: &mut sqlx::PgConnection,
+    allowed: &Allowed<can::Catalog>,
+    id: Uuid,
+) -> DomainResult<Option<String>> {
+    let row = sqlx::query!(
+        "UPDATE catalog_imports SET applied_at = now()
+         WHERE id = $1 AND staff_id = $2 AND applied_at IS NULL
+         RETURNING previewed",
+        id,
+        allowed.actor().get()
+    )
+    .fetch_optional(conn)
+    .await?
+    .ok_or(DomainError::conflict("admin.transfer.errors.applied"))?;
+    Ok(row.previewed)
 }

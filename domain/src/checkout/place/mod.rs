@@ -275,7 +275,7 @@ async fn begin_payment(
     due: DateTime<Utc>,
 ) -> DomainResult<Option<String>> {
     let (paid, instructions) = match provider {
-        None => (Some("nothing to pay"), None),
+        None => (Some(Message::new("order.why.nothing_to_pay")), None),
         Some(provider) => {
             let charge = Charge {
                 order: order.id,
@@ -286,7 +286,10 @@ async fn begin_payment(
             };
             let started = begin(conn, request.config, provider, card, charge).await?;
             (
-                started.paid.then_some("test card payment approved"),
+                started.paid.then(|| {
+                    Message::new("order.why.paid")
+                        .with("method", crate::Arg::method(Provider::TestCard.code()))
+                }),
                 started.mailed,
             )
         }
@@ -298,7 +301,7 @@ async fn begin_payment(
             order.id,
             OrderStatus::Paid,
             Actor::System("payment"),
-            reason,
+            reason.into(),
         )
         .await?;
     }
