@@ -427,17 +427,19 @@ pub fn snapshot(product: &Product) -> BTreeMap<String, Value> {
     fields.insert("attribute_values".into(), Value::from(values));
     for v in &product.variants {
         let key = format!("variant.{}", v.sku);
-        fields.insert(format!("{key}.price"), Value::from(v.price.to_string()));
+        fields.insert(format!("{key}.price"), money(v.price));
         fields.insert(format!("{key}.stock"), Value::from(v.stock));
         fields.insert(format!("{key}.weight"), Value::from(v.weight_grams));
         for (currency, amount) in &v.fixed {
-            fields.insert(
-                format!("{key}.price_{currency}"),
-                Value::from(amount.to_string()),
-            );
+            fields.insert(format!("{key}.price_{currency}"), money(*amount));
         }
     }
     fields
+}
+
+/// An amount without the column's trailing zeros (`99.9`, not `99.9000`).
+fn money(amount: Decimal) -> Value {
+    Value::from(amount.normalize().to_string())
 }
 
 /// The form's values, checked.

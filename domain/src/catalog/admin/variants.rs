@@ -156,7 +156,7 @@ pub async fn generate(
                 .label(label)
                 .values(
                     None::<()>,
-                    Some(serde_json::json!({"variants": created, "price": price.to_string()})),
+                    Some(serde_json::json!({"variants": created, "price": price.normalize().to_string()})),
                 ),
         )
         .await?;
@@ -246,7 +246,7 @@ pub async fn delete(
             .label(owner.name)
             .values(
                 Some(serde_json::json!({
-                    "sku": gone.sku, "price": gone.price.to_string(),
+                    "sku": gone.sku, "price": gone.price.normalize().to_string(),
                     "stock": gone.stock, "weight": gone.weight_grams,
                 })),
                 None::<()>,
