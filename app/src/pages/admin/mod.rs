@@ -8,6 +8,8 @@
 
 pub mod audit;
 pub mod home;
+pub mod product;
+pub mod products;
 
 use leptos::prelude::*;
 use leptos_meta::Meta;
@@ -39,6 +41,8 @@ fn page_at(path: &str) -> AnyView {
         Some(Page::Admin(page)) => match page {
             AdminPage::Home => view! { <home::AdminHomePage /> }.into_any(),
             AdminPage::Audit => view! { <audit::AuditPage /> }.into_any(),
+            AdminPage::Products => view! { <products::ProductsPage /> }.into_any(),
+            AdminPage::Product(id) => view! { <product::ProductEditorPage id /> }.into_any(),
             _ => view! { <crate::pages::not_found::NotFound /> }.into_any(),
         },
         _ => view! { <crate::pages::not_found::NotFound /> }.into_any(),
