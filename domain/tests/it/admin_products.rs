@@ -256,7 +256,10 @@ async fn an_edit_is_audited_field_by_field_and_the_storefront_shows_it_at_once()
         .unwrap();
     assert_eq!(after.translations[0].name, "Classic Tee");
     assert_eq!(after.translations[0].slug, "basic-tee", "the slug stays");
-    assert!(after.variants[0].fixed.is_empty(), "an emptied price is gone");
+    assert!(
+        after.variants[0].fixed.is_empty(),
+        "an emptied price is gone"
+    );
     assert_eq!(after.variants[1].fixed, vec![("BRL".into(), dec!(130))]);
     assert_eq!(after.variants[1].price, dec!(25));
 
@@ -438,19 +441,22 @@ async fn bulk_actions_change_each_ticked_product_with_its_own_record() {
     assert_eq!(records(&shop, "product.unpublish").await.len(), 2);
 
     // A product without variants cannot be published.
-    let bare: Uuid = sqlx::query_scalar(
-        "INSERT INTO products (category_id) VALUES ($1) RETURNING id",
-    )
-    .bind(shop.category)
-    .fetch_one(&shop.pool)
-    .await
-    .unwrap();
+    let bare: Uuid =
+        sqlx::query_scalar("INSERT INTO products (category_id) VALUES ($1) RETURNING id")
+            .bind(shop.category)
+            .fetch_one(&shop.pool)
+            .await
+            .unwrap();
     assert!(matches!(
         list::bulk(&shop.pool, &shop.catalog, &[a, bare], Bulk::Publish).await,
         Err(DomainError::Validation { field: "ids", .. })
     ));
     assert_eq!(
-        count(&shop.pool, "SELECT count(*) FROM products WHERE status = 'active'").await,
+        count(
+            &shop.pool,
+            "SELECT count(*) FROM products WHERE status = 'active'"
+        )
+        .await,
         0,
         "nothing half-published"
     );
@@ -480,10 +486,16 @@ async fn the_list_searches_filters_sorts_and_pages() {
         let pool = shop.pool.clone();
         let catalog = &shop.catalog;
         async move {
-            let page = list::list(&pool, catalog, "pt-BR", "en", &Filter {
-                per_page: 10,
-                ..filter
-            })
+            let page = list::list(
+                &pool,
+                catalog,
+                "pt-BR",
+                "en",
+                &Filter {
+                    per_page: 10,
+                    ..filter
+                },
+            )
             .await
             .unwrap();
             page.rows.iter().map(|r| r.id).collect::<Vec<_>>()
@@ -527,25 +539,46 @@ async fn the_list_searches_filters_sorts_and_pages() {
         ..Filter::default()
     };
     assert_eq!(ids(sorted(Sort::Name)).await, [tee_id, hat_id, scarf_id]);
-    assert_eq!(ids(sorted(Sort::PriceLow)).await, [hat_id, tee_id, scarf_id]);
-    assert_eq!(ids(sorted(Sort::PriceHigh)).await, [scarf_id, tee_id, hat_id]);
-    assert_eq!(ids(sorted(Sort::StockLow)).await, [hat_id, tee_id, scarf_id]);
+    assert_eq!(
+        ids(sorted(Sort::PriceLow)).await,
+        [hat_id, tee_id, scarf_id]
+    );
+    assert_eq!(
+        ids(sorted(Sort::PriceHigh)).await,
+        [scarf_id, tee_id, hat_id]
+    );
+    assert_eq!(
+        ids(sorted(Sort::StockLow)).await,
+        [hat_id, tee_id, scarf_id]
+    );
 
     // The Portuguese list names the tee in Portuguese and marks the others.
-    let page = list::list(&shop.pool, &shop.catalog, "pt-BR", "en", &Filter {
-        per_page: 2,
-        ..Filter::default()
-    })
+    let page = list::list(
+        &shop.pool,
+        &shop.catalog,
+        "pt-BR",
+        "en",
+        &Filter {
+            per_page: 2,
+            ..Filter::default()
+        },
+    )
     .await
     .unwrap();
     assert!(page.more);
     assert_eq!(page.rows.len(), 2);
     assert!(page.rows[0].untranslated);
-    let last = list::list(&shop.pool, &shop.catalog, "pt-BR", "en", &Filter {
-        per_page: 2,
-        page: 2,
-        ..Filter::default()
-    })
+    let last = list::list(
+        &shop.pool,
+        &shop.catalog,
+        "pt-BR",
+        "en",
+        &Filter {
+            per_page: 2,
+            page: 2,
+            ..Filter::default()
+        },
+    )
     .await
     .unwrap();
     assert!(!last.more);
@@ -654,7 +687,10 @@ async fn the_generator_creates_only_the_missing_combinations() {
     // Nothing ticked, or a bad price: refused by field.
     assert!(matches!(
         variants::generate(&shop.pool, &shop.catalog, id, &[], "TEE", "").await,
-        Err(DomainError::Validation { field: "values", .. })
+        Err(DomainError::Validation {
+            field: "values",
+            ..
+        })
     ));
 }
 

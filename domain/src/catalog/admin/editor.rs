@@ -103,8 +103,10 @@ pub async fn load(
 
 async fn read(conn: &mut PgConnection, id: Uuid, locale: &str) -> DomainResult<Product> {
     let product = sqlx::query!(
-        "SELECT id, status, category_id, featured, created_at, updated_at
-         FROM products WHERE id = $1",
+        r#"SELECT id, status, category_id, featured,
+                  created_at AS "created_at: DateTime<Utc>",
+                  updated_at AS "updated_at: DateTime<Utc>"
+           FROM products WHERE id = $1"#,
         id
     )
     .fetch_optional(&mut *conn)
@@ -406,13 +408,19 @@ pub async fn save(
 pub fn snapshot(product: &Product) -> BTreeMap<String, Value> {
     let mut fields = BTreeMap::new();
     fields.insert("status".into(), Value::from(product.status.clone()));
-    fields.insert("category".into(), Value::from(product.category_id.to_string()));
+    fields.insert(
+        "category".into(),
+        Value::from(product.category_id.to_string()),
+    );
     fields.insert("featured".into(), Value::from(product.featured));
     for t in &product.translations {
         let l = &t.locale;
         fields.insert(format!("name.{l}"), Value::from(t.name.clone()));
         fields.insert(format!("slug.{l}"), Value::from(t.slug.clone()));
-        fields.insert(format!("description.{l}"), Value::from(t.description.clone()));
+        fields.insert(
+            format!("description.{l}"),
+            Value::from(t.description.clone()),
+        );
         fields.insert(format!("seo_title.{l}"), Value::from(t.seo_title.clone()));
         fields.insert(
             format!("seo_description.{l}"),
@@ -485,12 +493,10 @@ async fn check(
     }
     let category = Uuid::parse_str(input.category.trim()).ok();
     let category_exists = match category {
-        Some(category) => {
-            sqlx::query_scalar!("SELECT id FROM categories WHERE id = $1", category)
-                .fetch_optional(&mut *conn)
-                .await?
-                .is_some()
-        }
+        Some(category) => sqlx::query_scalar!("SELECT id FROM categories WHERE id = $1", category)
+            .fetch_optional(&mut *conn)
+            .await?
+            .is_some(),
         None => false,
     };
     if !category_exists {
@@ -565,7 +571,10 @@ async fn check(
             bad!(format!("seo_title.{l}"), "admin.products.errors.too_long");
         }
         if seo_description.chars().count() > 500 {
-            bad!(format!("seo_description.{l}"), "admin.products.errors.too_long");
+            bad!(
+                format!("seo_description.{l}"),
+                "admin.products.errors.too_long"
+            );
         }
         translations.push(Translation {
             locale: locale.to_string(),
@@ -641,7 +650,10 @@ async fn check(
         }
         let weight = parse_count(&v.weight);
         if weight.is_none() {
-            bad!(format!("weight.{key}"), "admin.products.errors.whole_number");
+            bad!(
+                format!("weight.{key}"),
+                "admin.products.errors.whole_number"
+            );
         }
         let stock = parse_count(&v.stock);
         if stock.is_none() {
@@ -870,9 +882,11 @@ fn fold_accent(c: char) -> Vec<char> {
 pub fn slug_is_valid(slug: &str) -> bool {
     !slug.is_empty()
         && slug.len() <= 200
-        && slug
-            .split('-')
-            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && slug.split('-').all(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 /// An amount of money as typed (`12.90`, `12,90`): zero or more, at most 4 decimals and
@@ -919,7 +933,15 @@ mod tests {
     fn prices_are_numbers_of_zero_or_more() {
         assert_eq!(parse_money("12,90"), Some(Decimal::new(1290, 2)));
         assert_eq!(parse_money(" 0 "), Some(Decimal::ZERO));
-        for wrong in ["abc", "-1", "", "1e3", "1.23456", "1.2.3", "1000000000000000"] {
+        for wrong in [
+            "abc",
+            "-1",
+            "",
+            "1e3",
+            "1.23456",
+            "1.2.3",
+            "1000000000000000",
+        ] {
             assert_eq!(parse_money(wrong), None, "{wrong}");
         }
     }

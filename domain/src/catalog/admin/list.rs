@@ -154,7 +154,8 @@ pub async fn list(
                   COALESCE(ct.name, cd.name) AS category,
                   (SELECT v.sku FROM variants v WHERE v.product_id = p.id
                    ORDER BY v.position, v.sku LIMIT 1) AS sku,
-                  s.variants, s.stock, s.min_price, s.max_price, p.created_at
+                  s.variants, s.stock, s.min_price, s.max_price,
+                  p.created_at AS "created_at: DateTime<Utc>"
            FROM products p
            JOIN product_translations d ON d.product_id = p.id AND d.locale = $1
            JOIN product_summaries s ON s.product_id = p.id
@@ -285,9 +286,7 @@ pub async fn bulk(
         )
         .execute(&mut *tx)
         .await?;
-        let values = |status: &str, category: Uuid| {
-            serde_json::json!({"status": status, "category": category})
-        };
+        let values = |status: &str, category: Uuid| serde_json::json!({"status": status, "category": category});
         let action_name = match action {
             Bulk::Publish => "product.publish",
             Bulk::Unpublish => "product.unpublish",

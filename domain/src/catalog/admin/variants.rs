@@ -129,8 +129,14 @@ pub async fn generate(
         created.push(existing[0].sku.clone());
     }
     for combination in missing {
-        let codes: Vec<&str> = combination.iter().map(|(_, _, code)| code.as_str()).collect();
-        let base: String = format!("{prefix}-{}", codes.join("-")).chars().take(60).collect();
+        let codes: Vec<&str> = combination
+            .iter()
+            .map(|(_, _, code)| code.as_str())
+            .collect();
+        let base: String = format!("{prefix}-{}", codes.join("-"))
+            .chars()
+            .take(60)
+            .collect();
         let sku = free_sku(&mut tx, &base).await?;
         let variant = sqlx::query_scalar!(
             "INSERT INTO variants (product_id, sku, price, stock, weight_grams, position)
@@ -232,9 +238,7 @@ pub async fn delete(
     .await?
     .ok_or(DomainError::NotFound(Thing::Record))?;
     if owner.status == Status::Active.code() && owner.variants <= 1 {
-        return Err(DomainError::conflict(
-            "admin.products.errors.last_variant",
-        ));
+        return Err(DomainError::conflict("admin.products.errors.last_variant"));
     }
     sqlx::query!("DELETE FROM variants WHERE id = $1", variant)
         .execute(&mut *tx)
