@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod api;
 pub mod assets;
+pub mod catalog_export;
 pub mod config;
 pub mod database;
 pub mod form_errors;
@@ -152,6 +153,10 @@ pub fn router(state: AppState) -> Router {
         .route("/sitemap/{file}", get(sitemap::part))
         .route("/robots.txt", get(storefront::robots))
         .route("/account/export.json", get(accounts::export))
+        .route(
+            "/admin/export/products.csv",
+            get(catalog_export::products_csv),
+        )
         .merge(webhooks::router())
         .leptos_routes_with_context(&state, routes, context, shell)
         .merge(assets::router(&state.leptos, not_found))

@@ -6,6 +6,8 @@ pub mod product;
 mod product_repo;
 mod repo;
 pub mod search;
+pub mod slug;
+pub mod transfer;
 
 use sqlx::PgPool;
 use uuid::Uuid;

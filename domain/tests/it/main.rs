@@ -20,4 +20,5 @@ mod shop_and_catalog;
 mod sign_ins;
 mod stock;
 mod stripe;
+mod transfer;
 mod unpaid_orders;

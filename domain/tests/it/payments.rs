@@ -21,7 +21,7 @@ async fn pix_order(pool: &PgPool) -> (Uuid, String, Decimal) {
         .await
         .unwrap();
     let placed = place_with(pool, brl, cart, None).await.unwrap();
-    let order = crate::common::shop::order_detail(&pool, placed.order)
+    let order = crate::common::shop::order_detail(pool, placed.order)
         .await
         .unwrap();
     let payment = &order.payments[0];

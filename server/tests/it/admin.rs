@@ -85,3 +85,139 @@ async fn the_audit_log_shows_who_changed_a_role_from_what_to_what() {
     let (_, body) = get_with(&app, "/en/admin/audit?action=product", &[("cookie", &boss)]).await;
     assert!(!body.contains("data-testid=\"audit-row\""));
 }
+
+/// A staff member with the `catalog` permission, signed in; returns the cookie.
+async fn catalog_clerk(app: &axum::Router, pool: &sqlx::PgPool) -> String {
+    let clerk = customer(pool, "catalog@example.com").await;
+    sqlx::query("UPDATE accounts SET role = 'staff', permissions = '{catalog}' WHERE id = $1")
+        .bind(clerk)
+        .execute(pool)
+        .await
+        .unwrap();
+    signed_in(app, "catalog@example.com").await
+}
+
+/// Posts `file` to the import's upload as a browser's multipart form would.
+async fn upload(
+    app: &axum::Router,
+    cookie: &str,
+    file: &[u8],
+) -> axum::http::Response<axum::body::Body> {
+    use app::server::admin::transfer::UploadCatalogFile;
+    let boundary = "----vitrine-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"lang\"\r\n\r\nen\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"catalog.csv\"\r\n\
+         Content-Type: text/csv\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let request = axum::http::Request::post(UploadCatalogFile::PATH)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header("cookie", cookie)
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    common::send(app, request).await.0
+}
+
+#[tokio::test]
+async fn the_catalog_downloads_as_csv_and_an_edited_file_comes_back_through_the_preview() {
+    let (app, pool) = app_and_pool().await;
+    // Customers get no catalog.
+    customer(&pool, "shopper@example.com").await;
+    let shopper = signed_in(&app, "shopper@example.com").await;
+    let (response, _) = get_with(
+        &app,
+        "/admin/export/products.csv?lang=pt-br",
+        &[("cookie", &shopper)],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+
+    let clerk = catalog_clerk(&app, &pool).await;
+    let (response, csv) = get_with(&app, "/admin/export/products.csv", &[("cookie", &clerk)]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(common::header(&response, "content-type").starts_with("text/csv"));
+    assert!(
+        csv.starts_with("handle,status,category,featured,name.en,"),
+        "{}",
+        &csv[..100]
+    );
+    let variants: i64 = sqlx::query_scalar("SELECT count(*) FROM variants")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(csv.lines().count() as i64, variants + 1);
+
+    // Upload a file changing one stock level: the preview says so, and applying it does it.
+    let sku: String = sqlx::query_scalar("SELECT sku FROM variants ORDER BY sku LIMIT 1")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let file = format!("sku,stock\n{sku},42\n");
+    let response = upload(&app, &clerk, file.as_bytes()).await;
+    assert!(response.status().is_redirection() || response.status().is_success());
+    let id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM catalog_imports")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let (response, page) = get_with(
+        &app,
+        &format!("/en/admin/transfer?import={id}"),
+        &[("cookie", &clerk)],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(page.contains("data-testid=\"preview-counts\""), "{page}");
+    assert!(page.contains("1 variants changed"), "{page}");
+    let id = id.to_string();
+    let (response, body) = post(
+        &app,
+        app::server::admin::transfer::ApplyCatalogImport::PATH,
+        &[("lang", "en"), ("id", &id)],
+        &[("cookie", &clerk)],
+    )
+    .await;
+    assert!(
+        response.status().is_success() || response.status().is_redirection(),
+        "{body}"
+    );
+    let stock: i32 = sqlx::query_scalar("SELECT stock FROM variants WHERE sku = $1")
+        .bind(&sku)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(stock, 42);
+    // Applying it twice is refused.
+    let (response, _) = post(
+        &app,
+        app::server::admin::transfer::ApplyCatalogImport::PATH,
+        &[("lang", "en"), ("id", &id)],
+        &[("cookie", &clerk)],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn a_file_too_big_or_from_a_customer_is_refused_with_a_4xx() {
+    let (app, pool) = app_and_pool().await;
+    customer(&pool, "shopper@example.com").await;
+    let shopper = signed_in(&app, "shopper@example.com").await;
+    let response = upload(&app, &shopper, b"sku,stock\nA,1\n").await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+
+    let clerk = catalog_clerk(&app, &pool).await;
+    let huge = vec![b'a'; domain::catalog::transfer::MAX_BYTES + 10];
+    let response = upload(&app, &clerk, &huge).await;
+    assert!(response.status().is_client_error(), "{}", response.status());
+    let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM catalog_imports")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(kept, 0);
+}

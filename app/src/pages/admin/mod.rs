@@ -10,6 +10,7 @@ pub mod audit;
 pub mod home;
 pub mod product;
 pub mod products;
+pub mod transfer;
 
 use leptos::prelude::*;
 use leptos_meta::Meta;
@@ -43,6 +44,7 @@ fn page_at(path: &str) -> AnyView {
             AdminPage::Audit => view! { <audit::AuditPage /> }.into_any(),
             AdminPage::Products => view! { <products::ProductsPage /> }.into_any(),
             AdminPage::Product(id) => view! { <product::ProductEditorPage id /> }.into_any(),
+            AdminPage::Transfer => view! { <transfer::TransferPage /> }.into_any(),
             _ => view! { <crate::pages::not_found::NotFound /> }.into_any(),
         },
         _ => view! { <crate::pages::not_found::NotFound /> }.into_any(),

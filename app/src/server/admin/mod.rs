@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod product;
 pub mod products;
+pub mod transfer;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

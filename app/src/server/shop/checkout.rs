@@ -136,7 +136,7 @@ pub async fn get_checkout(lang: String) -> Result<CheckoutDto, AppError> {
                     .await?;
             Ok(dto(
                 &quote,
-                &reader,
+                reader,
                 cart,
                 shopper.account.is_some(),
                 saved_addresses,

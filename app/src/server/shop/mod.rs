@@ -91,13 +91,13 @@ pub async fn get_cart(lang: String) -> Result<CartDto, AppError> {
             match shopper.cart().await? {
                 None => Ok(cart_dto(
                     domain::cart::CartView::empty(reader.currency),
-                    &reader,
+                    reader,
                 )),
                 Some(cart) => {
                     let view =
                         domain::cart::review_for_display(&shopper.pool, cart, reader.audience())
                             .await?;
-                    Ok(cart_dto(view, &reader))
+                    Ok(cart_dto(view, reader))
                 }
             }
         }

@@ -231,7 +231,7 @@ pub async fn get_order(
             let reader = request.reader().await?;
             crate::server::ssr::no_store();
             let order = visible_order(&shopper, &id, key.as_deref()).await?;
-            Ok(order_dto(order, &reader, key, false))
+            Ok(order_dto(order, reader, key, false))
         }
         .await,
     )
@@ -274,10 +274,7 @@ pub async fn get_my_orders(lang: String) -> Result<Vec<OrderSummaryDto>, AppErro
             let reader = request.reader().await?;
             crate::server::ssr::no_store();
             let orders = domain::orders::read::for_account(&request.pool, account.id).await?;
-            Ok(orders
-                .into_iter()
-                .map(|o| summary_dto(o, &reader))
-                .collect())
+            Ok(orders.into_iter().map(|o| summary_dto(o, reader)).collect())
         }
         .await,
     )
