@@ -347,7 +347,7 @@ mod ssr {
                 product
                     .as_ref()
                     .and_then(|p| p.translations.first())
-                    .map(|t| editor::slugify(&t.name).to_uppercase())
+                    .map(|t| domain::catalog::slug::slugify(&t.name).to_uppercase())
             })
             .unwrap_or_default();
         EditorDto {

@@ -16,6 +16,7 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::Status;
+use crate::catalog::slug::{is_slug, slugify};
 use crate::accounts::staff::{Allowed, can};
 use crate::audit::{self, Change};
 use crate::{DomainError, DomainResult, Message, Thing};
@@ -548,7 +549,7 @@ async fn check(
                 .filter(|s| !s.is_empty())
                 .unwrap_or_else(|| default_slug.clone())
         };
-        if !slug_is_valid(&slug) {
+        if !is_slug(&slug) {
             bad!(format!("slug.{l}"), "admin.products.errors.slug_format");
         } else {
             let taken = sqlx::query_scalar!(
@@ -841,54 +842,6 @@ async fn write(conn: &mut PgConnection, id: Option<Uuid>, p: &Checked) -> Domain
     Ok(id)
 }
 
-/// A slug made from a name: lower-case ASCII letters and digits in hyphen-joined words;
-/// accents dropped ("Tênis Azul" → "tenis-azul"). Empty for a name with no Latin
-/// letters or digits.
-pub fn slugify(name: &str) -> String {
-    let mut slug = String::new();
-    for c in name.chars().flat_map(fold_accent) {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c.to_ascii_lowercase());
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    let slug = slug.trim_end_matches('-');
-    // At most 200 characters, not ending in a hyphen.
-    let mut cut: String = slug.chars().take(200).collect();
-    while cut.ends_with('-') {
-        cut.pop();
-    }
-    cut
-}
-
-/// The letter without its accent, for the accented Latin letters of the shop's languages.
-fn fold_accent(c: char) -> Vec<char> {
-    let plain = match c {
-        'á' | 'à' | 'â' | 'ã' | 'ä' | 'å' | 'Á' | 'À' | 'Â' | 'Ã' | 'Ä' | 'Å' => 'a',
-        'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => 'e',
-        'í' | 'ì' | 'î' | 'ï' | 'Í' | 'Ì' | 'Î' | 'Ï' => 'i',
-        'ó' | 'ò' | 'ô' | 'õ' | 'ö' | 'Ó' | 'Ò' | 'Ô' | 'Õ' | 'Ö' => 'o',
-        'ú' | 'ù' | 'û' | 'ü' | 'Ú' | 'Ù' | 'Û' | 'Ü' => 'u',
-        'ç' | 'Ç' => 'c',
-        'ñ' | 'Ñ' => 'n',
-        'ß' => return vec!['s', 's'],
-        other => other,
-    };
-    vec![plain]
-}
-
-/// Lower-case letters and digits in words joined by single hyphens, at most 200.
-pub fn slug_is_valid(slug: &str) -> bool {
-    !slug.is_empty()
-        && slug.len() <= 200
-        && slug.split('-').all(|w| {
-            !w.is_empty()
-                && w.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
-}
-
 /// An amount of money as typed (`12.90`, `12,90`): zero or more, at most 4 decimals and
 /// below a trillion (the column's range); None otherwise.
 pub fn parse_money(text: &str) -> Option<Decimal> {
@@ -912,22 +865,6 @@ pub fn parse_count(text: &str) -> Option<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs_come_from_names_without_accents() {
-        assert_eq!(slugify("Tênis Azul  Clássico!"), "tenis-azul-classico");
-        assert_eq!(slugify("  T-shirt / Basic "), "t-shirt-basic");
-        assert_eq!(slugify("经典T恤"), "t");
-        assert_eq!(slugify("经典"), "");
-    }
-
-    #[test]
-    fn slugs_are_lower_case_words_joined_by_hyphens() {
-        assert!(slug_is_valid("red-hat-2"));
-        for wrong in ["", "red hat", "Red", "red--hat", "-red", "red-", "chapéu"] {
-            assert!(!slug_is_valid(wrong), "{wrong}");
-        }
-    }
 
     #[test]
     fn prices_are_numbers_of_zero_or_more() {
