@@ -223,4 +223,55 @@ async fn the_editor_marks_missing_languages_and_the_list_finds_by_sku() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(body.matches("data-testid=\"product-row\"").count(), 1);
     assert!(body.contains("Linen Apron"));
+
+    // Saving again as the form posts it: the existing variant by its id (with a letter
+    // in front), and a second one from the empty row.
+    let (product, variant) = (
+        id.to_string(),
+        format!("id{}", variant_of(&pool, "APRON-9").await),
+    );
+    let field = |name: &str| format!("v[{variant}][{name}]");
+    let (sku, price, stock) = (field("sku"), field("price"), field("stock"));
+    let form = vec![
+        ("lang", "en"),
+        ("id", product.as_str()),
+        ("status", "draft"),
+        ("category", category.as_str()),
+        ("t[en][name]", "Linen Apron"),
+        ("t[en][slug]", "linen-apron"),
+        (sku.as_str(), "APRON-9"),
+        (price.as_str(), "21.50"),
+        (stock.as_str(), "3"),
+        ("v[new][sku]", "APRON-9M"),
+        ("v[new][price]", "22"),
+    ];
+    let (response, body) = post(&app, SaveProduct::PATH, &form, &headers).await;
+    assert!(response.status().is_success(), "{body}");
+    let prices: Vec<String> =
+        sqlx::query_scalar("SELECT price::text FROM variants WHERE product_id = $1 ORDER BY sku")
+            .bind(id)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(prices, ["21.5000", "22.0000"]);
+
+    // Published from the list's ticked rows.
+    let tick = format!("ids[id{id}]");
+    let form = [("lang", "en"), ("action", "publish"), (tick.as_str(), "on")];
+    let (response, body) = post(&app, BulkProducts::PATH, &form, &headers).await;
+    assert!(response.status().is_success(), "{body}");
+    let status: String = sqlx::query_scalar("SELECT status FROM products WHERE id = $1")
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "active");
+}
+
+async fn variant_of(pool: &sqlx::PgPool, sku: &str) -> uuid::Uuid {
+    sqlx::query_scalar("SELECT id FROM variants WHERE sku = $1")
+        .bind(sku)
+        .fetch_one(pool)
+        .await
+        .unwrap()
 }

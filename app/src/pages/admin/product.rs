@@ -187,7 +187,7 @@ fn Attributes(product: EditorDto) -> impl IntoView {
                             let checked = product.attribute_values.contains(id);
                             view! {
                                 <label class="flex items-center gap-1">
-                                    <input type="checkbox" name=format!("attr[{id}]") checked=checked />
+                                    <input type="checkbox" name=format!("attr[id{id}]") checked=checked />
                                     {name.clone()}
                                 </label>
                             }
@@ -249,8 +249,14 @@ fn Variants(product: EditorDto, typed: Typed, error: Option<AppError>) -> impl I
 fn variant_row(v: VariantDto, typed: &Typed, error: &Option<AppError>) -> AnyView {
     let key = v.id.clone();
     let is_new = key == "new";
+    // The form's key: ids get a letter in front, see `server::admin::product`.
+    let form_key = if is_new {
+        key.clone()
+    } else {
+        format!("id{key}")
+    };
     let cell = |field: &str, saved: &str, mode: &'static str, size: &'static str| {
-        let name = format!("v[{key}][{field}]");
+        let name = format!("v[{form_key}][{field}]");
         let value = typed.get(&name).unwrap_or_else(|| saved.to_string());
         let problem_key = format!("{field}.{key}");
         let message = problem(error, &problem_key);
@@ -266,7 +272,7 @@ fn variant_row(v: VariantDto, typed: &Typed, error: &Option<AppError>) -> AnyVie
         .fixed
         .iter()
         .map(|(currency, amount)| {
-            let name = format!("v[{key}][fixed][{currency}]");
+            let name = format!("v[{form_key}][fixed][{currency}]");
             let value = typed.get(&name).unwrap_or_else(|| amount.clone());
             let problem_key = format!("fixed.{key}.{currency}");
             let message = problem(error, &problem_key);
@@ -332,7 +338,7 @@ fn Generator(product: EditorDto, id: String) -> impl IntoView {
                         <legend class="font-medium">{group.name.clone()}</legend>
                         {group.values.iter().map(|(vid, name)| view! {
                             <label class="flex items-center gap-1">
-                                <input type="checkbox" name=format!("o[{vid}]") data-testid=format!("option-{name}") />
+                                <input type="checkbox" name=format!("o[id{vid}]") data-testid=format!("option-{name}") />
                                 {name.clone()}
                             </label>
                         }).collect_view()}

@@ -192,7 +192,7 @@ fn BulkForm(list: ProductListDto, filters: String) -> impl IntoView {
 fn row(row: ProductRowDto) -> impl IntoView {
     let locale = use_locale();
     let href = Page::Admin(AdminPage::Product(row.id.clone())).at(locale);
-    let tick = format!("ids[{}]", row.id);
+    let tick = format!("ids[id{}]", row.id);
     let stock_class = if row.stock == 0 { "text-red-700" } else { "" };
     view! {
         <tr class="border-b border-stone-200 align-top" data-testid="product-row">

@@ -3,8 +3,9 @@
 //! saving it, generating variants, deleting one. For staff with `catalog`.
 //!
 //! The form posts nested names a plain HTML form can send and `serde_qs` reads:
-//! `t[pt-BR][name]`, `attr[<value id>]=on`, `v[<variant id>][price]`,
-//! `v[<variant id>][fixed][BRL]`, and `v[new][…]` for a variant to add.
+//! `t[pt-BR][name]`, `attr[id<value id>]=on`, `v[id<variant id>][price]`,
+//! `v[id<variant id>][fixed][BRL]`, and `v[new][…]` for a variant to add. Ids as keys
+//! get `id` in front: `serde_qs` reads a key starting with a digit as a list index.
 
 // `save_product` takes the editor form's groups of fields as its arguments: a plain form
 // posts each under its own name.
@@ -168,16 +169,13 @@ pub async fn save_product(
                         seo_description: f.seo_description,
                     })
                     .collect(),
-                attribute_values: attr
-                    .keys()
-                    .filter_map(|id| uuid::Uuid::parse_str(id).ok())
-                    .collect(),
+                attribute_values: attr.keys().filter_map(|key| form_id(key)).collect(),
                 variants: v
                     .into_iter()
                     .map(|(key, f)| {
                         let id = match key.as_str() {
                             "new" => None,
-                            key => Some(request::uuid(key, "variant")?),
+                            key => Some(form_id(key).ok_or(AppError::NotFound("variant".into()))?),
                         };
                         Ok(VariantInput {
                             id,
@@ -220,7 +218,7 @@ pub async fn generate_variants(
             let values: Vec<uuid::Uuid> = o
                 .unwrap_or_default()
                 .keys()
-                .filter_map(|id| uuid::Uuid::parse_str(id).ok())
+                .filter_map(|key| form_id(key))
                 .collect();
             let made = domain::catalog::admin::variants::generate(
                 &request.pool,
@@ -261,6 +259,12 @@ pub async fn delete_variant(lang: String, id: String, variant: String) -> Result
         }
         .await,
     )
+}
+
+/// The id in a form key (`id5f0c…`: see the module's note).
+#[cfg(feature = "ssr")]
+pub(crate) fn form_id(key: &str) -> Option<uuid::Uuid> {
+    uuid::Uuid::parse_str(key.strip_prefix("id")?).ok()
 }
 
 #[cfg(feature = "ssr")]

@@ -137,7 +137,8 @@ pub async fn get_admin_products(
 }
 
 /// Does `action` (`publish`, `unpublish`, `archive`, `move`) to the ticked products
-/// (`ids[<id>]=on`), each audited, then goes back to the list as it was (`back`, its
+/// (`ids[id<id>]=on`: ids as keys get a letter in front, as `serde_qs` reads a key
+/// starting with a digit as a list index), each audited, then goes back to the list as it was (`back`, its
 /// query string).
 #[server]
 pub async fn bulk_products(
@@ -156,7 +157,10 @@ pub async fn bulk_products(
             let products = ids
                 .unwrap_or_default()
                 .keys()
-                .map(|id| request::uuid(id, "product"))
+                .map(|key| {
+                    crate::server::admin::product::form_id(key)
+                        .ok_or_else(|| AppError::NotFound("product".into()))
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             let action = match action.as_str() {
                 "publish" => Bulk::Publish,

@@ -16,9 +16,9 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::Status;
-use crate::catalog::slug::{is_slug, slugify};
 use crate::accounts::staff::{Allowed, can};
 use crate::audit::{self, Change};
+use crate::catalog::slug::{is_slug, slugify};
 use crate::{DomainError, DomainResult, Message, Thing};
 
 /// A product's text in one language.
