@@ -104,6 +104,7 @@ impl From<domain::DomainError> for AppError {
                     .map(|(field, message)| (field.to_string(), message))
                     .collect(),
             ),
+            D::Fields(fields) => AppError::Fields(fields),
             // Only `place` asks for an earlier step, and its server function sends the
             // shopper there; any other caller says so in words.
             D::StepMissing(_) => AppError::Conflict(Message::new("checkout.errors.incomplete")),

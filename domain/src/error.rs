@@ -22,6 +22,10 @@ pub enum DomainError {
     /// Several fields wrong at once: (field, message) pairs for the form.
     #[error("some fields are not valid: {0:?}")]
     Invalid(Vec<(&'static str, Message)>),
+    /// Several fields wrong at once, named at run time (`sku.<variant id>`,
+    /// `slug.pt-BR`): a form with rows or one field per language.
+    #[error("some fields are not valid: {0:?}")]
+    Fields(Vec<(String, Message)>),
     /// Checkout cannot go on until an earlier step is answered: not a field's error but
     /// a signal to send the shopper back to that step.
     #[error("the checkout step {0:?} is not answered yet")]
@@ -113,6 +117,7 @@ impl DomainError {
                 Some(message)
             }
             DomainError::Invalid(fields) => fields.first().map(|(_, message)| message),
+            DomainError::Fields(fields) => fields.first().map(|(_, message)| message),
             _ => None,
         }
     }
@@ -129,6 +134,16 @@ const CONSTRAINTS: &[(&str, Broken)] = &[
     (
         "accounts_email_key_key",
         Broken::Conflict("account.errors.email_taken"),
+    ),
+    // The product editor checks these first and names the field; the constraint only
+    // catches two editors saving the same SKU or slug at the same moment.
+    (
+        "product_translations_locale_slug_key",
+        Broken::Conflict("admin.products.errors.slug_taken"),
+    ),
+    (
+        "variants_sku_key",
+        Broken::Conflict("admin.products.errors.sku_taken"),
     ),
 ];
 

@@ -3,6 +3,7 @@
 
 mod access;
 mod accounts;
+mod admin_products;
 mod audit;
 mod checkout;
 mod common;

@@ -8,6 +8,8 @@
 
 pub mod audit;
 pub mod home;
+pub mod product;
+pub mod products;
 pub mod transfer;
 
 use leptos::prelude::*;
@@ -40,6 +42,8 @@ fn page_at(path: &str) -> AnyView {
         Some(Page::Admin(page)) => match page {
             AdminPage::Home => view! { <home::AdminHomePage /> }.into_any(),
             AdminPage::Audit => view! { <audit::AuditPage /> }.into_any(),
+            AdminPage::Products => view! { <products::ProductsPage /> }.into_any(),
+            AdminPage::Product(id) => view! { <product::ProductEditorPage id /> }.into_any(),
             AdminPage::Transfer => view! { <transfer::TransferPage /> }.into_any(),
             _ => view! { <crate::pages::not_found::NotFound /> }.into_any(),
         },

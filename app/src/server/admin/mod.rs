@@ -3,6 +3,8 @@
 //! what the page shows; the page never decides what a staff member may do.
 
 pub mod audit;
+pub mod product;
+pub mod products;
 pub mod transfer;
 
 use leptos::prelude::*;
