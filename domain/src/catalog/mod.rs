@@ -1,6 +1,8 @@
 //! The catalog: categories, products and their variants, listings and search.
 
+pub mod categories;
 pub mod listing;
+pub mod naming;
 pub mod product;
 mod product_repo;
 mod repo;

@@ -4,6 +4,7 @@
 mod access;
 mod accounts;
 mod audit;
+mod categories;
 mod checkout;
 mod common;
 mod coupons;
