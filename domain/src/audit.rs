@@ -125,7 +125,7 @@ pub async fn list(
     let action = blank(&filter.action);
     let rows = sqlx::query_as!(
         Entry,
-        r#"SELECT id, at, actor_id, actor, action, subject, subject_id, label, before, after
+        r#"SELECT id, at AS "at: DateTime<Utc>", actor_id, actor, action, subject, subject_id, label, before, after
            FROM audit_log
            WHERE ($1::text IS NULL OR actor ILIKE $1)
              AND ($2::text IS NULL OR action = $2 OR action LIKE $2 || '.%')

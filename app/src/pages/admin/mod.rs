@@ -7,6 +7,7 @@
 //! domain (a page the staff member may not use answers 403 whatever the menu showed).
 
 pub mod audit;
+pub mod categories;
 pub mod home;
 
 use leptos::prelude::*;
@@ -39,6 +40,7 @@ fn page_at(path: &str) -> AnyView {
         Some(Page::Admin(page)) => match page {
             AdminPage::Home => view! { <home::AdminHomePage /> }.into_any(),
             AdminPage::Audit => view! { <audit::AuditPage /> }.into_any(),
+            AdminPage::Categories => view! { <categories::CategoriesPage /> }.into_any(),
             _ => view! { <crate::pages::not_found::NotFound /> }.into_any(),
         },
         _ => view! { <crate::pages::not_found::NotFound /> }.into_any(),

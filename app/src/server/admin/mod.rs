@@ -3,6 +3,7 @@
 //! what the page shows; the page never decides what a staff member may do.
 
 pub mod audit;
+pub mod categories;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
