@@ -1,5 +1,6 @@
 //! The catalog: categories, products and their variants, listings and search.
 
+pub mod attributes;
 pub mod categories;
 pub mod listing;
 pub mod naming;

@@ -3,6 +3,7 @@
 
 mod access;
 mod accounts;
+mod attributes;
 mod audit;
 mod categories;
 mod checkout;
