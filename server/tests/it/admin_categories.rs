@@ -218,3 +218,73 @@ async fn bad_input_is_a_4xx_with_a_typed_message_and_a_rename_shows_on_the_store
     .await;
     assert!(response.status().is_success(), "{body}");
 }
+
+#[tokio::test]
+async fn attributes_take_the_catalog_permission_and_refuse_deleting_what_is_in_use() {
+    use app::server::admin::attributes as attr;
+    let (app, pool) = app_and_pool().await;
+    customer(&pool, "shopper@example.com").await;
+    staff_with(&pool, "clerk@example.com", "{orders}").await;
+    staff_with(&pool, "buyer@example.com", "{catalog}").await;
+    let create = [
+        ("lang", "en"),
+        ("target", "option_type"),
+        ("parent", ""),
+        ("code", "fit"),
+        ("name_en", "Fit"),
+        ("name_pt_br", "Caimento"),
+        ("name_es", ""),
+        ("name_zh_cn", ""),
+    ];
+    let (response, _) = post(&app, attr::AdminCreateAttribute::PATH, &create, &[]).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    for email in ["shopper@example.com", "clerk@example.com"] {
+        let cookie = signed_in(&app, email).await;
+        let (response, _) = post(
+            &app,
+            attr::AdminCreateAttribute::PATH,
+            &create,
+            &[("cookie", &cookie)],
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{email}");
+        let (response, _) = get_with(&app, "/en/admin/attributes", &[("cookie", &cookie)]).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{email}");
+    }
+    let cookie = signed_in(&app, "buyer@example.com").await;
+    let headers = [("cookie", cookie.as_str())];
+    let (response, body) = post(&app, attr::AdminCreateAttribute::PATH, &create, &headers).await;
+    assert!(response.status().is_success(), "{body}");
+    let mut bad = create;
+    bad[3] = ("code", "Fit Type");
+    let (response, body) = post(&app, attr::AdminCreateAttribute::PATH, &bad, &headers).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("admin.categories.errors.code"), "{body}");
+
+    let (response, page) = get_with(&app, "/en/admin/attributes", &headers).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(page.contains("Fit") && page.contains("data-testid=\"attribute-group\""));
+
+    // The demo shop's material attribute is on products: deleting it is refused (409)
+    // with how many use it, and it stays.
+    let material: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM attributes WHERE code = 'material'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let material = material.to_string();
+    let (response, body) = post(
+        &app,
+        attr::AdminDeleteAttribute::PATH,
+        &[("lang", "en"), ("target", "attribute"), ("id", &material)],
+        &headers,
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::CONFLICT, "{body}");
+    assert!(body.contains("admin.categories.errors.in_use"), "{body}");
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM attributes WHERE code = 'material'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 1);
+}

@@ -6,6 +6,7 @@
 //! Each page asks the server for its data; the server checks the permission in the
 //! domain (a page the staff member may not use answers 403 whatever the menu showed).
 
+pub mod attributes;
 pub mod audit;
 pub mod categories;
 pub mod home;
@@ -41,6 +42,7 @@ fn page_at(path: &str) -> AnyView {
             AdminPage::Home => view! { <home::AdminHomePage /> }.into_any(),
             AdminPage::Audit => view! { <audit::AuditPage /> }.into_any(),
             AdminPage::Categories => view! { <categories::CategoriesPage /> }.into_any(),
+            AdminPage::Attributes => view! { <attributes::AttributesPage /> }.into_any(),
             _ => view! { <crate::pages::not_found::NotFound /> }.into_any(),
         },
         _ => view! { <crate::pages::not_found::NotFound /> }.into_any(),
