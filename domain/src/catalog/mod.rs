@@ -1,7 +1,10 @@
 //! The catalog: categories, products and their variants, listings and search.
 
 pub mod admin;
+pub mod attributes;
+pub mod categories;
 pub mod listing;
+pub mod naming;
 pub mod product;
 mod product_repo;
 mod repo;

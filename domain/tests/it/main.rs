@@ -4,7 +4,9 @@
 mod access;
 mod accounts;
 mod admin_products;
+mod attributes;
 mod audit;
+mod categories;
 mod checkout;
 mod common;
 mod coupons;

@@ -5,6 +5,7 @@ mod account_security;
 mod accounts;
 mod admin;
 mod admin_products;
+mod admin_categories;
 mod authorization;
 mod cart_notices;
 mod common;

@@ -6,7 +6,9 @@
 //! Each page asks the server for its data; the server checks the permission in the
 //! domain (a page the staff member may not use answers 403 whatever the menu showed).
 
+pub mod attributes;
 pub mod audit;
+pub mod categories;
 pub mod home;
 pub mod product;
 pub mod products;
@@ -45,6 +47,8 @@ fn page_at(path: &str) -> AnyView {
             AdminPage::Products => view! { <products::ProductsPage /> }.into_any(),
             AdminPage::Product(id) => view! { <product::ProductEditorPage id /> }.into_any(),
             AdminPage::Transfer => view! { <transfer::TransferPage /> }.into_any(),
+            AdminPage::Categories => view! { <categories::CategoriesPage /> }.into_any(),
+            AdminPage::Attributes => view! { <attributes::AttributesPage /> }.into_any(),
             _ => view! { <crate::pages::not_found::NotFound /> }.into_any(),
         },
         _ => view! { <crate::pages::not_found::NotFound /> }.into_any(),

@@ -2,10 +2,12 @@
 //! `request.allowed::<P>()` (the domain's permission check), calls one domain function with the proof, and returns
 //! what the page shows; the page never decides what a staff member may do.
 
+pub mod attributes;
 pub mod audit;
 pub mod product;
 pub mod products;
 pub mod transfer;
+pub mod categories;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
