@@ -4,6 +4,8 @@
 
 pub mod audit;
 pub mod transfer;
+pub mod home;
+pub mod inventory;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
