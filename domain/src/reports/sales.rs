@@ -82,16 +82,18 @@ pub async fn summary(
                   COALESCE(sum(gross) FILTER (WHERE placed_at >= $9 AND placed_at < $10), 0) AS "before_gross!",
                   count(*) FILTER (WHERE placed_at >= $9 AND placed_at < $10) AS "before_orders!"
            FROM sold"#,
-        before.from,
-        last.to.max(today.to),
-        today.from,
-        today.to,
-        yesterday.from,
-        yesterday.to,
-        last.from,
-        last.to,
-        before.from,
-        before.to,
+        // `as _`: the server's build also has sqlx's `time` types, which the macros
+        // would otherwise expect for timestamptz.
+        before.from as _,
+        last.to.max(today.to) as _,
+        today.from as _,
+        today.to as _,
+        yesterday.from as _,
+        yesterday.to as _,
+        last.from as _,
+        last.to as _,
+        before.from as _,
+        before.to as _,
     )
     .fetch_one(pool)
     .await?;
@@ -154,14 +156,14 @@ pub async fn by_day(
                  AND o.status NOT IN ('pending_payment', 'cancelled')
                GROUP BY 1
            )
-           SELECT d.day::date AS "day!", COALESCE(s.net, 0) AS "sales!", COALESCE(s.orders, 0) AS "orders!"
+           SELECT d.day::date AS "day!: NaiveDate", COALESCE(s.net, 0) AS "sales!", COALESCE(s.orders, 0) AS "orders!"
            FROM generate_series($3::date::timestamp, $4::date::timestamp, interval '1 day') AS d(day)
            LEFT JOIN sold s ON s.day = d.day::date
            ORDER BY d.day"#,
-        window.from,
-        window.to,
-        window.from.date_naive(),
-        window.to.date_naive(),
+        window.from as _,
+        window.to as _,
+        window.from.date_naive() as _,
+        window.to.date_naive() as _,
     )
     .fetch_all(pool)
     .await?;
@@ -227,8 +229,8 @@ pub async fn top_products(
            LEFT JOIN product_translations t ON t.product_id = top.product_id AND t.locale = $3
            LEFT JOIN product_translations d ON d.product_id = top.product_id AND d.locale = $4
            ORDER BY top.revenue DESC, top.units DESC, 2"#,
-        window.from,
-        window.to,
+        window.from as _,
+        window.to as _,
         locale,
         default_locale,
         limit.clamp(1, 50),

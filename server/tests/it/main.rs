@@ -4,6 +4,7 @@
 mod account_security;
 mod accounts;
 mod admin;
+mod admin_home;
 mod authorization;
 mod cart_notices;
 mod common;
