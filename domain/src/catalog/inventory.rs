@@ -204,7 +204,12 @@ impl Edit {
     /// A row's form as typed: stock a whole number from 0, price a decimal number from 0
     /// with at most four decimals (a comma is taken as the decimal point); each wrong
     /// field gets its message.
-    pub fn parse(stock: &str, seen_stock: &str, price: &str, seen_price: &str) -> DomainResult<Edit> {
+    pub fn parse(
+        stock: &str,
+        seen_stock: &str,
+        price: &str,
+        seen_price: &str,
+    ) -> DomainResult<Edit> {
         let mut wrong = Vec::new();
         let stock = match (parse_stock(stock), parse_stock(seen_stock)) {
             (Some(new), Some(seen)) => (new != seen).then_some(Edited { seen, new }),
@@ -383,7 +388,10 @@ mod tests {
         assert!(Edit::parse(" 5 ", "5", "12.50", "12.5").unwrap().is_empty());
         assert_eq!(
             Edit::parse("5", "5", "0.0125", "1").unwrap().price,
-            Some(Edited { seen: dec!(1), new: dec!(0.0125) })
+            Some(Edited {
+                seen: dec!(1),
+                new: dec!(0.0125)
+            })
         );
     }
 
@@ -396,7 +404,16 @@ mod tests {
                 "{stock}: {error:?}"
             );
         }
-        for price in ["abc", "-1", "1e3", "1.23456", "10000000000000000", "1.2.3", ".5", ""] {
+        for price in [
+            "abc",
+            "-1",
+            "1e3",
+            "1.23456",
+            "10000000000000000",
+            "1.2.3",
+            ".5",
+            "",
+        ] {
             let error = Edit::parse("5", "5", price, "1").unwrap_err();
             assert!(
                 matches!(error, DomainError::Validation { field: "price", .. }),
@@ -408,15 +425,28 @@ mod tests {
             Err(DomainError::Invalid(fields)) if fields.len() == 2
         ));
         assert_eq!(
-            Edit::parse("5", "5", "999999999999999.9999", "1").unwrap().price.unwrap().new,
+            Edit::parse("5", "5", "999999999999999.9999", "1")
+                .unwrap()
+                .price
+                .unwrap()
+                .new,
             max_price()
         );
     }
 
     #[test]
     fn prices_show_at_least_the_minor_units() {
-        assert_eq!(shown_price(dec!(12.5000), Currency::USD).to_string(), "12.50");
-        assert_eq!(shown_price(dec!(0.0125), Currency::USD).to_string(), "0.0125");
-        assert_eq!(shown_price(dec!(150.0000), Currency::JPY).to_string(), "150");
+        assert_eq!(
+            shown_price(dec!(12.5000), Currency::USD).to_string(),
+            "12.50"
+        );
+        assert_eq!(
+            shown_price(dec!(0.0125), Currency::USD).to_string(),
+            "0.0125"
+        );
+        assert_eq!(
+            shown_price(dec!(150.0000), Currency::JPY).to_string(),
+            "150"
+        );
     }
 }

@@ -109,17 +109,38 @@ mod tests {
     fn windows_compare_like_with_like() {
         let now = Utc.with_ymd_and_hms(2026, 12, 3, 15, 30, 0).unwrap();
         let today = Window::today(now);
-        assert_eq!(today.from, Utc.with_ymd_and_hms(2026, 12, 3, 0, 0, 0).unwrap());
+        assert_eq!(
+            today.from,
+            Utc.with_ymd_and_hms(2026, 12, 3, 0, 0, 0).unwrap()
+        );
         let yesterday = today.previous();
-        assert_eq!(yesterday.from, Utc.with_ymd_and_hms(2026, 12, 2, 0, 0, 0).unwrap());
-        assert_eq!(yesterday.to, Utc.with_ymd_and_hms(2026, 12, 2, 15, 30, 0).unwrap());
+        assert_eq!(
+            yesterday.from,
+            Utc.with_ymd_and_hms(2026, 12, 2, 0, 0, 0).unwrap()
+        );
+        assert_eq!(
+            yesterday.to,
+            Utc.with_ymd_and_hms(2026, 12, 2, 15, 30, 0).unwrap()
+        );
 
         let month = Window::last(Period::Days30, now);
-        assert_eq!(month.from, Utc.with_ymd_and_hms(2026, 11, 4, 0, 0, 0).unwrap());
+        assert_eq!(
+            month.from,
+            Utc.with_ymd_and_hms(2026, 11, 4, 0, 0, 0).unwrap()
+        );
         let before = month.previous();
-        assert_eq!(before.from, Utc.with_ymd_and_hms(2026, 10, 5, 0, 0, 0).unwrap());
-        assert_eq!(before.to, Utc.with_ymd_and_hms(2026, 11, 3, 15, 30, 0).unwrap());
-        assert_eq!(Window::last(Period::Days90, now).previous().to, now - Duration::days(90));
+        assert_eq!(
+            before.from,
+            Utc.with_ymd_and_hms(2026, 10, 5, 0, 0, 0).unwrap()
+        );
+        assert_eq!(
+            before.to,
+            Utc.with_ymd_and_hms(2026, 11, 3, 15, 30, 0).unwrap()
+        );
+        assert_eq!(
+            Window::last(Period::Days90, now).previous().to,
+            now - Duration::days(90)
+        );
     }
 
     #[test]

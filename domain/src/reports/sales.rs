@@ -107,7 +107,11 @@ pub async fn summary(
         period,
         today: Compared {
             current: figures(row.today_sales, row.today_gross, row.today_orders),
-            previous: figures(row.yesterday_sales, row.yesterday_gross, row.yesterday_orders),
+            previous: figures(
+                row.yesterday_sales,
+                row.yesterday_gross,
+                row.yesterday_orders,
+            ),
         },
         last: Compared {
             current: figures(row.last_sales, row.last_gross, row.last_orders),

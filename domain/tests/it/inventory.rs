@@ -48,10 +48,12 @@ async fn variants_are_found_by_sku_name_category_and_stock_with_their_options() 
     let keeper = staff_with(&pool, "keeper@example.com", &[Permission::Inventory]).await;
     let allowed = keeper.allowed::<can::Inventory>().unwrap();
     let shirt = product(&pool, "Camisa Termica", dec!(30), 12, 200).await;
-    sqlx::query("UPDATE product_translations SET name = 'Camisa Térmica' WHERE name = 'Camisa Termica'")
-        .execute(&pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE product_translations SET name = 'Camisa Térmica' WHERE name = 'Camisa Termica'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
     let mug = product(&pool, "Mug", dec!(8.5), 3, 300).await;
     let hat = product(&pool, "Hat", dec!(15), 0, 100).await;
     sku(&pool, shirt, "TEE-RED-M").await;
@@ -72,14 +74,22 @@ async fn variants_are_found_by_sku_name_category_and_stock_with_their_options() 
     .await
     .unwrap();
 
-    let all = inventory::list(&pool, &allowed, &filter(None, StockFilter::All), ("pt-BR", "en"))
-        .await
-        .unwrap();
+    let all = inventory::list(
+        &pool,
+        &allowed,
+        &filter(None, StockFilter::All),
+        ("pt-BR", "en"),
+    )
+    .await
+    .unwrap();
     assert_eq!(all.total, 3);
     let names: Vec<&str> = all.rows.iter().map(|r| r.product.as_str()).collect();
     assert_eq!(names, vec!["Camisa Térmica", "Hat", "Mug"]);
     let shirt_row = &all.rows[0];
-    assert_eq!(shirt_row.options, "Tamanho: M", "type in Portuguese, value falls back");
+    assert_eq!(
+        shirt_row.options, "Tamanho: M",
+        "type in Portuguese, value falls back"
+    );
     assert_eq!((shirt_row.sku.as_str(), shirt_row.stock), ("TEE-RED-M", 12));
     assert_eq!(all.rows[2].price.to_string(), "8.50");
 
@@ -97,9 +107,21 @@ async fn variants_are_found_by_sku_name_category_and_stock_with_their_options() 
         }
     };
     assert_eq!(found("red-m", StockFilter::All).await, vec!["TEE-RED-M"]);
-    assert_eq!(found("camisa termica", StockFilter::All).await, vec!["TEE-RED-M"], "no accents");
-    assert_eq!(found("_50%", StockFilter::All).await, vec!["HAT_50%"], "taken literally");
-    assert_eq!(found("%", StockFilter::All).await, vec!["HAT_50%"], "a percent sign, not anything");
+    assert_eq!(
+        found("camisa termica", StockFilter::All).await,
+        vec!["TEE-RED-M"],
+        "no accents"
+    );
+    assert_eq!(
+        found("_50%", StockFilter::All).await,
+        vec!["HAT_50%"],
+        "taken literally"
+    );
+    assert_eq!(
+        found("%", StockFilter::All).await,
+        vec!["HAT_50%"],
+        "a percent sign, not anything"
+    );
     assert_eq!(found("", StockFilter::Low).await, vec!["MUG-100"]);
     assert_eq!(found(" ", StockFilter::Out).await, vec!["HAT_50%"]);
 
@@ -126,7 +148,9 @@ async fn variants_are_found_by_sku_name_category_and_stock_with_their_options() 
         page: 1,
         ..Filter::default()
     };
-    let rows = inventory::list(&pool, &allowed, &clothes, ("en", "en")).await.unwrap();
+    let rows = inventory::list(&pool, &allowed, &clothes, ("en", "en"))
+        .await
+        .unwrap();
     assert_eq!(rows.total, 1);
     assert_eq!(rows.rows[0].variant_id, shirt);
 }
@@ -149,16 +173,24 @@ async fn the_grid_pages_through_many_variants() {
         page: n,
         ..Filter::default()
     };
-    let one = inventory::list(&pool, &allowed, &page(1), ("en", "en")).await.unwrap();
+    let one = inventory::list(&pool, &allowed, &page(1), ("en", "en"))
+        .await
+        .unwrap();
     assert_eq!((one.total, one.pages, one.rows.len()), (60, 2, 50));
-    let two = inventory::list(&pool, &allowed, &page(2), ("en", "en")).await.unwrap();
+    let two = inventory::list(&pool, &allowed, &page(2), ("en", "en"))
+        .await
+        .unwrap();
     assert_eq!(two.rows.len(), 10);
     assert_eq!(two.rows.last().unwrap().sku, "BOLT-059");
     assert!(
-        one.rows.iter().all(|r| !two.rows.iter().any(|s| s.variant_id == r.variant_id)),
+        one.rows
+            .iter()
+            .all(|r| !two.rows.iter().any(|s| s.variant_id == r.variant_id)),
         "no row on both pages"
     );
-    let past = inventory::list(&pool, &allowed, &page(9), ("en", "en")).await.unwrap();
+    let past = inventory::list(&pool, &allowed, &page(9), ("en", "en"))
+        .await
+        .unwrap();
     assert!(past.rows.is_empty());
 }
 
@@ -179,14 +211,19 @@ async fn stock_and_price_change_with_an_audit_record_and_a_price_needs_the_catal
 
     // Stock only: the price as shown is left alone.
     let edit = Edit::parse("12", "3", "8.50", "8.5").unwrap();
-    let saved = inventory::update(&pool, &stock_keeper, None, mug, &edit).await.unwrap();
+    let saved = inventory::update(&pool, &stock_keeper, None, mug, &edit)
+        .await
+        .unwrap();
     assert_eq!((saved.stock, saved.changed), (12, true));
     assert_eq!(stock(&pool, mug).await, 12);
 
     // A price without the catalog permission is refused, and nothing is written.
     let edit = Edit::parse("12", "12", "9.90", "8.50").unwrap();
     let refused = inventory::update(&pool, &stock_keeper, None, mug, &edit).await;
-    assert!(matches!(refused, Err(DomainError::Forbidden)), "{refused:?}");
+    assert!(
+        matches!(refused, Err(DomainError::Forbidden)),
+        "{refused:?}"
+    );
     let (m_inventory, m_catalog) = (
         manager.allowed::<can::Inventory>().unwrap(),
         manager.allowed::<can::Catalog>().unwrap(),
@@ -229,17 +266,28 @@ async fn stock_and_price_change_with_an_audit_record_and_a_price_needs_the_catal
         ]
     );
     let first = audit::differences(log[1].before.as_ref(), log[1].after.as_ref());
-    assert_eq!(first, vec![("stock".into(), 3.into(), 12.into())], "price not recorded");
+    assert_eq!(
+        first,
+        vec![("stock".into(), 3.into(), 12.into())],
+        "price not recorded"
+    );
 
     // Saving a row unchanged writes nothing.
     let same = Edit::parse("11", "11", "9.90", "9.9").unwrap();
-    let saved = inventory::update(&pool, &stock_keeper, None, mug, &same).await.unwrap();
+    let saved = inventory::update(&pool, &stock_keeper, None, mug, &same)
+        .await
+        .unwrap();
     assert!(!saved.changed);
     assert_eq!(
-        audit::list(&pool, &auditor.allowed().unwrap(), &AuditFilter::default(), 50)
-            .await
-            .unwrap()
-            .len(),
+        audit::list(
+            &pool,
+            &auditor.allowed().unwrap(),
+            &AuditFilter::default(),
+            50
+        )
+        .await
+        .unwrap()
+        .len(),
         2
     );
 }
@@ -251,9 +299,15 @@ async fn a_stock_level_that_changed_since_the_page_was_opened_is_not_overwritten
     let allowed = keeper.allowed::<can::Inventory>().unwrap();
     let chair = product(&pool, "Chair", dec!(40), 5, 5000).await;
     // The grid showed 5; a shopper buys one meanwhile.
-    let cart = ready_cart(&pool, USD, &[(chair, 1)], &us_address(), domain::payments::Provider::TestCard)
-        .await
-        .unwrap();
+    let cart = ready_cart(
+        &pool,
+        USD,
+        &[(chair, 1)],
+        &us_address(),
+        domain::payments::Provider::TestCard,
+    )
+    .await
+    .unwrap();
     place(&pool, USD, cart).await.unwrap();
     let edit = Edit::parse("20", "5", "40", "40").unwrap();
     let error = inventory::update(&pool, &allowed, None, chair, &edit)

@@ -74,23 +74,77 @@ fn at(day: u32, hour: u32) -> DateTime<Utc> {
 #[tokio::test]
 async fn sales_in_two_currencies_add_up_in_the_base_currency_beside_the_period_before() {
     let pool = common::database().await;
-    let owner = staff_with(&pool, "owner@example.com", &[Permission::Orders, Permission::Refunds]).await;
+    let owner = staff_with(
+        &pool,
+        "owner@example.com",
+        &[Permission::Orders, Permission::Refunds],
+    )
+    .await;
     let allowed = owner.allowed::<can::Orders>().unwrap();
     let chair = product(&pool, "Chair", dec!(40), 50, 5000).await;
     let lamp = product(&pool, "Lamp", dec!(25), 50, 1000).await;
 
     // Today: one order in dollars (later refunded in part), one in reais.
-    let usd_today = order_at(&pool, Currency::USD, &[(chair, 1)], Provider::TestCard, at(15, 9)).await;
-    let brl_today = order_at(&pool, Currency::BRL, &[(lamp, 2)], Provider::TestCard, at(15, 10)).await;
+    let usd_today = order_at(
+        &pool,
+        Currency::USD,
+        &[(chair, 1)],
+        Provider::TestCard,
+        at(15, 9),
+    )
+    .await;
+    let brl_today = order_at(
+        &pool,
+        Currency::BRL,
+        &[(lamp, 2)],
+        Provider::TestCard,
+        at(15, 10),
+    )
+    .await;
     // Waiting for a PIX transfer: not a sale (yet).
-    let unpaid = order_at(&pool, Currency::BRL, &[(chair, 1)], Provider::Pix, at(15, 11)).await;
+    let unpaid = order_at(
+        &pool,
+        Currency::BRL,
+        &[(chair, 1)],
+        Provider::Pix,
+        at(15, 11),
+    )
+    .await;
     // Yesterday, before this time of day and after it.
-    let yesterday_morning = order_at(&pool, Currency::USD, &[(lamp, 1)], Provider::TestCard, at(14, 8)).await;
-    let yesterday_evening = order_at(&pool, Currency::USD, &[(chair, 2)], Provider::TestCard, at(14, 20)).await;
+    let yesterday_morning = order_at(
+        &pool,
+        Currency::USD,
+        &[(lamp, 1)],
+        Provider::TestCard,
+        at(14, 8),
+    )
+    .await;
+    let yesterday_evening = order_at(
+        &pool,
+        Currency::USD,
+        &[(chair, 2)],
+        Provider::TestCard,
+        at(14, 20),
+    )
+    .await;
     // The 30 days before the last 30 (from 5 May, noon, back to 16 April).
-    let last_month = order_at(&pool, Currency::BRL, &[(chair, 1)], Provider::TestCard, at(1, 0) - Duration::days(25)).await;
+    let last_month = order_at(
+        &pool,
+        Currency::BRL,
+        &[(chair, 1)],
+        Provider::TestCard,
+        at(1, 0) - Duration::days(25),
+    )
+    .await;
     // Only in the 90 days before the last 90.
-    let winter = order_at(&pool, Currency::USD, &[(lamp, 3)], Provider::TestCard, now() - Duration::days(120)).await;
+    let winter = order_at(
+        &pool,
+        Currency::USD,
+        &[(lamp, 3)],
+        Provider::TestCard,
+        now() - Duration::days(120),
+    )
+    .await;
 
     domain::payments::refund(
         &pool,
@@ -112,7 +166,9 @@ async fn sales_in_two_currencies_add_up_in_the_base_currency_beside_the_period_b
         .unwrap();
     assert_eq!(rate, dec!(5.40));
 
-    let summary = sales::summary(&pool, &allowed, Period::Days30, now()).await.unwrap();
+    let summary = sales::summary(&pool, &allowed, Period::Days30, now())
+        .await
+        .unwrap();
     assert_eq!(summary.currency, Currency::USD);
 
     let (a, a_gross) = in_usd(&pool, usd_today).await;
@@ -129,7 +185,10 @@ async fn sales_in_two_currencies_add_up_in_the_base_currency_beside_the_period_b
     let today = summary.today.current;
     assert_eq!(today.sales, a + b);
     assert_eq!(today.orders, 2, "the unpaid PIX order is not a sale");
-    assert_eq!(today.average, round((a_gross + b_gross) / dec!(2), Currency::USD));
+    assert_eq!(
+        today.average,
+        round((a_gross + b_gross) / dec!(2), Currency::USD)
+    );
     let yesterday = summary.today.previous;
     assert_eq!(
         (yesterday.sales, yesterday.orders, yesterday.average),
@@ -141,13 +200,21 @@ async fn sales_in_two_currencies_add_up_in_the_base_currency_beside_the_period_b
     assert_eq!(month.orders, 4);
     assert_eq!(
         month.average,
-        round((a_gross + b_gross + c_gross + d_gross) / dec!(4), Currency::USD)
+        round(
+            (a_gross + b_gross + c_gross + d_gross) / dec!(4),
+            Currency::USD
+        )
     );
     let before = summary.last.previous;
-    assert_eq!((before.sales, before.orders, before.average), (e, 1, e_gross));
+    assert_eq!(
+        (before.sales, before.orders, before.average),
+        (e, 1, e_gross)
+    );
 
     // Over 90 days the order from 40 days ago joins the period; winter's is the one before.
-    let quarter = sales::summary(&pool, &allowed, Period::Days90, now()).await.unwrap();
+    let quarter = sales::summary(&pool, &allowed, Period::Days90, now())
+        .await
+        .unwrap();
     assert_eq!(quarter.last.current.sales, a + b + c + d + e);
     assert_eq!(quarter.last.current.orders, 5);
     assert_eq!(quarter.last.previous.sales, in_usd(&pool, winter).await.0);
@@ -170,21 +237,56 @@ async fn the_chart_has_every_day_of_the_period_and_the_best_sellers_come_first()
     let chair = product(&pool, "Chair", dec!(40), 50, 5000).await;
     let lamp = product(&pool, "Lamp", dec!(25), 50, 1000).await;
     let rug = product(&pool, "Rug", dec!(5), 50, 1000).await;
-    let first = order_at(&pool, Currency::USD, &[(lamp, 3), (rug, 1)], Provider::TestCard, at(15, 9)).await;
-    let second = order_at(&pool, Currency::BRL, &[(chair, 1)], Provider::TestCard, at(10, 9)).await;
+    let first = order_at(
+        &pool,
+        Currency::USD,
+        &[(lamp, 3), (rug, 1)],
+        Provider::TestCard,
+        at(15, 9),
+    )
+    .await;
+    let second = order_at(
+        &pool,
+        Currency::BRL,
+        &[(chair, 1)],
+        Provider::TestCard,
+        at(10, 9),
+    )
+    .await;
     // Older than the period: neither a bar nor a best seller.
-    order_at(&pool, Currency::USD, &[(rug, 9)], Provider::TestCard, now() - Duration::days(45)).await;
+    order_at(
+        &pool,
+        Currency::USD,
+        &[(rug, 9)],
+        Provider::TestCard,
+        now() - Duration::days(45),
+    )
+    .await;
 
-    let days = sales::by_day(&pool, &allowed, Period::Days30, now()).await.unwrap();
+    let days = sales::by_day(&pool, &allowed, Period::Days30, now())
+        .await
+        .unwrap();
     assert_eq!(days.len(), 30);
-    assert_eq!(days.first().unwrap().day, chrono::NaiveDate::from_ymd_opt(2026, 5, 17).unwrap());
+    assert_eq!(
+        days.first().unwrap().day,
+        chrono::NaiveDate::from_ymd_opt(2026, 5, 17).unwrap()
+    );
     assert_eq!(days.last().unwrap().day, now().date_naive());
     assert_eq!(days.last().unwrap().sales, in_usd(&pool, first).await.0);
-    let tenth = days.iter().find(|d| d.day == at(10, 0).date_naive()).unwrap();
-    assert_eq!((tenth.sales, tenth.orders), (in_usd(&pool, second).await.0, 1));
+    let tenth = days
+        .iter()
+        .find(|d| d.day == at(10, 0).date_naive())
+        .unwrap();
+    assert_eq!(
+        (tenth.sales, tenth.orders),
+        (in_usd(&pool, second).await.0, 1)
+    );
     assert_eq!(days.iter().filter(|d| d.orders == 0).count(), 28);
     assert_eq!(
-        sales::by_day(&pool, &allowed, Period::Days90, now()).await.unwrap().len(),
+        sales::by_day(&pool, &allowed, Period::Days90, now())
+            .await
+            .unwrap()
+            .len(),
         90
     );
 
@@ -194,7 +296,8 @@ async fn the_chart_has_every_day_of_the_period_and_the_best_sellers_come_first()
     let names: Vec<(&str, i64)> = top.iter().map(|p| (p.name.as_str(), p.units)).collect();
     assert_eq!(names, vec![("Lamp", 3), ("Chair", 1), ("Rug", 1)]);
     // Lines are in the order's currency: the chair was bought in reais.
-    let line_usd = |currency_total: Decimal, rate: Decimal| round(currency_total / rate, Currency::USD);
+    let line_usd =
+        |currency_total: Decimal, rate: Decimal| round(currency_total / rate, Currency::USD);
     let (chair_line, rate): (Decimal, Decimal) = sqlx::query_as(
         "SELECT l.line_total - l.discount, o.exchange_rate FROM order_lines l
          JOIN orders o ON o.id = l.order_id WHERE o.id = $1",
@@ -218,8 +321,22 @@ async fn to_dos_count_what_waits_for_staff() {
     product(&pool, "Rug", dec!(5), 0, 1000).await;
     product(&pool, "Vase", dec!(5), 5, 1000).await;
 
-    let paid = order_at(&pool, Currency::USD, &[(chair, 1)], Provider::TestCard, now()).await;
-    order_at(&pool, Currency::USD, &[(chair, 1)], Provider::TestCard, now()).await;
+    let paid = order_at(
+        &pool,
+        Currency::USD,
+        &[(chair, 1)],
+        Provider::TestCard,
+        now(),
+    )
+    .await;
+    order_at(
+        &pool,
+        Currency::USD,
+        &[(chair, 1)],
+        Provider::TestCard,
+        now(),
+    )
+    .await;
     order_at(&pool, Currency::BRL, &[(lamp, 1)], Provider::Pix, now()).await;
     domain::orders::move_by_staff(
         &pool,

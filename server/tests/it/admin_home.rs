@@ -103,7 +103,11 @@ async fn each_block_of_the_dashboard_shows_for_its_permission() {
     assert!(body.contains("data-testid=\"figures\""));
     assert!(body.contains("<svg"), "the chart is in the page itself");
     assert_eq!(body.matches("data-testid=\"chart-day\"").count(), 30);
-    assert_eq!(body.matches("<title>").count(), 31, "the page's own title and one per day");
+    assert_eq!(
+        body.matches("<title>").count(),
+        31,
+        "the page's own title and one per day"
+    );
     assert!(body.contains("data-testid=\"todo-fulfil\""));
     assert!(body.contains("/en/admin/orders?status=paid"));
     assert!(!body.contains("data-testid=\"todo-out\""));
@@ -122,8 +126,18 @@ async fn each_block_of_the_dashboard_shows_for_its_permission() {
 
     // The admin sees everything.
     let (_, body) = page(ADMIN, "/en/admin").await;
-    for block in ["figures", "sales-chart", "todo-fulfil", "todo-payments", "todo-out", "todo-low"] {
-        assert!(body.contains(&format!("data-testid=\"{block}\"")), "{block}");
+    for block in [
+        "figures",
+        "sales-chart",
+        "todo-fulfil",
+        "todo-payments",
+        "todo-out",
+        "todo-low",
+    ] {
+        assert!(
+            body.contains(&format!("data-testid=\"{block}\"")),
+            "{block}"
+        );
     }
 }
 
@@ -142,15 +156,26 @@ async fn the_inventory_grid_opens_and_saves_only_for_its_permission() {
         let (status, _) = save_row(&app, &cookie, (&id, "0", None), (stock, &price)).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{email}");
     }
-    assert_eq!(stock_and_price(&pool, &id).await.0, stock, "nothing was written");
+    assert_eq!(
+        stock_and_price(&pool, &id).await.0,
+        stock,
+        "nothing was written"
+    );
 
     let keeper = signed_in(&app, "keeper@example.com").await;
     let (response, body) = get_with(&app, "/en/admin/inventory", &[("cookie", &keeper)]).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(body.matches("data-testid=\"inventory-row\"").count() > 10);
-    assert!(!body.contains("name=\"price\""), "no catalog permission: prices read-only");
-    let (response, body) =
-        get_with(&app, "/en/admin/inventory?stock=out&q=no-such-thing", &[("cookie", &keeper)]).await;
+    assert!(
+        !body.contains("name=\"price\""),
+        "no catalog permission: prices read-only"
+    );
+    let (response, body) = get_with(
+        &app,
+        "/en/admin/inventory?stock=out&q=no-such-thing",
+        &[("cookie", &keeper)],
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(body.contains("data-testid=\"empty\""));
 
@@ -168,7 +193,10 @@ async fn the_inventory_grid_opens_and_saves_only_for_its_permission() {
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(stock_and_price(&pool, &id).await.1.normalize().to_string(), price);
+    assert_eq!(
+        stock_and_price(&pool, &id).await.1.normalize().to_string(),
+        price
+    );
 }
 
 #[tokio::test]
@@ -184,7 +212,13 @@ async fn an_admin_gets_wrong_values_back_on_their_row_and_sees_the_change_audite
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(body.contains(&format!("stock@{id}")), "{body}");
     assert!(body.contains("admin.inventory.errors.stock"), "{body}");
-    let (status, body) = save_row(&app, &boss, (&id, &stock.to_string(), Some("abc")), (stock, &price)).await;
+    let (status, body) = save_row(
+        &app,
+        &boss,
+        (&id, &stock.to_string(), Some("abc")),
+        (stock, &price),
+    )
+    .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body.contains(&format!("price@{id}")), "{body}");
     assert_eq!(stock_and_price(&pool, &id).await.0, stock);

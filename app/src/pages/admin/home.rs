@@ -5,10 +5,11 @@
 
 use leptos::prelude::*;
 
-use super::{AdminFrame, AdminSection, loaded};
+use leptos_router::hooks::use_query_map;
+
+use super::{AdminFrame, AdminSection};
 use crate::i18n::use_locale;
 use crate::page::{AdminPage, Page};
-use crate::pages::account::query;
 use crate::server::admin::home::{
     BarDto, FigureDto, FiguresDto, HomeDto, SalesDto, StockDto, get_admin_home,
 };
@@ -16,23 +17,38 @@ use crate::tr;
 
 #[component]
 pub fn AdminHomePage() -> impl IntoView {
-    let locale = use_locale();
-    let data = OnceResource::new(get_admin_home(locale.slug().to_string(), query("period")));
+    let lang = use_locale().slug().to_string();
+    // Switching the period changes only the query string, and hydrated the router keeps
+    // this page for it: the data follows the address.
+    let queries = use_query_map();
+    let data = Resource::new(
+        move || queries.with(|q| q.get("period")),
+        move |period| get_admin_home(lang.clone(), period),
+    );
     view! {
         <AdminFrame title=tr!("admin.home.title") current=AdminSection::Home>
-            {loaded(data, |home: HomeDto| {
-                if home.sales.is_none() && home.stock.is_none() {
-                    return view! { <p class="text-stone-600">{tr!("admin.home.intro")}</p> }.into_any();
-                }
-                let can_edit = home.can_edit_products;
-                view! {
-                    <ToDos sales=home.sales.clone() stock=home.stock />
-                    {home.sales.map(|sales| view! { <SalesBlock sales can_edit /> })}
-                }
-                .into_any()
-            })}
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(home) => home_body(home),
+                        Err(error) => crate::pages::account::overview::load_failed(error),
+                    }
+                })}
+            </Suspense>
         </AdminFrame>
     }
+}
+
+fn home_body(home: HomeDto) -> AnyView {
+    if home.sales.is_none() && home.stock.is_none() {
+        return view! { <p class="text-stone-600">{tr!("admin.home.intro")}</p> }.into_any();
+    }
+    let can_edit = home.can_edit_products;
+    view! {
+        <ToDos sales=home.sales.clone() stock=home.stock />
+        {home.sales.map(|sales| view! { <SalesBlock sales can_edit /> })}
+    }
+    .into_any()
 }
 
 #[component]
@@ -42,7 +58,11 @@ fn SalesBlock(sales: SalesDto, can_edit: bool) -> impl IntoView {
     let days = sales.days;
     let period_link = move |n: u32| {
         let here = n == days;
-        let href = if n == 30 { home.at(locale) } else { home.at_with(locale, "period=90") };
+        let href = if n == 30 {
+            home.at(locale)
+        } else {
+            home.at_with(locale, "period=90")
+        };
         view! {
             <a href=href class="rounded-md border px-3 py-1" class:bg-stone-900=here class:text-white=here
                class:border-stone-300=!here aria-current=here.then_some("page") data-testid=format!("period-{n}")>
@@ -66,7 +86,12 @@ fn SalesBlock(sales: SalesDto, can_edit: bool) -> impl IntoView {
 }
 
 #[component]
-fn Figures(title: String, versus: String, figures: FiguresDto, testid: &'static str) -> impl IntoView {
+fn Figures(
+    title: String,
+    versus: String,
+    figures: FiguresDto,
+    testid: &'static str,
+) -> impl IntoView {
     let card = |label: String, figure: FigureDto, id: &'static str| {
         let trend = match figure.trend {
             1 => "text-green-700",
@@ -189,7 +214,8 @@ fn TopProducts(sales: SalesDto, can_edit: bool) -> impl IntoView {
 fn ToDos(sales: Option<SalesDto>, stock: Option<StockDto>) -> impl IntoView {
     let locale = use_locale();
     let item = |count: i64, label: String, href: Option<String>, id: &'static str| {
-        let text = view! { <span class="font-semibold" data-testid="count">{count}</span> " " {label} };
+        let text =
+            view! { <span class="font-semibold" data-testid="count">{count}</span> " " {label} };
         view! {
             <li data-testid=id class:text-stone-500=count == 0>
                 {match href {

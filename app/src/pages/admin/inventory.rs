@@ -5,12 +5,13 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
-use super::{AdminFrame, AdminSection, loaded};
+use leptos_router::hooks::use_query_map;
+
+use super::{AdminFrame, AdminSection};
 use crate::components::form::{LangField, Notice, error_text, message_text, returned_error};
 use crate::error::AppError;
 use crate::i18n::use_locale;
 use crate::page::{AdminPage, Page};
-use crate::pages::account::query;
 use crate::server::admin::inventory::{
     GridQuery, InventoryDto, InventoryRowDto, SaveInventoryRow, get_inventory,
 };
@@ -20,40 +21,66 @@ const FIELD: &str = "rounded-md border px-2 py-1";
 
 #[component]
 pub fn InventoryPage() -> impl IntoView {
-    let locale = use_locale();
-    let view_of = GridQuery {
-        q: query("q"),
-        category: query("category"),
-        stock: query("stock"),
-        page: query("page"),
-    };
-    let data = OnceResource::new(get_inventory(locale.slug().to_string(), view_of.clone()));
+    let lang = use_locale().slug().to_string();
+    // A filter, a page or a saved row changes only the query string, and hydrated the
+    // router keeps this page for it: the grid follows the address.
+    let queries = use_query_map();
+    let data = Resource::new(
+        move || {
+            queries.track();
+            data_key(queries)
+        },
+        move |(grid, _, _)| get_inventory(lang.clone(), grid),
+    );
+    view! {
+        <AdminFrame title=tr!("admin.inventory.title") current=AdminSection::Inventory>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let grid = data.await;
+                    let (view_of, saved, _) = data_key(queries);
+                    match grid {
+                        Ok(grid) => body(grid, view_of, saved),
+                        Err(error) => crate::pages::account::overview::load_failed(error),
+                    }
+                })}
+            </Suspense>
+        </AdminFrame>
+    }
+}
+
+type Key = (GridQuery, Option<String>, Option<String>);
+
+fn data_key(queries: Memo<leptos_router::params::ParamsMap>) -> Key {
+    queries.with_untracked(|q| {
+        (
+            GridQuery {
+                q: q.get("q"),
+                category: q.get("category"),
+                stock: q.get("stock"),
+                page: q.get("page"),
+            },
+            q.get("saved"),
+            q.get("__err"),
+        )
+    })
+}
+
+fn body(grid: InventoryDto, view_of: GridQuery, saved: Option<String>) -> AnyView {
     let error = returned_error::<SaveInventoryRow>();
     // A row's field errors show on the row; anything else (not allowed, not found) here.
     let general = error
         .clone()
         .filter(|e| !matches!(e, AppError::Validation { .. } | AppError::Fields(_)));
-    let saved = query("saved");
     let stock = view_of.stock.clone().unwrap_or_default();
     view! {
-        <AdminFrame title=tr!("admin.inventory.title") current=AdminSection::Inventory>
-            {saved.is_some().then(|| view! { <Notice text=tr!("admin.inventory.saved") /> })}
-            {general.map(|e| view! {
-                <p role="alert" class="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="form-error">{error_text(&e)}</p>
-            })}
-            {loaded(data, move |grid: InventoryDto| {
-                let view_of = view_of.clone();
-                let stock = stock.clone();
-                let error = error.clone();
-                let saved = saved.clone();
-                view! {
-                    <Filters grid=grid.clone() view_of=view_of.clone() stock=stock />
-                    <Grid grid view_of error saved />
-                }
-                .into_any()
-            })}
-        </AdminFrame>
+        {saved.is_some().then(|| view! { <Notice text=tr!("admin.inventory.saved") /> })}
+        {general.map(|e| view! {
+            <p role="alert" class="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="form-error">{error_text(&e)}</p>
+        })}
+        <Filters grid=grid.clone() view_of=view_of.clone() stock=stock />
+        <Grid grid view_of error saved />
     }
+    .into_any()
 }
 
 /// The GET form choosing what the grid shows (a filtered view is a link).
@@ -91,7 +118,8 @@ fn Filters(grid: InventoryDto, view_of: GridQuery, stock: String) -> impl IntoVi
 }
 
 /// Shared by the header and every row, so the columns line up.
-const COLUMNS: &str = "grid gap-2 md:grid-cols-[minmax(0,3fr)_minmax(0,2fr)_7rem_9rem_auto] md:items-start";
+const COLUMNS: &str =
+    "grid gap-2 md:grid-cols-[minmax(0,3fr)_minmax(0,2fr)_7rem_9rem_auto] md:items-start";
 
 #[component]
 fn Grid(
@@ -152,7 +180,11 @@ fn Row(
     let input = |invalid: bool| {
         format!(
             "{FIELD} w-full {}",
-            if invalid { "border-red-500" } else { "border-stone-300" }
+            if invalid {
+                "border-red-500"
+            } else {
+                "border-stone-300"
+            }
         )
     };
     let status = (row.status != "active")

@@ -155,7 +155,8 @@ mod ssr {
         let todos = reports::todo::orders(pool, allowed).await?;
         let locale = request.locale;
         let currency = summary.currency;
-        let money = |amount: Decimal| domain::money::format(Money::new(amount, currency), locale.tag());
+        let money =
+            |amount: Decimal| domain::money::format(Money::new(amount, currency), locale.tag());
         let best = days.iter().map(|d| d.sales).max().unwrap_or_default();
         Ok(SalesDto {
             days: period.days() as u32,
@@ -187,10 +188,17 @@ mod ssr {
     }
 
     fn figures(compared: &sales::Compared, currency: Currency, locale: Locale) -> FiguresDto {
-        let money = |amount: Decimal| domain::money::format(Money::new(amount, currency), locale.tag());
+        let money =
+            |amount: Decimal| domain::money::format(Money::new(amount, currency), locale.tag());
         let (now, before) = (compared.current, compared.previous);
         FiguresDto {
-            sales: figure(now.sales, before.sales, money(now.sales), money(before.sales), locale),
+            sales: figure(
+                now.sales,
+                before.sales,
+                money(now.sales),
+                money(before.sales),
+                locale,
+            ),
             orders: figure(
                 now.orders.into(),
                 before.orders.into(),
@@ -208,7 +216,13 @@ mod ssr {
         }
     }
 
-    fn figure(now: Decimal, before: Decimal, shown: String, shown_before: String, locale: Locale) -> FigureDto {
+    fn figure(
+        now: Decimal,
+        before: Decimal,
+        shown: String,
+        shown_before: String,
+        locale: Locale,
+    ) -> FigureDto {
         let change = reports::change_percent(now, before);
         FigureDto {
             now: shown,
@@ -262,7 +276,11 @@ mod tests {
         assert_eq!(percent(dec("-3.0"), Locale::PtBr), "-3%");
         assert_eq!(percent(dec("0.0"), Locale::Es), "0%");
         assert_eq!(height(dec("50"), dec("200")), 250);
-        assert_eq!(height(dec("0.01"), dec("100000")), 1, "a sale is never invisible");
+        assert_eq!(
+            height(dec("0.01"), dec("100000")),
+            1,
+            "a sale is never invisible"
+        );
         assert_eq!(height(dec("0"), dec("0")), 0);
     }
 }

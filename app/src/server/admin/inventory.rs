@@ -176,7 +176,10 @@ pub async fn save_inventory_row(
             query.push('&');
         }
         query.push_str(&format!("saved={}", crate::url::encode(id.trim())));
-        request.go_with(&crate::page::Page::Admin(crate::page::AdminPage::Inventory), &query);
+        request.go_with(
+            &crate::page::Page::Admin(crate::page::AdminPage::Inventory),
+            &query,
+        );
         Ok(())
     }
     .await;

@@ -3,9 +3,9 @@
 //! what the page shows; the page never decides what a staff member may do.
 
 pub mod audit;
-pub mod transfer;
 pub mod home;
 pub mod inventory;
+pub mod transfer;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
