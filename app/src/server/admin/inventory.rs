@@ -2,6 +2,9 @@
 //! a new price also takes `catalog` (the domain refuses it otherwise, and the grid shows
 //! the price read-only).
 
+// A row's form posts its fields and the grid's view it came from, one argument each.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -138,7 +141,6 @@ pub async fn get_inventory(lang: String, query: GridQuery) -> Result<InventoryDt
 /// the search, category, stock filter and page it was on). A field's
 /// error comes back named `<field>@<variant id>`, so the grid shows it on its row.
 #[server]
-#[allow(clippy::too_many_arguments)]
 pub async fn save_inventory_row(
     lang: String,
     id: String,
