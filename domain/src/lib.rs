@@ -20,6 +20,7 @@ pub mod mail;
 pub mod money;
 pub mod orders;
 pub mod payments;
+pub mod reports;
 pub mod shop;
 
 // E-mails are written in the recipient's language from `locales/mail` (the UI's strings,

@@ -6,6 +6,7 @@ mod accounts;
 mod admin;
 mod admin_products;
 mod admin_categories;
+mod admin_home;
 mod authorization;
 mod cart_notices;
 mod common;

@@ -12,6 +12,7 @@ pub mod categories;
 pub mod home;
 pub mod product;
 pub mod products;
+pub mod inventory;
 pub mod transfer;
 
 use leptos::prelude::*;
@@ -49,6 +50,7 @@ fn page_at(path: &str) -> AnyView {
             AdminPage::Transfer => view! { <transfer::TransferPage /> }.into_any(),
             AdminPage::Categories => view! { <categories::CategoriesPage /> }.into_any(),
             AdminPage::Attributes => view! { <attributes::AttributesPage /> }.into_any(),
+            AdminPage::Inventory => view! { <inventory::InventoryPage /> }.into_any(),
             _ => view! { <crate::pages::not_found::NotFound /> }.into_any(),
         },
         _ => view! { <crate::pages::not_found::NotFound /> }.into_any(),

@@ -6,6 +6,8 @@ pub mod attributes;
 pub mod audit;
 pub mod product;
 pub mod products;
+pub mod home;
+pub mod inventory;
 pub mod transfer;
 pub mod categories;
 
