@@ -1,5 +1,6 @@
 //! The catalog: categories, products and their variants, listings and search.
 
+pub mod images;
 pub mod listing;
 pub mod product;
 mod product_repo;
