@@ -8,6 +8,7 @@ mod checkout;
 mod common;
 mod coupons;
 mod data_rights;
+mod images;
 mod jobs;
 mod listing;
 mod mail;
