@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod home;
 pub mod transfer;
+pub mod images;
 
 use leptos::prelude::*;
 use leptos_meta::Meta;
@@ -41,6 +42,7 @@ fn page_at(path: &str) -> AnyView {
             AdminPage::Home => view! { <home::AdminHomePage /> }.into_any(),
             AdminPage::Audit => view! { <audit::AuditPage /> }.into_any(),
             AdminPage::Transfer => view! { <transfer::TransferPage /> }.into_any(),
+            AdminPage::ProductImages(id) => view! { <images::ProductImagesPage id /> }.into_any(),
             _ => view! { <crate::pages::not_found::NotFound /> }.into_any(),
         },
         _ => view! { <crate::pages::not_found::NotFound /> }.into_any(),

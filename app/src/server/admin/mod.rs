@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod transfer;
+pub mod images;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

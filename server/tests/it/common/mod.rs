@@ -40,7 +40,13 @@ pub fn plain_router_with(
         keys: keys(),
         trust_proxy: false,
         payments: Default::default(),
+        media: media(),
     })
+}
+
+/// A picture store of its own in a fresh folder (left for the system to clean).
+pub fn media() -> domain::media::Media {
+    domain::media::Media::on_disk(tempfile::tempdir().unwrap().keep().join("media"))
 }
 
 /// A cache that lives a minute, as the tests' routers use.
@@ -75,6 +81,7 @@ pub async fn app_with(vars: &[(&str, &str)]) -> (axum::Router, sqlx::PgPool) {
     })
     .unwrap();
     let router = server::router(server::AppState {
+        media: media(),
         cache: domain::cache::Cache::new(100, std::time::Duration::from_secs(60)),
         pool: pool.clone(),
         leptos: server::leptos_options(&config),
