@@ -45,11 +45,14 @@ fn not_found() -> Response {
 }
 
 /// Leptos reads a multipart server function's body only after assuming it is one (a
-/// request without a multipart boundary would fail inside Leptos, as a server error).
-/// Such a request is the sender's mistake: 400, with the message the form shows.
+/// request without a multipart boundary panics inside Leptos). Such a request is the
+/// sender's mistake: 400, with the message the form shows.
 pub async fn readable_uploads(request: Request, next: Next) -> Response {
-    let upload = app::server::admin::images::UploadProductImage::PATH;
-    if request.method() != Method::POST || request.uri().path() != upload {
+    let uploads = [
+        app::server::admin::images::UploadProductImage::PATH,
+        app::server::admin::transfer::UploadCatalogFile::PATH,
+    ];
+    if request.method() != Method::POST || !uploads.contains(&request.uri().path()) {
         return next.run(request).await;
     }
     let multipart = request
