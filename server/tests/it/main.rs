@@ -9,6 +9,7 @@ mod cart_notices;
 mod common;
 mod hostile_input;
 mod http;
+mod images;
 mod lifecycle;
 mod pages;
 mod permissions;
