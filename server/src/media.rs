@@ -35,7 +35,11 @@ pub async fn picture(
         Ok(None) => not_found(),
         Err(error) => {
             tracing::error!(%error, key = key.as_str(), "reading a picture");
-            (StatusCode::SERVICE_UNAVAILABLE, "the picture cannot be read now").into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the picture cannot be read now",
+            )
+                .into_response()
         }
     }
 }

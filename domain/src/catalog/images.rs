@@ -279,10 +279,7 @@ pub async fn describe(
         .fetch_one(&mut *tx)
         .await?;
         if !ours {
-            return Err(DomainError::field(
-                "variant",
-                "admin.images.errors.variant",
-            ));
+            return Err(DomainError::field("variant", "admin.images.errors.variant"));
         }
     }
     sqlx::query!(

@@ -78,7 +78,9 @@ mod tests {
         let sizes = Sizes::of(Some(key), vec![320, 640, 1000]).unwrap();
         assert_eq!(
             sizes.srcset(),
-            format!("/media/{key}/320.webp 320w, /media/{key}/640.webp 640w, /media/{key}/1000.webp 1000w")
+            format!(
+                "/media/{key}/320.webp 320w, /media/{key}/640.webp 640w, /media/{key}/1000.webp 1000w"
+            )
         );
         assert_eq!(sizes.largest(), format!("/media/{key}/1000.webp"));
         assert_eq!(Sizes::of(None, vec![320]), None);

@@ -171,7 +171,9 @@ fn decode(bytes: &[u8], kind: Kind) -> DomainResult<DynamicImage> {
     if u64::from(width) * u64::from(height) > MAX_PIXELS {
         return Err(too_many_pixels());
     }
-    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut picture = DynamicImage::from_decoder(decoder).map_err(|e| pixels_or(e, "decode"))?;
     picture.apply_orientation(orientation);
     Ok(picture)
@@ -191,7 +193,8 @@ fn pixels_or(error: image::ImageError, step: &str) -> DomainError {
 fn too_many_pixels() -> DomainError {
     DomainError::field(
         "file",
-        Message::new("admin.images.errors.too_many_pixels").with("max", (MAX_PIXELS / 1_000_000) as i64),
+        Message::new("admin.images.errors.too_many_pixels")
+            .with("max", (MAX_PIXELS / 1_000_000) as i64),
     )
 }
 
@@ -270,7 +273,11 @@ pub fn jpeg_is_complete(bytes: &[u8]) -> bool {
                 if bytes[i] == 0xFF && !matches!(bytes[i + 1], 0x00 | 0xD0..=0xD7 | 0xFF) {
                     break;
                 }
-                i += if bytes[i] == 0xFF && bytes[i + 1] != 0xFF { 2 } else { 1 };
+                i += if bytes[i] == 0xFF && bytes[i + 1] != 0xFF {
+                    2
+                } else {
+                    1
+                };
             }
         }
     }
@@ -282,28 +289,49 @@ mod tests {
     use image::{ImageEncoder, Rgb, RgbImage, Rgba, RgbaImage};
 
     fn png(width: u32, height: u32) -> Vec<u8> {
-        let picture = RgbImage::from_fn(width, height, |x, y| Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+        let picture = RgbImage::from_fn(width, height, |x, y| {
+            Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+        });
         let mut out = Vec::new();
         image::codecs::png::PngEncoder::new(&mut out)
-            .write_image(picture.as_raw(), width, height, image::ExtendedColorType::Rgb8)
+            .write_image(
+                picture.as_raw(),
+                width,
+                height,
+                image::ExtendedColorType::Rgb8,
+            )
             .unwrap();
         out
     }
 
     fn jpeg(width: u32, height: u32) -> Vec<u8> {
-        let picture = RgbImage::from_fn(width, height, |x, y| Rgb([(x % 256) as u8, 40, (y % 256) as u8]));
+        let picture = RgbImage::from_fn(width, height, |x, y| {
+            Rgb([(x % 256) as u8, 40, (y % 256) as u8])
+        });
         let mut out = Vec::new();
         image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
-            .write_image(picture.as_raw(), width, height, image::ExtendedColorType::Rgb8)
+            .write_image(
+                picture.as_raw(),
+                width,
+                height,
+                image::ExtendedColorType::Rgb8,
+            )
             .unwrap();
         out
     }
 
     fn lossless_webp(width: u32, height: u32) -> Vec<u8> {
-        let picture = RgbaImage::from_fn(width, height, |x, _| Rgba([200, 10, 10, if x < 5 { 0 } else { 255 }]));
+        let picture = RgbaImage::from_fn(width, height, |x, _| {
+            Rgba([200, 10, 10, if x < 5 { 0 } else { 255 }])
+        });
         let mut out = Vec::new();
         image::codecs::webp::WebPEncoder::new_lossless(&mut out)
-            .write_image(picture.as_raw(), width, height, image::ExtendedColorType::Rgba8)
+            .write_image(
+                picture.as_raw(),
+                width,
+                height,
+                image::ExtendedColorType::Rgba8,
+            )
             .unwrap();
         out
     }
@@ -324,7 +352,11 @@ mod tests {
         ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
         let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
         chunk(&mut out, b"IHDR", &ihdr);
-        chunk(&mut out, b"IDAT", &[0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]);
+        chunk(
+            &mut out,
+            b"IDAT",
+            &[0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+        );
         chunk(&mut out, b"IEND", &[]);
         out
     }
@@ -334,7 +366,11 @@ mod tests {
         for byte in bytes {
             crc ^= u32::from(*byte);
             for _ in 0..8 {
-                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
             }
         }
         !crc
@@ -342,7 +378,10 @@ mod tests {
 
     fn field_message(error: DomainError) -> String {
         match error {
-            DomainError::Validation { field: "file", message } => message.key.to_string(),
+            DomainError::Validation {
+                field: "file",
+                message,
+            } => message.key.to_string(),
             other => panic!("not a file error: {other:?}"),
         }
     }
@@ -353,16 +392,25 @@ mod tests {
         assert_eq!(Kind::sniff(&jpeg(8, 8)), Some(Kind::Jpeg));
         assert_eq!(Kind::sniff(&lossless_webp(8, 8)), Some(Kind::WebP));
         assert_eq!(Kind::sniff(b"GIF89a......"), None);
-        assert_eq!(Kind::sniff(b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>"), None);
+        assert_eq!(
+            Kind::sniff(b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+            None
+        );
         assert_eq!(Kind::sniff(b"RIFF\0\0\0\0WAVE"), None);
         assert_eq!(
             field_message(check(b"just some text, named photo.jpg").unwrap_err()),
             "admin.images.errors.type"
         );
-        assert_eq!(field_message(check(b"").unwrap_err()), "admin.images.errors.empty");
+        assert_eq!(
+            field_message(check(b"").unwrap_err()),
+            "admin.images.errors.empty"
+        );
         let mut huge = png(2, 2);
         huge.resize(MAX_BYTES + 1, 0);
-        assert_eq!(field_message(check(&huge).unwrap_err()), "admin.images.errors.too_big");
+        assert_eq!(
+            field_message(check(&huge).unwrap_err()),
+            "admin.images.errors.too_big"
+        );
     }
 
     #[test]
@@ -378,7 +426,11 @@ mod tests {
     #[test]
     fn a_photo_becomes_webp_at_each_width_with_its_proportions() {
         let processed = process_now(&jpeg(1600, 1200), Kind::Jpeg).unwrap();
-        let sizes: Vec<(u32, u32)> = processed.sizes.iter().map(|s| (s.width, s.height)).collect();
+        let sizes: Vec<(u32, u32)> = processed
+            .sizes
+            .iter()
+            .map(|s| (s.width, s.height))
+            .collect();
         assert_eq!(sizes, vec![(320, 240), (640, 480), (1280, 960)]);
         for size in &processed.sizes {
             assert_eq!(Kind::sniff(&size.webp), Some(Kind::WebP));
@@ -395,7 +447,10 @@ mod tests {
         assert_eq!(processed.sizes.len(), 1);
         let back = image::load_from_memory(&processed.largest().webp).unwrap();
         assert_eq!((back.width(), back.height()), (100, 50));
-        assert!(back.color().has_alpha(), "the transparent edge stays transparent");
+        assert!(
+            back.color().has_alpha(),
+            "the transparent edge stays transparent"
+        );
         let png = process_now(&png(700, 300), Kind::Png).unwrap();
         let widths: Vec<u32> = png.sizes.iter().map(|s| s.width).collect();
         assert_eq!(widths, vec![320, 640, 700]);
@@ -444,7 +499,9 @@ mod tests {
         let plain = jpeg(40, 20);
         let mut exif = Vec::new();
         exif.extend_from_slice(b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01");
-        exif.extend_from_slice(&[0x01, 0x12, 0x00, 0x03, 0, 0, 0, 1, 0x00, 0x06, 0, 0, 0, 0, 0, 0]);
+        exif.extend_from_slice(&[
+            0x01, 0x12, 0x00, 0x03, 0, 0, 0, 1, 0x00, 0x06, 0, 0, 0, 0, 0, 0,
+        ]);
         let mut rotated = vec![0xFF, 0xD8, 0xFF, 0xE1];
         rotated.extend_from_slice(&((exif.len() + 2) as u16).to_be_bytes());
         rotated.extend_from_slice(&exif);

@@ -184,8 +184,14 @@ mod tests {
         let store = DiskStore::new(dir.path().join("media"));
         let key = ObjectKey::picture(Uuid::new_v4(), 320);
         assert_eq!(store.get(&key).await.unwrap(), None);
-        store.put(&key, b"one".to_vec(), "image/webp").await.unwrap();
-        store.put(&key, b"two".to_vec(), "image/webp").await.unwrap();
+        store
+            .put(&key, b"one".to_vec(), "image/webp")
+            .await
+            .unwrap();
+        store
+            .put(&key, b"two".to_vec(), "image/webp")
+            .await
+            .unwrap();
         assert_eq!(store.get(&key).await.unwrap(), Some(b"two".to_vec()));
         // Nothing but the file itself is left beside it.
         let folder = store.path(&key).parent().unwrap().to_path_buf();

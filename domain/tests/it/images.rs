@@ -177,7 +177,11 @@ async fn alt_text_is_per_language_with_the_shops_language_as_fallback() {
         shop.product,
         id,
         &describe(
-            &[("en", " A brass lamp "), ("pt-BR", "Uma luminária de latão"), ("es", "")],
+            &[
+                ("en", " A brass lamp "),
+                ("pt-BR", "Uma luminária de latão"),
+                ("es", ""),
+            ],
             Some(shop.variant),
         ),
     )
@@ -186,8 +190,15 @@ async fn alt_text_is_per_language_with_the_shops_language_as_fallback() {
     let shop = &shop;
     let alt_in = |locale| async move { shop.page(in_language(locale)).await.images[0].alt.clone() };
     assert_eq!(alt_in("en").await.as_deref(), Some("A brass lamp"));
-    assert_eq!(alt_in("pt-BR").await.as_deref(), Some("Uma luminária de latão"));
-    assert_eq!(alt_in("es").await.as_deref(), Some("A brass lamp"), "falls back");
+    assert_eq!(
+        alt_in("pt-BR").await.as_deref(),
+        Some("Uma luminária de latão")
+    );
+    assert_eq!(
+        alt_in("es").await.as_deref(),
+        Some("A brass lamp"),
+        "falls back"
+    );
     let cards = listing::showcase(&shop.pool, in_language("pt-BR"), Showcase::NewArrivals, 10)
         .await
         .unwrap();
@@ -202,12 +213,11 @@ async fn alt_text_is_per_language_with_the_shops_language_as_fallback() {
     assert_eq!(listed.images[0].alts.len(), 2);
 
     // The audit log has the values before and after.
-    let (before, after): (serde_json::Value, serde_json::Value) = sqlx::query_as(
-        "SELECT before, after FROM audit_log WHERE action = 'product.image_update'",
-    )
-    .fetch_one(&shop.pool)
-    .await
-    .unwrap();
+    let (before, after): (serde_json::Value, serde_json::Value) =
+        sqlx::query_as("SELECT before, after FROM audit_log WHERE action = 'product.image_update'")
+            .fetch_one(&shop.pool)
+            .await
+            .unwrap();
     assert_eq!(before["alt"], serde_json::json!({}));
     assert_eq!(after["alt"]["pt-BR"], "Uma luminária de latão");
     assert!(after["variant"].as_str().unwrap().starts_with("SKU-"));
@@ -241,7 +251,13 @@ async fn alt_text_is_per_language_with_the_shops_language_as_fallback() {
     .await
     .unwrap_err();
     assert!(
-        matches!(error, DomainError::Validation { field: "variant", .. }),
+        matches!(
+            error,
+            DomainError::Validation {
+                field: "variant",
+                ..
+            }
+        ),
         "{error:?}"
     );
 }
@@ -312,11 +328,17 @@ async fn pictures_move_up_and_down_and_the_first_is_the_cover() {
     let error = images::reorder(&shop.pool, &shop.catalog, elsewhere, other, Move::Up)
         .await
         .unwrap_err();
-    assert!(matches!(error, DomainError::NotFound(Thing::Image)), "{error:?}");
+    assert!(
+        matches!(error, DomainError::NotFound(Thing::Image)),
+        "{error:?}"
+    );
     let error = images::remove(&shop.pool, &shop.media, &shop.catalog, elsewhere, other)
         .await
         .unwrap_err();
-    assert!(matches!(error, DomainError::NotFound(Thing::Image)), "{error:?}");
+    assert!(
+        matches!(error, DomainError::NotFound(Thing::Image)),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
@@ -333,20 +355,25 @@ async fn removing_a_picture_removes_its_files_and_closes_the_gap() {
         .await
         .unwrap();
     assert_eq!(listed.images.len(), 1);
-    assert_eq!((listed.images[0].id, listed.images[0].position), (second, 0));
-    let (before, after): (serde_json::Value, Option<serde_json::Value>) = sqlx::query_as(
-        "SELECT before, after FROM audit_log WHERE action = 'product.image_remove'",
-    )
-    .fetch_one(&shop.pool)
-    .await
-    .unwrap();
+    assert_eq!(
+        (listed.images[0].id, listed.images[0].position),
+        (second, 0)
+    );
+    let (before, after): (serde_json::Value, Option<serde_json::Value>) =
+        sqlx::query_as("SELECT before, after FROM audit_log WHERE action = 'product.image_remove'")
+            .fetch_one(&shop.pool)
+            .await
+            .unwrap();
     assert_eq!(before["image"], first.to_string());
     assert_eq!(after, None);
     // Gone means gone: a second removal is "not found".
     let error = images::remove(&shop.pool, &shop.media, &shop.catalog, shop.product, first)
         .await
         .unwrap_err();
-    assert!(matches!(error, DomainError::NotFound(Thing::Image)), "{error:?}");
+    assert!(
+        matches!(error, DomainError::NotFound(Thing::Image)),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
@@ -377,28 +404,49 @@ async fn bad_files_are_refused_and_leave_nothing_behind() {
     let mut huge = png(10, 10);
     huge.resize(domain::media::picture::MAX_BYTES + 1, 0);
     for (bytes, key) in [
-        (b"name me photo.jpg all you like".to_vec(), "admin.images.errors.type"),
-        (jpeg[..jpeg.len() / 2].to_vec(), "admin.images.errors.unreadable"),
+        (
+            b"name me photo.jpg all you like".to_vec(),
+            "admin.images.errors.type",
+        ),
+        (
+            jpeg[..jpeg.len() / 2].to_vec(),
+            "admin.images.errors.unreadable",
+        ),
         (bomb, "admin.images.errors.too_many_pixels"),
         (huge, "admin.images.errors.too_big"),
         (Vec::new(), "admin.images.errors.empty"),
     ] {
         match shop.upload(bytes).await {
-            Err(DomainError::Validation { field: "file", message }) => {
+            Err(DomainError::Validation {
+                field: "file",
+                message,
+            }) => {
                 assert_eq!(message.key, key)
             }
             other => panic!("{key}: {other:?}"),
         }
     }
     assert!(shop.files().is_empty(), "{:?}", shop.files());
-    assert_eq!(count(&shop.pool, "SELECT count(*) FROM product_images").await, 0);
+    assert_eq!(
+        count(&shop.pool, "SELECT count(*) FROM product_images").await,
+        0
+    );
     assert_eq!(count(&shop.pool, "SELECT count(*) FROM audit_log").await, 0);
 
     // No such product: nothing is processed or stored either.
-    let error = images::upload(&shop.pool, &shop.media, &shop.catalog, Uuid::new_v4(), png(50, 50))
-        .await
-        .unwrap_err();
-    assert!(matches!(error, DomainError::NotFound(Thing::Product)), "{error:?}");
+    let error = images::upload(
+        &shop.pool,
+        &shop.media,
+        &shop.catalog,
+        Uuid::new_v4(),
+        png(50, 50),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(error, DomainError::NotFound(Thing::Product)),
+        "{error:?}"
+    );
     assert!(shop.files().is_empty());
 }
 

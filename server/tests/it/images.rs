@@ -122,7 +122,8 @@ impl Shop {
     }
 
     async fn upload(&self, file_name: &str, file: &[u8]) -> (axum::http::Response<Body>, String) {
-        self.upload_as(Some(&self.admin), file_name, file, &[]).await
+        self.upload_as(Some(&self.admin), file_name, file, &[])
+            .await
     }
 
     fn stored_files(&self) -> usize {
@@ -209,8 +210,14 @@ async fn an_admin_uploads_a_picture_and_the_product_page_offers_it_with_srcset()
     ] {
         let (response, body) = get_with(&shop.app, &path, &[]).await;
         assert!(
-            matches!(response.status(), StatusCode::NOT_FOUND | StatusCode::MOVED_PERMANENTLY | StatusCode::PERMANENT_REDIRECT | StatusCode::FOUND | StatusCode::SEE_OTHER)
-                && !body.contains("webp\""),
+            matches!(
+                response.status(),
+                StatusCode::NOT_FOUND
+                    | StatusCode::MOVED_PERMANENTLY
+                    | StatusCode::PERMANENT_REDIRECT
+                    | StatusCode::FOUND
+                    | StatusCode::SEE_OTHER
+            ) && !body.contains("webp\""),
             "{path}: {}",
             response.status()
         );
@@ -220,8 +227,9 @@ async fn an_admin_uploads_a_picture_and_the_product_page_offers_it_with_srcset()
     // The product page offers every width; the demo's drawn pictures stay as they are.
     let (response, page) = get_with(&shop.app, &format!("/en/p/{}", shop.slug), &[]).await;
     assert_eq!(response.status(), StatusCode::OK);
-    let srcset =
-        format!("/media/{key}/320.webp 320w, /media/{key}/640.webp 640w, /media/{key}/900.webp 900w");
+    let srcset = format!(
+        "/media/{key}/320.webp 320w, /media/{key}/640.webp 640w, /media/{key}/900.webp 900w"
+    );
     assert!(page.contains(&srcset), "{page}");
     assert!(page.contains("sizes=\""), "{page}");
 
@@ -233,7 +241,10 @@ async fn an_admin_uploads_a_picture_and_the_product_page_offers_it_with_srcset()
     )
     .await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert!(admin_page.contains("data-testid=\"admin-image\""), "{admin_page}");
+    assert!(
+        admin_page.contains("data-testid=\"admin-image\""),
+        "{admin_page}"
+    );
     assert!(admin_page.contains(&format!("/media/{key}/320.webp")));
     let audited: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM audit_log WHERE action = 'product.image_add' AND actor = $1",
@@ -260,16 +271,39 @@ async fn bad_uploads_get_a_4xx_with_a_message_and_write_nothing() {
     let mut fifty_mb = png(8, 8);
     fifty_mb.resize(50 * 1024 * 1024, 7);
     let cases: [(&str, Vec<u8>, StatusCode, &str); 4] = [
-        ("huge.png", fifty_mb, StatusCode::PAYLOAD_TOO_LARGE, "admin.images.errors.too_big"),
-        ("notes.jpg", b"These are my notes, not a photo.".to_vec(), StatusCode::BAD_REQUEST, "admin.images.errors.type"),
-        ("cut.jpg", jpeg[..jpeg.len() / 2].to_vec(), StatusCode::BAD_REQUEST, "admin.images.errors.unreadable"),
-        ("bomb.png", bomb, StatusCode::BAD_REQUEST, "admin.images.errors.too_many_pixels"),
+        (
+            "huge.png",
+            fifty_mb,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "admin.images.errors.too_big",
+        ),
+        (
+            "notes.jpg",
+            b"These are my notes, not a photo.".to_vec(),
+            StatusCode::BAD_REQUEST,
+            "admin.images.errors.type",
+        ),
+        (
+            "cut.jpg",
+            jpeg[..jpeg.len() / 2].to_vec(),
+            StatusCode::BAD_REQUEST,
+            "admin.images.errors.unreadable",
+        ),
+        (
+            "bomb.png",
+            bomb,
+            StatusCode::BAD_REQUEST,
+            "admin.images.errors.too_many_pixels",
+        ),
     ];
     for (name, bytes, status, key) in cases {
         let (response, body) = shop.upload(name, &bytes).await;
         assert_eq!(response.status(), status, "{name}: {body}");
         assert!(body.contains(key), "{name}: {body}");
-        assert!(body.contains("\"file\""), "the message is the file field's: {body}");
+        assert!(
+            body.contains("\"file\""),
+            "the message is the file field's: {body}"
+        );
     }
     assert_eq!(shop.stored_files(), 0);
     assert_eq!(shop.uploaded_rows().await, 0);
@@ -300,7 +334,10 @@ async fn bad_uploads_get_a_4xx_with_a_message_and_write_nothing() {
     assert!(response.status().is_redirection(), "{}", response.status());
     let location = header(&response, "location");
     let back = location.trim_start_matches("http://localhost").to_string();
-    assert!(back.starts_with(&page) && back.contains("__err"), "{location}");
+    assert!(
+        back.starts_with(&page) && back.contains("__err"),
+        "{location}"
+    );
     let (response, html) = get_with(&shop.app, &back, &[("cookie", &shop.admin)]).await;
     assert_eq!(response.status(), StatusCode::OK);
     let message = html
@@ -328,11 +365,13 @@ async fn only_staff_with_the_catalog_permission_may_upload() {
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     // Staff without the catalog permission, for the upload and every other change.
     let clerk = customer(&shop.pool, "clerk@example.com").await;
-    sqlx::query("UPDATE accounts SET role = 'staff', permissions = '{orders,inventory}' WHERE id = $1")
-        .bind(clerk)
-        .execute(&shop.pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE accounts SET role = 'staff', permissions = '{orders,inventory}' WHERE id = $1",
+    )
+    .bind(clerk)
+    .execute(&shop.pool)
+    .await
+    .unwrap();
     let clerk = signed_in(&shop.app, "clerk@example.com").await;
     let (response, _) = shop.upload_as(Some(&clerk), "a.png", &picture, &[]).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
@@ -341,22 +380,38 @@ async fn only_staff_with_the_catalog_permission_may_upload() {
     // The admin's picture cannot be moved, described or removed by the others.
     let (response, _) = shop.upload("a.png", &picture).await;
     assert!(!response.status().is_client_error());
-    let image: Uuid = sqlx::query_scalar(
-        "SELECT id FROM product_images WHERE storage_key IS NOT NULL",
-    )
-    .fetch_one(&shop.pool)
-    .await
-    .unwrap();
+    let image: Uuid =
+        sqlx::query_scalar("SELECT id FROM product_images WHERE storage_key IS NOT NULL")
+            .fetch_one(&shop.pool)
+            .await
+            .unwrap();
     let (product, image) = (shop.product.to_string(), image.to_string());
     for cookie in [&shopper, &clerk] {
         for (path, form) in [
-            (fns::RemoveProductImage::PATH, vec![("lang", "en"), ("id", &*product), ("image", &*image)]),
-            (fns::MoveProductImage::PATH, vec![("lang", "en"), ("id", &product), ("image", &image), ("to", "up")]),
+            (
+                fns::RemoveProductImage::PATH,
+                vec![("lang", "en"), ("id", &*product), ("image", &*image)],
+            ),
+            (
+                fns::MoveProductImage::PATH,
+                vec![
+                    ("lang", "en"),
+                    ("id", &product),
+                    ("image", &image),
+                    ("to", "up"),
+                ],
+            ),
             (
                 fns::DescribeProductImage::PATH,
                 vec![
-                    ("lang", "en"), ("id", &product), ("image", &image), ("alt_en", "x"),
-                    ("alt_pt_br", ""), ("alt_es", ""), ("alt_zh_cn", ""), ("variant", ""),
+                    ("lang", "en"),
+                    ("id", &product),
+                    ("image", &image),
+                    ("alt_en", "x"),
+                    ("alt_pt_br", ""),
+                    ("alt_es", ""),
+                    ("alt_zh_cn", ""),
+                    ("variant", ""),
                 ],
             ),
         ] {
@@ -395,9 +450,14 @@ async fn staff_describe_reorder_and_remove_pictures_over_http() {
         &shop.app,
         fns::DescribeProductImage::PATH,
         &[
-            ("lang", "en"), ("id", &product), ("image", &second),
-            ("alt_en", "A lamp on a desk"), ("alt_pt_br", "Uma luminária na mesa"),
-            ("alt_es", ""), ("alt_zh_cn", ""), ("variant", ""),
+            ("lang", "en"),
+            ("id", &product),
+            ("image", &second),
+            ("alt_en", "A lamp on a desk"),
+            ("alt_pt_br", "Uma luminária na mesa"),
+            ("alt_es", ""),
+            ("alt_zh_cn", ""),
+            ("variant", ""),
         ],
         &cookie,
     )
@@ -406,7 +466,12 @@ async fn staff_describe_reorder_and_remove_pictures_over_http() {
     let (response, body) = post(
         &shop.app,
         fns::MoveProductImage::PATH,
-        &[("lang", "en"), ("id", &product), ("image", &second), ("to", "up")],
+        &[
+            ("lang", "en"),
+            ("id", &product),
+            ("image", &second),
+            ("to", "up"),
+        ],
         &cookie,
     )
     .await;
@@ -427,7 +492,12 @@ async fn staff_describe_reorder_and_remove_pictures_over_http() {
     let (response, _) = post(
         &shop.app,
         fns::MoveProductImage::PATH,
-        &[("lang", "en"), ("id", &product), ("image", &second), ("to", "sideways")],
+        &[
+            ("lang", "en"),
+            ("id", &product),
+            ("image", &second),
+            ("to", "sideways"),
+        ],
         &cookie,
     )
     .await;
@@ -435,7 +505,11 @@ async fn staff_describe_reorder_and_remove_pictures_over_http() {
     let (response, _) = post(
         &shop.app,
         fns::RemoveProductImage::PATH,
-        &[("lang", "en"), ("id", &Uuid::new_v4().to_string()), ("image", &second)],
+        &[
+            ("lang", "en"),
+            ("id", &Uuid::new_v4().to_string()),
+            ("image", &second),
+        ],
         &cookie,
     )
     .await;
@@ -451,7 +525,11 @@ async fn staff_describe_reorder_and_remove_pictures_over_http() {
     assert!(!response.status().is_client_error(), "{body}");
     assert_eq!(shop.storage_keys().await, vec![keys[0]]);
     let (response, _) = get_with(&shop.app, &format!("/media/{}/300.webp", keys[1]), &[]).await;
-    assert_eq!(response.status(), StatusCode::NOT_FOUND, "its files are gone");
+    assert_eq!(
+        response.status(),
+        StatusCode::NOT_FOUND,
+        "its files are gone"
+    );
     let actions: Vec<String> = sqlx::query_scalar(
         "SELECT action FROM audit_log WHERE action LIKE 'product.image%' ORDER BY id",
     )
@@ -496,7 +574,11 @@ fn png_claiming(width: u32, height: u32) -> Vec<u8> {
     ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
     let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
     chunk(&mut out, b"IHDR", &ihdr);
-    chunk(&mut out, b"IDAT", &[0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]);
+    chunk(
+        &mut out,
+        b"IDAT",
+        &[0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+    );
     chunk(&mut out, b"IEND", &[]);
     out
 }

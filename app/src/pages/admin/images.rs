@@ -7,7 +7,9 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use super::{AdminFrame, AdminSection, loaded};
-use crate::components::form::{FormAlert, LangField, Notice, Typed, message_text, returned_error, with_typed};
+use crate::components::form::{
+    FormAlert, LangField, Notice, Typed, message_text, returned_error, with_typed,
+};
 use crate::error::AppError;
 use crate::i18n::use_locale;
 use crate::page::{AdminPage, Page};
@@ -100,7 +102,11 @@ fn UploadForm(product: String, max_mb: u64, error: Option<AppError>) -> impl Int
 
 /// The pictures in order, each with its forms. `typed` and `error` are a failed alt
 /// text save's, shown on the picture it was for.
-fn pictures(data: &ProductImagesDto, typed: Typed, error: Option<AppError>) -> impl IntoView + use<> {
+fn pictures(
+    data: &ProductImagesDto,
+    typed: Typed,
+    error: Option<AppError>,
+) -> impl IntoView + use<> {
     if data.images.is_empty() {
         return view! { <p class="text-sm text-stone-500" data-testid="no-images">{tr!("admin.images.empty")}</p> }
             .into_any();
@@ -145,7 +151,9 @@ fn picture(
             <input type="hidden" name="image" value=image_id.clone() />
         }
     };
-    let chosen_variant = typed.get("variant").unwrap_or_else(|| image.variant_id.clone());
+    let chosen_variant = typed
+        .get("variant")
+        .unwrap_or_else(|| image.variant_id.clone());
     let alts = image
         .alts
         .iter()
@@ -181,10 +189,7 @@ fn picture(
         .as_ref()
         .and_then(|e| e.for_field("variant"))
         .map(|m| message_text(&m));
-    let other_error = error.filter(|e| {
-        e.for_field("variant").is_none()
-            && !is_alt_error(e)
-    });
+    let other_error = error.filter(|e| e.for_field("variant").is_none() && !is_alt_error(e));
     let variants = data
         .variants
         .iter()
@@ -192,7 +197,11 @@ fn picture(
             view! { <option value=id.clone() selected=*id == chosen_variant>{sku.clone()}</option> }
         })
         .collect_view();
-    let position = tr!("admin.images.position", n = (index + 1).to_string(), of = count.to_string());
+    let position = tr!(
+        "admin.images.position",
+        n = (index + 1).to_string(),
+        of = count.to_string()
+    );
     view! {
         <li class="flex flex-col gap-3 rounded-md border border-stone-200 bg-white p-4 text-sm md:flex-row" data-testid="admin-image">
             <div class="flex shrink-0 flex-col gap-2 md:w-40">

@@ -8,8 +8,8 @@
 
 pub mod audit;
 pub mod home;
-pub mod transfer;
 pub mod images;
+pub mod transfer;
 
 use leptos::prelude::*;
 use leptos_meta::Meta;

@@ -45,7 +45,9 @@ pub async fn get_product_images(lang: String, id: String) -> Result<ProductImage
     request::answer(
         async {
             let request = Request::of(&lang).await?;
-            let allowed = request.allowed::<domain::accounts::staff::can::Catalog>().await?;
+            let allowed = request
+                .allowed::<domain::accounts::staff::can::Catalog>()
+                .await?;
             crate::server::ssr::no_store();
             let product = request::uuid(&id, "product")?;
             let listed = domain::catalog::images::list(&request.pool, &allowed, product).await?;
@@ -74,7 +76,9 @@ pub async fn move_product_image(
     request::answer(
         async {
             let request = Request::of(&lang).await?;
-            let allowed = request.allowed::<domain::accounts::staff::can::Catalog>().await?;
+            let allowed = request
+                .allowed::<domain::accounts::staff::can::Catalog>()
+                .await?;
             let product = request::uuid(&id, "product")?;
             let image = request::uuid(&image, "image")?;
             let to = match to.as_str() {
@@ -117,17 +121,19 @@ pub async fn describe_product_image(
         &typed,
         async {
             let request = Request::of(&lang).await?;
-            let allowed = request.allowed::<domain::accounts::staff::can::Catalog>().await?;
+            let allowed = request
+                .allowed::<domain::accounts::staff::can::Catalog>()
+                .await?;
             let product = request::uuid(&id, "product")?;
             let image = request::uuid(&image, "image")?;
             let variant_id = match variant.trim() {
                 "" => None,
-                text => Some(uuid::Uuid::parse_str(text).map_err(|_| {
-                    AppError::Validation {
+                text => Some(
+                    uuid::Uuid::parse_str(text).map_err(|_| AppError::Validation {
                         field: "variant".into(),
                         message: "admin.images.errors.variant".into(),
-                    }
-                })?),
+                    })?,
+                ),
             };
             let description = domain::catalog::images::Description {
                 alts: [
@@ -141,8 +147,14 @@ pub async fn describe_product_image(
                 .collect(),
                 variant_id,
             };
-            domain::catalog::images::describe(&request.pool, &allowed, product, image, &description)
-                .await?;
+            domain::catalog::images::describe(
+                &request.pool,
+                &allowed,
+                product,
+                image,
+                &description,
+            )
+            .await?;
             ssr::back(&request, product);
             Ok(())
         }
@@ -157,7 +169,9 @@ pub async fn remove_product_image(lang: String, id: String, image: String) -> Re
     request::answer(
         async {
             let request = Request::of(&lang).await?;
-            let allowed = request.allowed::<domain::accounts::staff::can::Catalog>().await?;
+            let allowed = request
+                .allowed::<domain::accounts::staff::can::Catalog>()
+                .await?;
             let product = request::uuid(&id, "product")?;
             let image = request::uuid(&image, "image")?;
             let media = ssr::media()?;

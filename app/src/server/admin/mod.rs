@@ -3,8 +3,8 @@
 //! what the page shows; the page never decides what a staff member may do.
 
 pub mod audit;
-pub mod transfer;
 pub mod images;
+pub mod transfer;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
