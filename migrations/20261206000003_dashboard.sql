@@ -13,5 +13,5 @@ CREATE INDEX orders_to_fulfil ON orders (placed_at) WHERE status = 'paid';
 -- home page's to-dos and the inventory grid's stock filter.
 CREATE INDEX variants_low_stock ON variants (stock, product_id) WHERE stock <= 5;
 
--- The inventory grid finds a SKU by any part of it.
-CREATE INDEX variants_sku_trgm ON variants USING gin (sku gin_trgm_ops);
+-- The inventory grid finds a SKU by any part of it with the product list's trigram
+-- index on upper(sku) (migration 20261206000002).

@@ -99,6 +99,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/:lang/admin") view={Lazy::<AdminArea>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/:lang/admin/products") view={Lazy::<AdminArea>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/:lang/admin/products/:id") view={Lazy::<AdminArea>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/admin/products/:id/images") view={Lazy::<AdminArea>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/:lang/admin/categories") view={Lazy::<AdminArea>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/:lang/admin/attributes") view={Lazy::<AdminArea>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/:lang/admin/inventory") view={Lazy::<AdminArea>::new()} ssr=SsrMode::Async />

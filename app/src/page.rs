@@ -36,6 +36,8 @@ pub enum AdminPage {
     Products,
     /// One product's editor, by id (`new` for a new one).
     Product(String),
+    /// One product's pictures, by the product's id.
+    ProductImages(String),
     Categories,
     /// Attributes (material, brand) and option types (size, colour).
     Attributes,
@@ -116,6 +118,9 @@ impl Page {
             ["admin", "orders"] => Page::StaffOrders,
             ["admin", "orders", id] if one(id) => Page::StaffOrder(id.to_string()),
             ["admin", "products", id] if one(id) => Page::Admin(AdminPage::Product(id.to_string())),
+            ["admin", "products", id, "images"] if one(id) => {
+                Page::Admin(AdminPage::ProductImages(id.to_string()))
+            }
             ["admin", ..] => {
                 let sub = &path["/admin".len()..];
                 let (page, _) = AdminPage::FIXED.into_iter().find(|(_, p)| *p == sub)?;
@@ -147,6 +152,7 @@ impl Page {
             Page::StaffOrders => "/admin/orders".into(),
             Page::StaffOrder(id) => format!("/admin/orders/{id}"),
             Page::Admin(AdminPage::Product(id)) => format!("/admin/products/{id}"),
+            Page::Admin(AdminPage::ProductImages(id)) => format!("/admin/products/{id}/images"),
             Page::Admin(page) => {
                 let sub = AdminPage::FIXED
                     .into_iter()
@@ -198,6 +204,7 @@ mod tests {
             Page::StaffOrder("5f0c".into()),
             Page::Account(AccountPage::Address("a1".into())),
             Page::Admin(AdminPage::Product("new".into())),
+            Page::Admin(AdminPage::ProductImages("5f0c".into())),
         ];
         pages.extend(AdminPage::FIXED.map(|(p, _)| Page::Admin(p)));
         pages.extend(CHECKOUT_STEPS.map(Page::Checkout));
@@ -224,6 +231,9 @@ mod tests {
             "/account/addresses/a/b",
             "/admin/nope",
             "/admin/products/a/b",
+            "/admin/products/a/pictures",
+            "/admin/products//images",
+            "/admin/products/a/images/b",
             "/orders",
             "/x",
         ] {
@@ -251,6 +261,7 @@ mod tests {
             "/admin",
             "/admin/products",
             "/admin/products/x",
+            "/admin/products/x/images",
             "/admin/categories",
             "/admin/attributes",
             "/admin/inventory",

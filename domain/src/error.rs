@@ -64,6 +64,8 @@ pub enum Thing {
     CartLine,
     Category,
     Currency,
+    /// A product's picture.
+    Image,
     Order,
     Payment,
     Product,
@@ -81,6 +83,7 @@ impl Thing {
             Thing::CartLine => "cart_line",
             Thing::Category => "category",
             Thing::Currency => "currency",
+            Thing::Image => "image",
             Thing::Order => "order",
             Thing::Payment => "payment",
             Thing::Product => "product",

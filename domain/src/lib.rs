@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod keys;
 pub mod locale;
 pub mod mail;
+pub mod media;
 pub mod money;
 pub mod orders;
 pub mod payments;

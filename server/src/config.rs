@@ -6,6 +6,7 @@
 //! | `DATABASE_URL`       | (unset)          | use this PostgreSQL instead of the private one |
 //! | `VITRINE_DATA_DIR`   | `./data`         | private PostgreSQL lives in `<dir>/postgres`  |
 //! | `VITRINE_PG_BIN`     | (searched)       | folder with `initdb` and `postgres`           |
+//! | `VITRINE_MEDIA_DIR`  | `<data dir>/media` | uploaded product pictures (several replicas need one shared folder) |
 //! | `VITRINE_SECRET_KEY` | see below        | at least 32 characters; encrypts two-factor secrets, signs error messages |
 //! | `VITRINE_DEMO_DATA`  | `true`           | seed the demo shop on first start             |
 //! | `VITRINE_SITE_ROOT`  | `target/site`    | built assets (`pkg/`, files from `public/`)    |
@@ -62,6 +63,8 @@ pub struct Config {
     pub addr: SocketAddr,
     pub database_url: Option<String>,
     pub data_dir: PathBuf,
+    /// Where uploaded pictures are kept (`VITRINE_MEDIA_DIR`, else `<data dir>/media`).
+    pub media_dir: PathBuf,
     pub secret_key: Option<String>,
     pub demo_data: bool,
     pub site_root: PathBuf,
@@ -81,6 +84,7 @@ impl std::fmt::Debug for Config {
             .field("addr", &self.addr)
             .field("database", &self.database_url.as_deref().map(redact_url))
             .field("data_dir", &self.data_dir)
+            .field("media_dir", &self.media_dir)
             .field("demo_data", &self.demo_data)
             .field("site_root", &self.site_root)
             .field("smtp", &self.smtp_url.as_deref().map(redact_url))
@@ -159,12 +163,16 @@ pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, Co
     let site_root = get("VITRINE_SITE_ROOT")
         .or_else(|| get("LEPTOS_SITE_ROOT"))
         .unwrap_or_else(|| "target/site".into());
+    let data_dir: PathBuf = get("VITRINE_DATA_DIR")
+        .unwrap_or_else(|| "data".into())
+        .into();
     Ok(Config {
         addr,
         database_url: get("DATABASE_URL"),
-        data_dir: get("VITRINE_DATA_DIR")
-            .unwrap_or_else(|| "data".into())
-            .into(),
+        media_dir: get("VITRINE_MEDIA_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| data_dir.join("media")),
+        data_dir,
         secret_key,
         demo_data,
         site_root: site_root.into(),

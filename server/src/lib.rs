@@ -11,6 +11,7 @@ pub mod config;
 pub mod database;
 pub mod form_errors;
 pub mod headers;
+pub mod media;
 pub mod session_store;
 pub mod sitemap;
 pub mod storefront;
@@ -49,6 +50,8 @@ pub struct AppState {
     pub trust_proxy: bool,
     /// The payment providers set up.
     pub payments: domain::payments::Config,
+    /// Where uploaded pictures are kept (see `domain::media`).
+    pub media: domain::media::Media,
 }
 
 impl AppState {
@@ -127,12 +130,14 @@ pub fn router(state: AppState) -> Router {
     let site = state.site.clone();
     let keys = state.keys.clone();
     let payments = state.payments.clone();
+    let media = state.media.clone();
     let context = move || {
         provide_context(pool.clone());
         provide_context(cache.clone());
         provide_context(site.clone());
         provide_context(keys.clone());
         provide_context(payments.clone());
+        provide_context(media.clone());
     };
     let shell_options = state.leptos.clone();
     let shell = move || app::shell(shell_options.clone());
@@ -147,6 +152,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/media/demo/{file}", get(demo_image))
+        .route("/media/{id}/{file}", get(media::picture))
         .route("/language", get(storefront::switch_language))
         .route("/currency", get(storefront::switch_currency))
         .route("/sitemap.xml", get(sitemap::index))
@@ -165,6 +171,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(api::unreadable_requests_are_400))
         .layer(axum::middleware::from_fn(api::bounded_bodies))
+        .layer(axum::middleware::from_fn(media::readable_uploads))
         .layer(axum::middleware::from_fn_with_state(
             state.keys.clone(),
             form_errors::only_signed_form_errors,
@@ -365,7 +372,10 @@ async fn serve(
              (VITRINE_TEST_PAYMENTS=false turns it off)"
         );
     }
+    let media = domain::media::Media::on_disk(&config.media_dir);
+    tracing::info!(store = ?media, "product pictures");
     let state = AppState {
+        media,
         pool: pool.clone(),
         cache,
         leptos: leptos_options(config),

@@ -16,6 +16,10 @@ pub fn ProductGrid(products: Vec<ProductCardDto>) -> impl IntoView {
     }
 }
 
+/// How wide a card is: a quarter of the page on wide screens, a third on tablets, half
+/// on phones (the grid's columns).
+const CARD_SIZES: &str = "(min-width: 1024px) 25vw, (min-width: 768px) 33vw, 50vw";
+
 #[component]
 pub fn ProductCard(product: ProductCardDto) -> impl IntoView {
     let href = Page::Product(product.slug.clone()).at(use_locale());
@@ -25,10 +29,16 @@ pub fn ProductCard(product: ProductCardDto) -> impl IntoView {
                 {product
                     .image
                     .map(|src| {
+                        // An uploaded picture offers its widths; the browser takes the
+                        // one that fits the card's width in this grid (two, three or
+                        // four columns).
+                        let sizes = product.image_srcset.is_some().then_some(CARD_SIZES);
                         view! {
                             <img
                                 src=src
-                                alt=product.name.clone()
+                                srcset=product.image_srcset.clone()
+                                sizes=sizes
+                                alt=product.image_alt.clone().unwrap_or_else(|| product.name.clone())
                                 width="400"
                                 height="400"
                                 loading="lazy"

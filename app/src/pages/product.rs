@@ -79,10 +79,22 @@ fn Product(product: ProductPageDto) -> impl IntoView {
                     .iter()
                     .enumerate()
                     .map(|(i, image)| {
-                        let alt = format!("{} ({})", product.name, i + 1);
+                        let alt = image
+                            .alt
+                            .clone()
+                            .unwrap_or_else(|| format!("{} ({})", product.name, i + 1));
+                        // The first picture spans the gallery (half the page on wide
+                        // screens), the others half of it.
+                        let sizes = image.srcset.is_some().then_some(if i == 0 {
+                            "(min-width: 768px) 50vw, 100vw"
+                        } else {
+                            "(min-width: 768px) 25vw, 50vw"
+                        });
                         view! {
                             <img
                                 src=image.url.clone()
+                                srcset=image.srcset.clone()
+                                sizes=sizes
                                 alt=alt
                                 width=image.width
                                 height=image.height

@@ -130,7 +130,7 @@ pub async fn list(
              -- A SKU or a name containing the text (names compared as search compares
              -- them: no case, no accents), taken literally.
              AND ($4::text IS NULL
-                  OR v.sku ILIKE '%' || replace(replace(replace($4, '\', '\\'), '%', '\%'), '_', '\_') || '%'
+                  OR upper(v.sku) LIKE '%' || upper(replace(replace(replace($4, '\', '\\'), '%', '\%'), '_', '\_')) || '%'
                   OR p.id IN (SELECT product_id FROM product_translations
                               WHERE search_normalize(name) LIKE
                                     '%' || replace(replace(search_normalize($4), '\', '\\'), '%', '\%') || '%'))

@@ -5,6 +5,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::search::{self, SearchTerms};
+use crate::media::Sizes;
 use crate::money::{Currency, Money};
 use crate::{DomainError, DomainResult, Thing};
 
@@ -80,7 +81,12 @@ pub struct ProductCard {
     /// The cheapest variant's price in the shopper's currency.
     pub price: Money,
     pub in_stock: bool,
+    /// The cover picture's address (its largest size, when it was uploaded).
     pub image_url: Option<String>,
+    /// The cover's stored widths, when it was uploaded (for `srcset`).
+    pub image_sizes: Option<Sizes>,
+    /// The cover's alt text in the shopper's language (or the shop's), if it has one.
+    pub image_alt: Option<String>,
 }
 
 /// A product card as SQL returns it, before its price gets a currency.
@@ -91,6 +97,9 @@ pub(super) struct CardRow {
     pub price: Decimal,
     pub in_stock: bool,
     pub image_url: Option<String>,
+    pub image_key: Option<Uuid>,
+    pub image_widths: Option<Vec<i32>>,
+    pub image_alt: Option<String>,
 }
 
 impl CardRow {
@@ -102,6 +111,8 @@ impl CardRow {
             price: Money::new(self.price, currency).rounded(),
             in_stock: self.in_stock,
             image_url: self.image_url,
+            image_sizes: Sizes::of(self.image_key, self.image_widths.unwrap_or_default()),
+            image_alt: self.image_alt,
         }
     }
 }

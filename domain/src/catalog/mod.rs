@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod attributes;
 pub mod categories;
+pub mod images;
 pub mod inventory;
 pub mod listing;
 pub mod naming;

@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::listing::{Audience, ProductCard};
 use super::product_repo as repo;
+use crate::media::Sizes;
 use crate::money::Money;
 use crate::{DomainError, DomainResult, Thing};
 
@@ -38,6 +39,11 @@ pub struct Image {
     pub width: i32,
     pub height: i32,
     pub variant_id: Option<Uuid>,
+    /// The stored widths of an uploaded picture (for `srcset`); `None` for one that
+    /// lives at `url` only (the demo's drawn pictures).
+    pub sizes: Option<Sizes>,
+    /// What it shows, in the shopper's language or the shop's, if staff said.
+    pub alt: Option<String>,
 }
 
 /// One value in the variant picker, with the variant choosing it leads to.
@@ -139,7 +145,7 @@ pub async fn load(pool: &PgPool, audience: Audience<'_>, slug: &str) -> DomainRe
         seo_description: content.seo_description,
         breadcrumbs: repo::breadcrumbs(pool, audience, content.category_id).await?,
         variants,
-        images: repo::images(pool, id).await?,
+        images: repo::images(pool, audience, id).await?,
         attributes: repo::attributes(pool, audience, id).await?,
         slugs: repo::slugs(pool, id).await?,
         related: repo::related(pool, audience, content.category_id, id, 4).await?,

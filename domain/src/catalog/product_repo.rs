@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 use super::listing::{Audience, ProductCard};
 use super::product::{Crumb, Image, OptionChoice, Variant};
+use crate::media::Sizes;
 use crate::money::Money;
 
 pub struct Content {
@@ -130,15 +131,35 @@ pub async fn stock(db: impl PgExecutor<'_>, product: Uuid) -> sqlx::Result<Vec<(
     Ok(rows.into_iter().map(|r| (r.id, r.stock)).collect())
 }
 
-pub async fn images(db: impl PgExecutor<'_>, product: Uuid) -> sqlx::Result<Vec<Image>> {
-    sqlx::query_as!(
-        Image,
-        "SELECT url, width, height, variant_id FROM product_images
-         WHERE product_id = $1 ORDER BY position",
-        product
+pub async fn images(
+    db: impl PgExecutor<'_>,
+    audience: Audience<'_>,
+    product: Uuid,
+) -> sqlx::Result<Vec<Image>> {
+    let rows = sqlx::query!(
+        "SELECT i.url, i.width, i.height, i.variant_id, i.storage_key, i.widths,
+                COALESCE(t.alt, d.alt) AS alt
+         FROM product_images i
+         LEFT JOIN product_image_translations t ON t.image_id = i.id AND t.locale = $2
+         LEFT JOIN product_image_translations d ON d.image_id = i.id AND d.locale = $3
+         WHERE i.product_id = $1 ORDER BY i.position, i.id",
+        product,
+        audience.locale,
+        audience.default_locale
     )
     .fetch_all(db)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Image {
+            url: r.url,
+            width: r.width,
+            height: r.height,
+            variant_id: r.variant_id,
+            sizes: Sizes::of(r.storage_key, r.widths),
+            alt: r.alt,
+        })
+        .collect())
 }
 
 pub async fn attributes(

@@ -155,8 +155,8 @@ pub async fn listing_page(
     let rows = sqlx::query!(
         r#"SELECT page.product_id AS "id!", page.price AS "price!", page.in_stock AS "in_stock!",
                   COALESCE(t.name, d.name) AS "name!", COALESCE(t.slug, d.slug) AS "slug!",
-                  (SELECT url FROM product_images i WHERE i.product_id = page.product_id
-                   ORDER BY i.position LIMIT 1) AS image_url,
+                  cover.url AS "image_url?", cover.storage_key AS "image_key?",
+                  cover.widths AS "image_widths?", cover.alt AS "image_alt?",
                   page.total AS "total!"
            FROM (SELECT l.*, p.featured, count(*) OVER () AS total
                  FROM catalog_listing($1, $2, $3, $4::uuid[],
@@ -177,6 +177,7 @@ pub async fn listing_page(
                  LIMIT $13 OFFSET $14) AS page
            LEFT JOIN product_translations t ON t.product_id = page.product_id AND t.locale = $1
            LEFT JOIN product_translations d ON d.product_id = page.product_id AND d.locale = $2
+           LEFT JOIN LATERAL product_cover(page.product_id, $1, $2) cover ON true
            ORDER BY
                CASE WHEN $12 = 'price-asc' THEN page.price END ASC,
                CASE WHEN $12 = 'price-desc' THEN page.price END DESC,
@@ -211,6 +212,9 @@ pub async fn listing_page(
                 price: r.price,
                 in_stock: r.in_stock,
                 image_url: r.image_url,
+                image_key: r.image_key,
+                image_widths: r.image_widths,
+                image_alt: r.image_alt,
             }
             .into_card(audience.currency)
         })
@@ -364,11 +368,12 @@ pub async fn showcase(
                LIMIT $5)
            SELECT c.id AS "id!", COALESCE(t.name, d.name) AS "name!", COALESCE(t.slug, d.slug) AS "slug!",
                   c.price AS "price!", true AS "in_stock!",
-                  (SELECT url FROM product_images i WHERE i.product_id = c.id
-                   ORDER BY i.position LIMIT 1) AS image_url
+                  cover.url AS "image_url?", cover.storage_key AS "image_key?",
+                  cover.widths AS "image_widths?", cover.alt AS "image_alt?"
            FROM chosen c
            LEFT JOIN product_translations t ON t.product_id = c.id AND t.locale = $1
            LEFT JOIN product_translations d ON d.product_id = c.id AND d.locale = $2
+           LEFT JOIN LATERAL product_cover(c.id, $1, $2) cover ON true
            ORDER BY c.created_at DESC, c.id"#,
         audience.locale,
         audience.default_locale,

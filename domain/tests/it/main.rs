@@ -11,6 +11,7 @@ mod checkout;
 mod common;
 mod coupons;
 mod data_rights;
+mod images;
 mod inventory;
 mod jobs;
 mod listing;

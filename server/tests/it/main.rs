@@ -4,14 +4,15 @@
 mod account_security;
 mod accounts;
 mod admin;
-mod admin_products;
 mod admin_categories;
 mod admin_home;
+mod admin_products;
 mod authorization;
 mod cart_notices;
 mod common;
 mod hostile_input;
 mod http;
+mod images;
 mod lifecycle;
 mod pages;
 mod permissions;

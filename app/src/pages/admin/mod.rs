@@ -10,9 +10,10 @@ pub mod attributes;
 pub mod audit;
 pub mod categories;
 pub mod home;
+pub mod images;
+pub mod inventory;
 pub mod product;
 pub mod products;
-pub mod inventory;
 pub mod transfer;
 
 use leptos::prelude::*;
@@ -51,7 +52,7 @@ fn page_at(path: &str) -> AnyView {
             AdminPage::Categories => view! { <categories::CategoriesPage /> }.into_any(),
             AdminPage::Attributes => view! { <attributes::AttributesPage /> }.into_any(),
             AdminPage::Inventory => view! { <inventory::InventoryPage /> }.into_any(),
-            _ => view! { <crate::pages::not_found::NotFound /> }.into_any(),
+            AdminPage::ProductImages(id) => view! { <images::ProductImagesPage id /> }.into_any(),
         },
         _ => view! { <crate::pages::not_found::NotFound /> }.into_any(),
     }

@@ -104,7 +104,7 @@ fn editor_form(product: EditorDto, typed: Typed) -> AnyView {
                     {tr!("admin.products.featured")}
                 </label>
                 {product.id.clone().map(|id| view! {
-                    <a href=format!("{}/images", Page::Admin(AdminPage::Product(id)).at(use_locale())) class="underline" data-testid="images-link">{tr!("admin.products.images")}</a>
+                    <a href=Page::Admin(AdminPage::ProductImages(id)).at(use_locale()) class="underline" data-testid="images-link">{tr!("admin.products.images")}</a>
                 })}
             </section>
             <Languages translations=product.translations.clone() typed=typed.clone() error=error.clone() />

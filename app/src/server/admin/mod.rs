@@ -4,12 +4,13 @@
 
 pub mod attributes;
 pub mod audit;
+pub mod categories;
+pub mod home;
+pub mod images;
+pub mod inventory;
 pub mod product;
 pub mod products;
-pub mod home;
-pub mod inventory;
 pub mod transfer;
-pub mod categories;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -18,6 +18,10 @@ pub struct ProductCardDto {
     pub price: String,
     pub in_stock: bool,
     pub image: Option<String>,
+    /// The picture's stored widths, when it was uploaded.
+    pub image_srcset: Option<String>,
+    /// Its alt text in the page's language, when staff gave one (else the name).
+    pub image_alt: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,6 +94,10 @@ pub struct ImageDto {
     pub url: String,
     pub width: i32,
     pub height: i32,
+    /// Every stored width of an uploaded picture (`/media/…/320.webp 320w, …`).
+    pub srcset: Option<String>,
+    /// What it shows in the page's language, when staff said.
+    pub alt: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

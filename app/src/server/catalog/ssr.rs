@@ -21,6 +21,8 @@ pub fn card(product: ProductCard, locale: Locale) -> ProductCardDto {
         price: domain::money::format(product.price, locale.tag()),
         in_stock: product.in_stock,
         image: product.image_url,
+        image_srcset: product.image_sizes.as_ref().map(|s| s.srcset()),
+        image_alt: product.image_alt,
     }
 }
 
@@ -163,6 +165,8 @@ pub fn product_page(product: ProductDetail, locale: Locale) -> ProductPageDto {
             url: i.url.clone(),
             width: i.width,
             height: i.height,
+            srcset: i.sizes.as_ref().map(|s| s.srcset()),
+            alt: i.alt.clone(),
         })
         .collect();
     let availability = if variant.stock > 0 {

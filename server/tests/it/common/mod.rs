@@ -40,7 +40,29 @@ pub fn plain_router_with(
         keys: keys(),
         trust_proxy: false,
         payments: Default::default(),
+        media: media(),
     })
+}
+
+/// A router on `pool` (set up by the caller, e.g. with the demo shop) whose pictures go
+/// to `media`, for tests that look at the stored files.
+pub fn router_with_media(pool: sqlx::PgPool, media: domain::media::Media) -> axum::Router {
+    let config = server::config::from_lookup(|_| None).unwrap();
+    server::router(server::AppState {
+        cache: cache(),
+        pool,
+        leptos: server::leptos_options(&config),
+        site: config.site(),
+        keys: keys(),
+        trust_proxy: false,
+        payments: Default::default(),
+        media,
+    })
+}
+
+/// A picture store of its own in a fresh folder (left for the system to clean).
+pub fn media() -> domain::media::Media {
+    domain::media::Media::on_disk(tempfile::tempdir().unwrap().keep().join("media"))
 }
 
 /// A cache that lives a minute, as the tests' routers use.
@@ -75,6 +97,7 @@ pub async fn app_with(vars: &[(&str, &str)]) -> (axum::Router, sqlx::PgPool) {
     })
     .unwrap();
     let router = server::router(server::AppState {
+        media: media(),
         cache: domain::cache::Cache::new(100, std::time::Duration::from_secs(60)),
         pool: pool.clone(),
         leptos: server::leptos_options(&config),
