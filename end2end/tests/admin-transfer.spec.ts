@@ -91,7 +91,7 @@ test("a broken file is refused with the line and column of each problem", async 
   await page.getByRole("button", { name: "Check the file" }).click();
   // No name, no category, a price that is no amount, a negative stock.
   await expect(page.getByTestId("preview-problems")).toContainText("4 problems");
-  await expect(page.getByTestId("problems")).toContainText("Write an amount such as 19.90");
+  await expect(page.getByTestId("problems")).toContainText("Write an amount in USD such as 1999.90");
   await expect(page.getByTestId("problems")).toContainText("A product needs a category.");
   await expect(page.getByTestId("apply")).toHaveCount(0);
 });

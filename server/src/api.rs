@@ -30,9 +30,12 @@ pub async fn unreadable_requests_are_400(request: Request, next: Next) -> Respon
 /// descriptions of 20,000 characters, URL-encoded, fit with room to spare.
 pub const FORM_LIMIT: usize = 2 << 20;
 
-/// The most a file upload (`multipart/form-data`) may carry: the catalog import's 32 MB
-/// and the form's other fields. Each upload also checks its own, smaller limit.
-pub const UPLOAD_LIMIT: usize = 34 << 20;
+/// The most a file upload (`multipart/form-data`) may carry. Each upload checks its own,
+/// smaller limit (32 MB for a catalog file, 15 MB for a picture) while streaming, and
+/// reads a too-big file to its end without keeping it, so a browser with JavaScript off
+/// gets the form back with the message beside the file field rather than a reset
+/// connection; past this, the request is refused before anything reads it.
+pub const UPLOAD_LIMIT: usize = 64 << 20;
 
 /// Bounds what a request to a server function may send before anything reads it:
 /// Leptos reads a form's whole body into memory, so without this any anonymous

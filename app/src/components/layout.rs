@@ -38,11 +38,13 @@ async fn shop_name(shop: Shop) -> String {
 /// This page's address (path and query), for switchers to come back to.
 fn here() -> String {
     let location = use_location();
-    format!(
-        "{}{}",
-        location.pathname.get_untracked(),
-        location.search.get_untracked()
-    )
+    let path = location.pathname.get_untracked();
+    // The query string comes with its `?` in the browser and without it on the server.
+    let search = location.search.get_untracked();
+    match search.trim_start_matches('?') {
+        "" => path,
+        query => format!("{path}?{query}"),
+    }
 }
 
 #[component]

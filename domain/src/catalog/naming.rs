@@ -47,52 +47,8 @@ pub struct Named {
     pub slug: String,
 }
 
-/// The longest slug a storefront address takes.
-pub const SLUG_MAX: usize = 200;
-
-/// True for a slug the database takes: lower-case letters and digits in words joined by
-/// single hyphens (`category_translations`' CHECK).
-pub fn slug_ok(slug: &str) -> bool {
-    !slug.is_empty()
-        && slug.len() <= SLUG_MAX
-        && slug.split('-').all(|word| {
-            !word.is_empty()
-                && word
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
-}
-
-/// A slug made from a name when the form left it blank: accents dropped, everything
-/// that is not a letter or digit a hyphen (`Camisetas Básicas` → `camisetas-basicas`).
-/// Empty when nothing is left (a Chinese name): the owner then types one.
-pub fn slugify(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        let c = fold_accent(c);
-        if c.is_ascii_lowercase() || c.is_ascii_digit() {
-            out.push(c);
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    let trimmed: String = out.trim_end_matches('-').chars().take(SLUG_MAX).collect();
-    trimmed.trim_end_matches('-').to_string()
-}
-
-/// The unaccented letter of the Latin letters the shop's languages use.
-fn fold_accent(c: char) -> char {
-    match c {
-        'á' | 'à' | 'â' | 'ã' | 'ä' | 'å' => 'a',
-        'é' | 'è' | 'ê' | 'ë' => 'e',
-        'í' | 'ì' | 'î' | 'ï' => 'i',
-        'ó' | 'ò' | 'ô' | 'õ' | 'ö' => 'o',
-        'ú' | 'ù' | 'û' | 'ü' => 'u',
-        'ç' => 'c',
-        'ñ' => 'n',
-        other => other,
-    }
-}
+// One slug rule for the whole catalog (products, categories, the CSV import).
+pub use super::slug::{is_slug as slug_ok, slugify};
 
 /// Checks what was typed per language: a blank name leaves that language out (it falls
 /// back to the default language's), the default language must have one, names are at

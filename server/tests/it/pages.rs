@@ -238,3 +238,21 @@ async fn search_forgives_typos_and_escapes_what_it_echoes() {
     let (response, _) = get(&app, &format!("/en/search?q={long}")).await;
     assert_eq!(response.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_language_links_keep_the_pages_query_string() {
+    let app = app().await;
+    let (response, body) = get(&app, "/en/search?q=jacket").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    // `/en/search?q=jacket`, encoded: the `?` is kept (it was lost on the server).
+    assert!(
+        body.contains("from=%2Fen%2Fsearch%3Fq%3Djacket"),
+        "{}",
+        body.split("/language?")
+            .nth(1)
+            .unwrap_or_default()
+            .chars()
+            .take(120)
+            .collect::<String>()
+    );
+}

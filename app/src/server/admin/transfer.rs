@@ -67,15 +67,23 @@ pub async fn upload_catalog_file(data: MultipartData) -> Result<(), AppError> {
                             .allowed::<domain::accounts::staff::can::Catalog>()
                             .await?;
                         file_name = field.file_name().unwrap_or_default().to_string();
+                        // Past the limit the rest is read without being kept, so a
+                        // browser gets the page back with the message, not a reset.
+                        let mut too_big = false;
                         while let Some(chunk) = field.chunk().await.map_err(|_| unreadable())? {
-                            content.extend_from_slice(&chunk);
-                            if content.len() > limit {
-                                return Err(AppError::Validation {
-                                    field: "file".into(),
-                                    message: Message::new("admin.transfer.errors.too_big")
-                                        .with("mb", (limit >> 20) as i64),
-                                });
+                            if too_big || content.len() + chunk.len() > limit {
+                                too_big = true;
+                                content.clear();
+                                continue;
                             }
+                            content.extend_from_slice(&chunk);
+                        }
+                        if too_big {
+                            return Err(AppError::Validation {
+                                field: "file".into(),
+                                message: Message::new("admin.transfer.errors.too_big")
+                                    .with("mb", (limit >> 20) as i64),
+                            });
                         }
                         checked = Some((request, allowed));
                     }
