@@ -26,6 +26,7 @@
 pub mod export;
 pub mod import;
 pub mod store;
+mod write;
 
 use sqlx::PgPool;
 
