@@ -10,6 +10,29 @@ use leptos::prelude::*;
 use leptos_meta::Link;
 use leptos_router::hooks::{use_location, use_params_map};
 
+/// The view of a lazy area (account, shop, back office): the page for the address,
+/// following it as the shopper moves between the area's pages. The first render is of
+/// the address the route matched (`matched`, read in the route's `data`), not of the
+/// address now: a link followed while the area's code was still loading would otherwise
+/// make the page hydrate as the next page, which panics the app. The address is
+/// followed from an effect, which runs once hydration is done.
+pub fn area_view(matched: String, page_at: fn(&str) -> AnyView) -> AnyView {
+    let location = use_location();
+    let shown = RwSignal::new(matched);
+    Effect::new(move |_| {
+        let now = location.pathname.get();
+        if shown.with_untracked(|shown| *shown != now) {
+            shown.set(now);
+        }
+    });
+    (move || shown.with(|path| page_at(path))).into_any()
+}
+
+/// The address a lazy area's route matched, for [`area_view`].
+pub fn matched_path() -> String {
+    use_location().pathname.get_untracked()
+}
+
 /// A route parameter (`lang`, `slug`), empty when absent.
 pub fn param(name: &'static str) -> Memo<String> {
     let params = use_params_map();

@@ -86,18 +86,18 @@ where
 /// loads only when one of its pages opens (`cargo leptos build --split`): most shoppers
 /// never visit it, so the storefront's bundle stays small. One lazy route rather than one
 /// per page, because each lazy route adds its own loader to the main bundle.
-pub struct AccountArea;
+///
+/// The area, with the address its route matched.
+pub struct AccountArea(String);
 
 #[leptos_router::lazy_route]
 impl leptos_router::LazyRoute for AccountArea {
     fn data() -> Self {
-        AccountArea
+        AccountArea(crate::pages::matched_path())
     }
 
-    fn view(_this: Self) -> AnyView {
-        let location = leptos_router::hooks::use_location();
-        // Moving between the area's pages keeps this route: follow the address.
-        (move || page_at(&location.pathname.get())).into_any()
+    fn view(this: Self) -> AnyView {
+        crate::pages::area_view(this.0, page_at)
     }
 }
 

@@ -26,17 +26,17 @@ use crate::pages::PageTitle;
 use crate::server::admin::{AdminMenu, get_admin_menu};
 use crate::tr;
 
-pub struct AdminArea;
+/// The area, with the address its route matched.
+pub struct AdminArea(String);
 
 #[leptos_router::lazy_route]
 impl leptos_router::LazyRoute for AdminArea {
     fn data() -> Self {
-        AdminArea
+        AdminArea(crate::pages::matched_path())
     }
 
-    fn view(_this: Self) -> AnyView {
-        let location = leptos_router::hooks::use_location();
-        (move || page_at(&location.pathname.get())).into_any()
+    fn view(this: Self) -> AnyView {
+        crate::pages::area_view(this.0, page_at)
     }
 }
 

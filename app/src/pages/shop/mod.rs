@@ -15,17 +15,17 @@ use serde::de::DeserializeOwned;
 use crate::error::AppError;
 use crate::tr;
 
-pub struct ShopArea;
+/// The area, with the address its route matched.
+pub struct ShopArea(String);
 
 #[leptos_router::lazy_route]
 impl leptos_router::LazyRoute for ShopArea {
     fn data() -> Self {
-        ShopArea
+        ShopArea(crate::pages::matched_path())
     }
 
-    fn view(_this: Self) -> AnyView {
-        let location = leptos_router::hooks::use_location();
-        (move || page_at(&location.pathname.get())).into_any()
+    fn view(this: Self) -> AnyView {
+        crate::pages::area_view(this.0, page_at)
     }
 }
 
