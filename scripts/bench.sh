@@ -111,6 +111,62 @@ echo "## Checkout: $connections buyers at once, ${seconds}s, each buying through
 cargo run --quiet --release -p server --example bench_checkout -- "http://127.0.0.1:$port" "$seconds" "$connections"
 
 echo
+echo "## Back office at $products products: the benchmark admin's pages, $connections connections, ${seconds}s"
+admin_jar=$(mktemp); trap 'rm -f "$jar" "$admin_jar"; cleanup' EXIT
+curl -s -o /dev/null -c "$admin_jar" -H 'Accept: text/html' \
+  --data-urlencode lang=en --data-urlencode email=bench@vitrine.example \
+  --data-urlencode 'password=bench harbor lantern sky' "http://127.0.0.1:$port$sign_in"
+admin_cookie=$(awk '$6 == "vitrine" { print "vitrine=" $7 }' "$admin_jar")
+printf '%-14s %8s %8s %8s %8s %7s\n' page 'req/s' 'p50 ms' 'p95 ms' 'p99 ms' errors
+for entry in "dashboard|/en/admin" "products|/en/admin/products" "products p.100|/en/admin/products?page=100" \
+  "products q|/en/admin/products?q=jacket" "products sku|/en/admin/products?q=TS-0000001"; do
+  IFS='|' read -r name path <<<"$entry"
+  status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 120 -H "Cookie: $admin_cookie" "http://127.0.0.1:$port$path" || true)
+  [ "$status" = 200 ] || echo "warning: $path answered $status"
+  read -r _ rps p50 p95 p99 errors < <(
+    wrk -t2 -c"$connections" -d"${seconds}s" --timeout 60s -H "Cookie: $admin_cookie" -s scripts/bench.lua "http://127.0.0.1:$port$path" | grep '^RESULT'
+  ) || true
+  printf '%-14s %8s %8s %8s %8s %7s\n' "$name" "$rps" "$p50" "$p95" "$p99" "$errors"
+done
+
+echo
+echo "## Catalog file: export all $products products, import the first 100,000 rows (the limit) with every price changed"
+csv=$data/export.csv
+read -r secs bytes < <(curl -s -o "$csv" -w '%{time_total} %{size_download}\n' -H "Cookie: $admin_cookie" "http://127.0.0.1:$port/admin/export/products.csv?lang=en")
+printf 'export         %s rows, %s bytes in %s s\n' "$(($(wc -l <"$csv") - 1))" "$bytes" "$secs"
+# Every price up by 1 on the first 100,000 rows (quoted cells hold commas: a real CSV reader).
+python3 - "$csv" "$data/import.csv" <<'PY'
+import csv, sys
+from decimal import Decimal
+with open(sys.argv[1], newline="") as src, open(sys.argv[2], "w", newline="") as out:
+    rows, writer = csv.reader(src), csv.writer(out)
+    header = next(rows)
+    writer.writerow(header)
+    price = header.index("price")
+    for n, row in enumerate(rows):
+        if n == 100_000:
+            break
+        row[price] = str(Decimal(row[price]) + 1)
+        writer.writerow(row)
+PY
+transfer=$(curl -s -H "Cookie: $admin_cookie" "http://127.0.0.1:$port/en/admin/transfer")
+upload=$(grep -o 'action="/api/upload_catalog_file[0-9]*"' <<<"$transfer" | cut -d'"' -f2)
+apply=$(grep -o 'action="/api/apply_catalog_import[0-9]*"' <<<"$transfer" | cut -d'"' -f2)
+read -r secs location < <(curl -s -o /dev/null -w '%{time_total} %{redirect_url}\n' -H "Cookie: $admin_cookie" -H 'Accept: text/html' \
+  -F lang=en -F "file=@$data/import.csv;type=text/csv" "http://127.0.0.1:$port$upload")
+printf 'upload         %s s\n' "$secs"
+id=$(grep -o 'import=[0-9a-f-]*' <<<"$location" | cut -d= -f2)
+if [ -z "$id" ]; then
+  echo "warning: the upload was refused ($location)"
+else
+  read -r secs status < <(curl -s -o "$data/preview.html" -w '%{time_total} %{http_code}\n' -H "Cookie: $admin_cookie" "http://127.0.0.1:$port/en/admin/transfer?import=$id")
+  printf 'preview        %s s (%s): %s\n' "$secs" "$status" "$(grep -o 'data-testid="preview-counts"[^<]*<[^>]*>[^<]*' "$data/preview.html" | sed 's/.*>//' | head -1)"
+  read -r secs location < <(curl -s -o /dev/null -w '%{time_total} %{redirect_url}\n' -H "Cookie: $admin_cookie" -H 'Accept: text/html' \
+    -d "lang=en&id=$id" "http://127.0.0.1:$port$apply")
+  printf 'apply          %s s: %s\n' "$secs" "$(grep -o 'applied=[0-9.]*' <<<"$location")"
+fi
+
+echo
 echo "## What the browser downloads (release build)"
 # Every page loads the main bundle; the account pages' code is split into chunks that
 # load only when such a page is opened (counted together on the last line).

@@ -4,7 +4,13 @@
 
 #![recursion_limit = "256"]
 
-rust_i18n::i18n!("../locales/ui", fallback = "en");
+// The texts come from `strings` (tables built from `locales/ui`); the macro is pointed
+// at a folder that does not exist so it loads nothing itself.
+rust_i18n::i18n!(
+    "no-texts-here",
+    fallback = "en",
+    backend = crate::strings::Strings
+);
 
 pub mod components;
 pub mod error;
@@ -14,6 +20,7 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod security;
 pub mod server;
+pub mod strings;
 pub mod url;
 
 /// What the shop tells people: a locale key and typed values (shared with `domain`,
@@ -96,15 +103,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/:lang/orders/:id") view={Lazy::<ShopArea>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/:lang/admin/orders") view={Lazy::<ShopArea>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/:lang/admin/orders/:id") view={Lazy::<ShopArea>::new()} ssr=SsrMode::Async />
+                        // The back office: one route for its pages (after the three above, which are other
+                        // areas' and win as the first match), read by `AdminArea`, which answers 404 for
+                        // an address it does not know.
                         <Route path=path!("/:lang/admin") view={Lazy::<AdminArea>::new()} ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/admin/products") view={Lazy::<AdminArea>::new()} ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/admin/products/:id") view={Lazy::<AdminArea>::new()} ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/admin/products/:id/images") view={Lazy::<AdminArea>::new()} ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/admin/categories") view={Lazy::<AdminArea>::new()} ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/admin/attributes") view={Lazy::<AdminArea>::new()} ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/admin/inventory") view={Lazy::<AdminArea>::new()} ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/admin/transfer") view={Lazy::<AdminArea>::new()} ssr=SsrMode::Async />
-                        <Route path=path!("/:lang/admin/audit") view={Lazy::<AdminArea>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/:lang/admin/*rest") view={Lazy::<AdminArea>::new()} ssr=SsrMode::Async />
                     </Routes>
                 </Layout>
             </Localized>

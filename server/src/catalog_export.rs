@@ -57,6 +57,12 @@ pub async fn products_csv(
         Ok(allowed) => Arc::new(allowed),
         Err(_) => return refuse(StatusCode::FORBIDDEN, "account.errors.forbidden"),
     };
+    if export::record(&state.pool, &allowed, locale.tag())
+        .await
+        .is_err()
+    {
+        return refuse(StatusCode::SERVICE_UNAVAILABLE, "error.busy_body");
+    }
     let layout = match Layout::of(&state.pool).await {
         Ok(layout) => Arc::new(layout),
         Err(_) => return refuse(StatusCode::SERVICE_UNAVAILABLE, "error.busy_body"),

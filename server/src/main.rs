@@ -2,6 +2,14 @@
 
 use std::process::ExitCode;
 
+/// mimalloc rather than glibc's allocator. Leptos builds each page on a thread of its
+/// own and the runtime frees it on another; under load, glibc's allocator spent a third
+/// of the server's time in its arena locks (malloc, free and their futex waits, in a
+/// profile of the product page at 32 connections). mimalloc keeps a heap per thread and
+/// hands frees from other threads back without a lock.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "usage: vitrine [serve]
        vitrine seed --products N
        vitrine create-admin --email E [--password P]

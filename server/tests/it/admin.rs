@@ -203,6 +203,24 @@ async fn the_catalog_downloads_as_csv_and_an_edited_file_comes_back_through_the_
         .await
         .unwrap();
     assert_eq!(stock, 42);
+    // The audit log names the download and the file that was applied.
+    let records: Vec<(String, String)> = sqlx::query_as(
+        "SELECT action, label FROM audit_log WHERE action LIKE 'catalog.%' ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let exports = records
+        .iter()
+        .filter(|(a, _)| a == "catalog.export")
+        .count();
+    assert_eq!(exports, 2, "one per download that was allowed: {records:?}");
+    let imports: Vec<_> = records
+        .iter()
+        .filter(|(a, _)| a == "catalog.import")
+        .collect();
+    assert_eq!(imports.len(), 1, "{records:?}");
+    assert_eq!(imports[0].1, "catalog.csv");
     // Applying it twice is refused.
     let (response, _) = post(
         &app,

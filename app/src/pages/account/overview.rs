@@ -60,7 +60,7 @@ pub fn OverviewPage() -> impl IntoView {
                         {(!account.email_verified).then(|| view! { <p class="text-amber-800">{tr!("account.email_unverified")}</p> })}
                         {staff.then(|| view! {
                             <a href=Page::Admin(crate::page::AdminPage::Home).at(locale) class="underline" data-testid="admin-link">
-                                {tr!("admin.nav.label")}
+                                {tr!("account.back_office")}
                             </a>
                             <a href=Page::StaffAccounts.at(locale) class="underline" data-testid="staff-link">
                                 {tr!("account.staff")} ": " {tr!("account.customers")}

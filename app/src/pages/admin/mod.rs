@@ -36,6 +36,8 @@ impl leptos_router::LazyRoute for AdminArea {
     }
 
     fn view(this: Self) -> AnyView {
+        // Here, so the back office's texts load with its code (see `strings`).
+        crate::strings::load_back_office();
         crate::pages::area_view(this.0, page_at)
     }
 }

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use super::{LOCALES, Layout, TEXTS, safe_cell};
 use crate::DomainResult;
 use crate::accounts::staff::{Allowed, can};
+use crate::audit::{self, Change};
 
 /// Where the next batch starts: after this product. Products go out in the order of
 /// their ids: stable, and walked on the primary key's index however big the catalog.
@@ -24,6 +25,20 @@ pub fn header(layout: &Layout) -> Vec<u8> {
     // Writing to memory cannot fail.
     let _ = out.write_record(layout.header());
     out.into_inner().unwrap_or_default()
+}
+
+/// Writes in the audit log that `allowed`'s staff member downloaded the catalog in
+/// `language`: a file with every price and stock level is worth knowing about. Called
+/// before the first byte is sent.
+pub async fn record(
+    pool: &PgPool,
+    allowed: &Allowed<can::Catalog>,
+    language: &str,
+) -> DomainResult<()> {
+    let mut conn = pool.acquire().await?;
+    let change = Change::new("catalog.export", "catalog", "products.csv")
+        .label(format!("products.csv ({language})"));
+    audit::record(&mut conn, allowed.actor(), change).await
 }
 
 /// The CSV lines of up to [`BATCH`] products after `after` (all their variants), and

@@ -54,6 +54,12 @@ pub async fn apply_kept(
         return Err(DomainError::conflict("admin.transfer.errors.changed"));
     }
     let applied = write(&mut tx, allowed, &plan).await?;
+    // One record for the file itself, beside the one per product and variant: which
+    // file (by the name it was uploaded with) did what.
+    let summary = Change::new("catalog.import", "catalog_import", id)
+        .label(&kept.file_name)
+        .values(None::<()>, Some(&applied));
+    audit::record(&mut tx, allowed.actor(), summary).await?;
     tx.commit().await?;
     Ok(applied)
 }

@@ -1,0 +1,116 @@
+//! Where `tr!` finds the interface's texts: sorted tables built from `locales/ui` by
+//! `build.rs`, looked up by binary search.
+//!
+//! `rust_i18n::i18n!` would load the same files itself, but as one call per text run when
+//! the first text is read: 2,500 calls of code in every page's wasm, and every text in
+//! it, the back office's included. Here the texts are data, and the back office's
+//! (`admin.…`) are a table of their own that only the back office's code names, so in the
+//! browser they travel with its lazily loaded chunk ([`load_back_office`]); the server
+//! reads both tables from the start.
+
+/// Each language's texts: (key, text), sorted by key.
+type Table = &'static [(&'static str, &'static str)];
+
+mod built {
+    use super::Table;
+    include!(concat!(env!("OUT_DIR"), "/strings.rs"));
+}
+
+/// The backend `rust_i18n::t!` reads (see `i18n!` in `lib.rs`).
+pub struct Strings;
+
+impl rust_i18n::Backend for Strings {
+    fn available_locales(&self) -> Vec<&str> {
+        built::LOCALES.to_vec()
+    }
+
+    fn translate(&self, locale: &str, key: &str) -> Option<&str> {
+        let language = built::LOCALES.iter().position(|l| *l == locale)?;
+        let table = if key.starts_with("admin.") {
+            back_office()?[language]
+        } else {
+            built::STOREFRONT[language]
+        };
+        let at = table.binary_search_by(|(k, _)| (*k).cmp(key)).ok()?;
+        Some(table[at].1)
+    }
+}
+
+/// Makes the back office's texts readable in the browser. Called from the back office's
+/// own code (its lazy route's view), which is what keeps the table out of the main bundle.
+pub fn load_back_office() {
+    #[cfg(feature = "hydrate")]
+    let _ = BACK_OFFICE.set(&built::BACK_OFFICE);
+}
+
+#[cfg(feature = "hydrate")]
+static BACK_OFFICE: std::sync::OnceLock<&'static [Table; built::LOCALES.len()]> =
+    std::sync::OnceLock::new();
+
+#[cfg(feature = "hydrate")]
+fn back_office() -> Option<&'static [Table; built::LOCALES.len()]> {
+    BACK_OFFICE.get().copied()
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn back_office() -> Option<&'static [Table; built::LOCALES.len()]> {
+    Some(&built::BACK_OFFICE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_is_sorted_and_every_language_has_both() {
+        assert_eq!(built::LOCALES, ["en", "es", "pt-BR", "zh-CN"]);
+        for table in built::STOREFRONT.iter().chain(built::BACK_OFFICE.iter()) {
+            assert!(table.windows(2).all(|w| w[0].0 < w[1].0));
+            assert!(!table.is_empty());
+        }
+    }
+
+    #[test]
+    fn texts_are_found_in_either_table_with_their_values() {
+        use rust_i18n::Backend;
+        assert_eq!(Strings.translate("en", "admin.nav.home"), Some("Dashboard"));
+        assert!(Strings.translate("pt-BR", "layout.menu").is_some());
+        assert_eq!(Strings.translate("en", "no.such.key"), None);
+        assert_eq!(Strings.translate("fr", "layout.menu"), None);
+    }
+
+    /// Code outside the back office runs before its texts are loaded in the browser, so
+    /// it must not name them.
+    #[test]
+    fn only_the_back_office_names_back_office_texts() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut found = Vec::new();
+        let mut folders = vec![root.clone()];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).unwrap().flatten() {
+                let path = entry.path();
+                let relative = path
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .to_string();
+                if relative == "pages/admin" || relative == "server/admin" {
+                    continue;
+                }
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs")
+                    && std::fs::read_to_string(&path)
+                        .unwrap()
+                        .contains("tr!(\"admin.")
+                {
+                    found.push(relative);
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "back-office texts named outside the back office: {found:?}"
+        );
+    }
+}
