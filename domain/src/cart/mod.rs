@@ -378,7 +378,10 @@ fn assess(rows: Vec<repo::LineRow>, cart: Uuid, currency: Currency) -> (CartView
             name: row.name,
             slug: row.slug,
             options: row.options,
-            image: row.image,
+            // A thumbnail: the smallest width, not the full-size picture.
+            image: crate::media::Sizes::of(row.image_key, row.image_widths.unwrap_or_default())
+                .map(|sizes| sizes.smallest())
+                .or(row.image),
             quantity,
             stock: row.stock,
             weight_grams: row.weight_grams,

@@ -21,6 +21,9 @@ pub struct LineRow {
     pub slug: String,
     pub options: String,
     pub image: Option<String>,
+    /// The uploaded picture's sizes (the demo's drawn pictures have none).
+    pub image_key: Option<Uuid>,
+    pub image_widths: Option<Vec<i32>>,
 }
 
 pub async fn lines(
@@ -47,11 +50,16 @@ pub async fn lines(
                             LEFT JOIN option_value_translations ovd
                                    ON ovd.option_value_id = ov.id AND ovd.locale = $3
                             WHERE vov.variant_id = v.id), '') AS "options!",
-                  (SELECT url FROM product_images im WHERE im.product_id = p.id
-                   ORDER BY im.variant_id = v.id DESC NULLS LAST, im.position LIMIT 1) AS image
+                  pic.url AS "image?", pic.storage_key AS "image_key?",
+                  pic.widths AS "image_widths?"
            FROM cart_items i
            JOIN variants v ON v.id = i.variant_id
            JOIN products p ON p.id = v.product_id
+           -- The variant's own picture, else the product's first.
+           LEFT JOIN LATERAL (
+               SELECT im.url, im.storage_key, im.widths FROM product_images im
+               WHERE im.product_id = p.id
+               ORDER BY im.variant_id = v.id DESC NULLS LAST, im.position LIMIT 1) pic ON true
            JOIN currencies c ON c.code = $4
            LEFT JOIN variant_prices vp ON vp.variant_id = v.id AND vp.currency = $4
            LEFT JOIN product_translations t ON t.product_id = p.id AND t.locale = $2

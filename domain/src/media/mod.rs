@@ -46,6 +46,11 @@ impl Sizes {
             .join(", ")
     }
 
+    /// The smallest width's address (for thumbnails).
+    pub fn smallest(&self) -> String {
+        self.url(*self.widths.first().unwrap_or(&0))
+    }
+
     /// The largest width's address (for `src`, link previews and search engines).
     pub fn largest(&self) -> String {
         self.url(*self.widths.last().unwrap_or(&0))

@@ -157,6 +157,18 @@ async fn an_upload_is_stored_in_the_storefronts_widths_and_shown_with_srcset() {
     let card = cards.iter().find(|c| c.id == shop.product).unwrap();
     assert_eq!(card.image_sizes.as_ref(), Some(&sizes));
     assert_eq!(card.image_url.as_deref(), Some(&*sizes.largest()));
+    // The cart's 64 px thumbnail is the smallest width, not the full picture.
+    let cart = domain::cart::find_or_create(&shop.pool, domain::cart::Owner::Guest(None))
+        .await
+        .unwrap();
+    domain::cart::add(&shop.pool, cart, shop.variant, 1, Currency::USD)
+        .await
+        .unwrap();
+    let lines = domain::cart::read(&shop.pool, cart, USD)
+        .await
+        .unwrap()
+        .lines;
+    assert_eq!(lines[0].image.as_deref(), Some(&*sizes.url(320)));
     assert_eq!(shop.audit_actions().await, vec!["product.image_add"]);
 }
 
