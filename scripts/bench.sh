@@ -130,40 +130,40 @@ for entry in "dashboard|/en/admin" "products|/en/admin/products" "products p.100
 done
 
 echo
-echo "## Catalog file: export all $products products, import the first 100,000 rows (the limit) with every price changed"
+echo "## Catalog file: export all $products products; import new prices for 100,000 variants (the row limit)"
 csv=$data/export.csv
 read -r secs bytes < <(curl -s -o "$csv" -w '%{time_total} %{size_download}\n' -H "Cookie: $admin_cookie" "http://127.0.0.1:$port/admin/export/products.csv?lang=en")
 printf 'export         %s rows, %s bytes in %s s\n' "$(($(wc -l <"$csv") - 1))" "$bytes" "$secs"
-# Every price up by 1 on the first 100,000 rows (quoted cells hold commas: a real CSV reader).
+# A price list (`sku,price`, every price up by 1) for the first 100,000 rows, read with a
+# real CSV reader (quoted cells hold commas and line breaks).
 python3 - "$csv" "$data/import.csv" <<'PY'
 import csv, sys
 from decimal import Decimal
 with open(sys.argv[1], newline="") as src, open(sys.argv[2], "w", newline="") as out:
     rows, writer = csv.reader(src), csv.writer(out)
     header = next(rows)
-    writer.writerow(header)
-    price = header.index("price")
+    sku, price = header.index("sku"), header.index("price")
+    writer.writerow(["sku", "price"])
     for n, row in enumerate(rows):
         if n == 100_000:
             break
-        row[price] = str(Decimal(row[price]) + 1)
-        writer.writerow(row)
+        writer.writerow([row[sku], str(Decimal(row[price]) + 1)])
 PY
-transfer=$(curl -s -H "Cookie: $admin_cookie" "http://127.0.0.1:$port/en/admin/transfer")
-upload=$(grep -o 'action="/api/upload_catalog_file[0-9]*"' <<<"$transfer" | cut -d'"' -f2)
-apply=$(grep -o 'action="/api/apply_catalog_import[0-9]*"' <<<"$transfer" | cut -d'"' -f2)
+upload=$(curl -s -H "Cookie: $admin_cookie" "http://127.0.0.1:$port/en/admin/transfer" | grep -o 'action="/api/upload_catalog_file[0-9]*"' | cut -d'"' -f2 || true)
 read -r secs location < <(curl -s -o /dev/null -w '%{time_total} %{redirect_url}\n' -H "Cookie: $admin_cookie" -H 'Accept: text/html' \
   -F lang=en -F "file=@$data/import.csv;type=text/csv" "http://127.0.0.1:$port$upload")
-printf 'upload         %s s\n' "$secs"
-id=$(grep -o 'import=[0-9a-f-]*' <<<"$location" | cut -d= -f2)
+printf 'upload         %s bytes in %s s\n' "$(wc -c <"$data/import.csv")" "$secs"
+id=$(grep -o 'import=[0-9a-f-]*' <<<"$location" | cut -d= -f2 || true)
 if [ -z "$id" ]; then
   echo "warning: the upload was refused ($location)"
 else
   read -r secs status < <(curl -s -o "$data/preview.html" -w '%{time_total} %{http_code}\n' -H "Cookie: $admin_cookie" "http://127.0.0.1:$port/en/admin/transfer?import=$id")
-  printf 'preview        %s s (%s): %s\n' "$secs" "$status" "$(grep -o 'data-testid="preview-counts"[^<]*<[^>]*>[^<]*' "$data/preview.html" | sed 's/.*>//' | head -1)"
+  counts=$(grep -o 'data-testid="preview-counts"[^>]*>[^<]*' "$data/preview.html" | sed 's/.*>//' | head -1 || true)
+  printf 'preview        %s s (%s): %s\n' "$secs" "$status" "$counts"
+  apply=$(grep -o 'action="/api/apply_catalog_import[0-9]*"' "$data/preview.html" | cut -d'"' -f2 || true)
   read -r secs location < <(curl -s -o /dev/null -w '%{time_total} %{redirect_url}\n' -H "Cookie: $admin_cookie" -H 'Accept: text/html' \
-    -d "lang=en&id=$id" "http://127.0.0.1:$port$apply")
-  printf 'apply          %s s: %s\n' "$secs" "$(grep -o 'applied=[0-9.]*' <<<"$location")"
+    --max-time 3600 -d "lang=en&id=$id" "http://127.0.0.1:$port$apply")
+  printf 'apply          %s s: %s\n' "$secs" "$(grep -o 'applied=[0-9.]*' <<<"$location" || echo "$location")"
 fi
 
 echo

@@ -1,9 +1,11 @@
 // The back office's products in the browser: the demo admin creates a product with two
-// variants and names in English and Portuguese, publishes it from the list, and a
-// shopper finds it on /pt-br with its price in BRL. Runs without JavaScript and hydrated.
+// variants and names in English and Portuguese, gives it a picture, publishes it from
+// the list, and a shopper finds it, pictured, on /en in USD and on /pt-br in BRL. Runs
+// without JavaScript and hydrated.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "./fixtures";
+import { png } from "./pictures";
 import { signIn } from "./shoppers";
 
 test("an admin creates a product with two variants, publishes it, and a shopper finds it in BRL", async ({ page }, info) => {
@@ -42,6 +44,12 @@ test("an admin creates a product with two variants, publishes it, and a shopper 
   await expect(page.getByTestId("notice")).toContainText("Saved.");
   await expect(page.getByTestId("variant")).toHaveCount(2);
 
+  // A picture, from the editor's pictures page.
+  await page.getByTestId("images-link").click();
+  await page.locator("input[name=file]").setInputFiles({ name: "shirt.png", mimeType: "image/png", buffer: png(700, 700) });
+  await page.getByRole("button", { name: "Upload" }).click();
+  await expect(page.getByTestId("admin-image")).toHaveCount(1);
+
   // Published from the list, found by its SKU.
   await page.goto(`/en/admin/products?q=${sku}`);
   await expect(page.getByTestId("product-row")).toHaveCount(1);
@@ -52,6 +60,14 @@ test("an admin creates a product with two variants, publishes it, and a shopper 
   await expect(page.getByTestId("notice")).toContainText("1 products changed.");
   await expect(page.getByTestId("row-status")).toHaveText("Active");
 
+  // A shopper in English finds it, pictured, priced in dollars.
+  await page.goto(`/en/search?q=${tag}`);
+  const english = page.getByTestId("product-card");
+  await expect(english).toHaveCount(1);
+  await expect(english).toContainText(`Aurora Linen Shirt ${tag}`);
+  await expect(english.getByTestId("price")).toContainText("$30.00");
+  await expect(english.locator("img")).toHaveAttribute("srcset", /\/media\/[0-9a-f-]{36}\/320\.webp 320w/);
+
   // A shopper in Portuguese finds it, priced in reais (30 USD × 5.40).
   await page.goto(`/pt-br/search?q=${tag}`);
   const card = page.getByTestId("product-card");
@@ -59,4 +75,5 @@ test("an admin creates a product with two variants, publishes it, and a shopper 
   await expect(card).toContainText(`Camisa de Linho Aurora ${tag}`);
   await expect(card.getByTestId("price")).toContainText("162,00");
   await expect(card.getByTestId("price")).toContainText("R$");
+  await expect(card.locator("img")).toHaveAttribute("srcset", /\/media\/[0-9a-f-]{36}\/320\.webp 320w/);
 });

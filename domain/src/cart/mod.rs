@@ -410,6 +410,15 @@ pub async fn read(pool: &PgPool, cart: Cart, audience: Audience<'_>) -> DomainRe
 pub async fn review(pool: &PgPool, cart: Cart, audience: Audience<'_>) -> DomainResult<CartView> {
     let cart = cart.id;
     let currency = audience.currency;
+    // Most views find nothing to change: read without the lock, so the requests of one
+    // shopper (tabs, a page's parallel loads) do not queue on the cart's row. Only when
+    // something changed is the cart locked and read again, and the change made on what
+    // is there then.
+    let rows = repo::lines(pool, audience, cart).await?;
+    let (view, changes) = assess(rows, cart, currency);
+    if changes.is_empty() && view.notices.is_empty() {
+        return Ok(view);
+    }
     let mut tx = pool.begin().await?;
     lock(&mut tx, cart).await?;
     let rows = repo::lines(&mut *tx, audience, cart).await?;
