@@ -15,22 +15,39 @@ fn main() {
         locales.len()
     )
     .unwrap();
-    // The back office's texts (`admin.…`) in a table of their own, which only its code
-    // reaches; everything else in the other.
-    for (name, back_office) in [("STOREFRONT", false), ("BACK_OFFICE", true)] {
-        writeln!(code, "pub static {name}: [Table; {}] = [", locales.len()).unwrap();
+    // One table per language and part: the storefront's texts and the back office's
+    // (`admin.…`), each a static of its own so the browser build can leave out what a
+    // page does not use.
+    for (part, back_office) in [("STOREFRONT", false), ("BACK_OFFICE", true)] {
         for locale in &locales {
-            code.push_str("    &[\n");
+            writeln!(code, "pub static {part}_{}: Table = &[", ident(locale)).unwrap();
             // BTreeMap: sorted by key, as the binary search needs.
             for (key, text) in &texts[*locale] {
                 if key.starts_with("admin.") == back_office {
-                    writeln!(code, "        ({key:?}, {text:?}),").unwrap();
+                    writeln!(code, "    ({key:?}, {text:?}),").unwrap();
                 }
             }
-            code.push_str("    ],\n");
+            code.push_str("];\n");
         }
-        code.push_str("];\n");
+        let all: Vec<String> = locales
+            .iter()
+            .map(|l| format!("{part}_{}", ident(l)))
+            .collect();
+        // Every language's (the server's; the browser names each table on its own).
+        writeln!(code, "#[allow(dead_code)]").unwrap();
+        writeln!(
+            code,
+            "pub static {part}: [Table; {}] = [{}];",
+            locales.len(),
+            all.join(", ")
+        )
+        .unwrap();
     }
     let out = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("strings.rs");
     std::fs::write(out, code).unwrap();
+}
+
+/// `pt-BR` → `PT_BR`.
+fn ident(locale: &str) -> String {
+    locale.replace('-', "_").to_uppercase()
 }

@@ -1,12 +1,14 @@
 //! Where `tr!` finds the interface's texts: sorted tables built from `locales/ui` by
-//! `build.rs`, looked up by binary search.
+//! `build.rs`, one per language and part, looked up by binary search.
 //!
 //! `rust_i18n::i18n!` would load the same files itself, but as one call per text run when
 //! the first text is read: 2,500 calls of code in every page's wasm, and every text in
-//! it, the back office's included. Here the texts are data, and the back office's
-//! (`admin.…`) are a table of their own that only the back office's code names, so in the
-//! browser they travel with its lazily loaded chunk ([`load_back_office`]); the server
-//! reads both tables from the start.
+//! it in all four languages, the back office's included. Here the texts are data, and the
+//! browser gets only what its page reads: the storefront's texts in the page's language,
+//! loaded before hydration ([`load_page_language`]; a page's language never changes, as
+//! switching language is a page load), and the back office's (every language) with its
+//! own lazily loaded code ([`load_back_office`]). The server reads every table from the
+//! start.
 
 /// Each language's texts: (key, text), sorted by key.
 type Table = &'static [(&'static str, &'static str)];
@@ -27,34 +29,93 @@ impl rust_i18n::Backend for Strings {
     fn translate(&self, locale: &str, key: &str) -> Option<&str> {
         let language = built::LOCALES.iter().position(|l| *l == locale)?;
         let table = if key.starts_with("admin.") {
-            back_office()?[language]
+            loaded::back_office(language)?
         } else {
-            built::STOREFRONT[language]
+            loaded::storefront(language)?
         };
         let at = table.binary_search_by(|(k, _)| (*k).cmp(key)).ok()?;
         Some(table[at].1)
     }
 }
 
+/// The server has every table.
+#[cfg(not(feature = "hydrate"))]
+mod loaded {
+    use super::{Table, built};
+
+    pub fn storefront(language: usize) -> Option<Table> {
+        Some(built::STOREFRONT[language])
+    }
+
+    pub fn back_office(language: usize) -> Option<Table> {
+        Some(built::BACK_OFFICE[language])
+    }
+}
+
+/// The browser has what was loaded: each table is named only by lazily loaded code (a
+/// function per language, the back office's view), so it travels in that code's chunk,
+/// not the main bundle.
+#[cfg(feature = "hydrate")]
+mod loaded {
+    use super::{Table, built};
+    use std::sync::OnceLock;
+
+    /// The page's language and its storefront texts.
+    pub static STOREFRONT: OnceLock<(usize, Table)> = OnceLock::new();
+    pub static BACK_OFFICE: OnceLock<&'static [Table; built::LOCALES.len()]> = OnceLock::new();
+
+    pub fn storefront(language: usize) -> Option<Table> {
+        STOREFRONT
+            .get()
+            .filter(|(loaded, _)| *loaded == language)
+            .map(|(_, table)| *table)
+    }
+
+    pub fn back_office(language: usize) -> Option<Table> {
+        Some(BACK_OFFICE.get()?[language])
+    }
+
+    #[leptos::lazy]
+    pub fn storefront_en() -> Table {
+        built::STOREFRONT_EN
+    }
+    #[leptos::lazy]
+    pub fn storefront_es() -> Table {
+        built::STOREFRONT_ES
+    }
+    #[leptos::lazy]
+    pub fn storefront_pt_br() -> Table {
+        built::STOREFRONT_PT_BR
+    }
+    #[leptos::lazy]
+    pub fn storefront_zh_cn() -> Table {
+        built::STOREFRONT_ZH_CN
+    }
+}
+
+/// Loads the storefront's texts in the page's language (`<html lang>`): called before
+/// hydration, which renders with them.
+#[cfg(feature = "hydrate")]
+pub async fn load_page_language() {
+    let tag = leptos::prelude::document()
+        .document_element()
+        .and_then(|html| html.get_attribute("lang"))
+        .unwrap_or_default();
+    let language = built::LOCALES.iter().position(|l| *l == tag).unwrap_or(0);
+    let table = match built::LOCALES[language] {
+        "es" => loaded::storefront_es().await,
+        "pt-BR" => loaded::storefront_pt_br().await,
+        "zh-CN" => loaded::storefront_zh_cn().await,
+        _ => loaded::storefront_en().await,
+    };
+    let _ = loaded::STOREFRONT.set((language, table));
+}
+
 /// Makes the back office's texts readable in the browser. Called from the back office's
-/// own code (its lazy route's view), which is what keeps the table out of the main bundle.
+/// own code (its lazy route's view), which is what keeps them out of the main bundle.
 pub fn load_back_office() {
     #[cfg(feature = "hydrate")]
-    let _ = BACK_OFFICE.set(&built::BACK_OFFICE);
-}
-
-#[cfg(feature = "hydrate")]
-static BACK_OFFICE: std::sync::OnceLock<&'static [Table; built::LOCALES.len()]> =
-    std::sync::OnceLock::new();
-
-#[cfg(feature = "hydrate")]
-fn back_office() -> Option<&'static [Table; built::LOCALES.len()]> {
-    BACK_OFFICE.get().copied()
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn back_office() -> Option<&'static [Table; built::LOCALES.len()]> {
-    Some(&built::BACK_OFFICE)
+    let _ = loaded::BACK_OFFICE.set(&built::BACK_OFFICE);
 }
 
 #[cfg(test)]

@@ -83,8 +83,49 @@ impl ListingQuery {
     }
 }
 
+/// Decodes URL-safe base64 (`A–Z a–z 0–9 - _`, `=` padding optional), as Leptos writes a
+/// failed form's error into the address. Our own few lines rather than the `base64`
+/// crate, which would put its decoder in every page's wasm for this one use.
+pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim_end_matches('=');
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut bits, mut count) = (0u32, 0u32);
+    for byte in text.bytes() {
+        let value = match byte {
+            b'A'..=b'Z' => byte - b'A',
+            b'a'..=b'z' => byte - b'a' + 26,
+            b'0'..=b'9' => byte - b'0' + 52,
+            b'-' => 62,
+            b'_' => 63,
+            _ => return None,
+        };
+        bits = (bits << 6) | u32::from(value);
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    // A single leftover character cannot end valid base64.
+    (count < 6).then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn base64url_decodes_what_encoders_write() {
+        assert_eq!(base64url_decode("").unwrap(), b"");
+        assert_eq!(base64url_decode("Zg==").unwrap(), b"f");
+        assert_eq!(base64url_decode("Zm8").unwrap(), b"fo");
+        assert_eq!(base64url_decode("Zm9v").unwrap(), b"foo");
+        assert_eq!(base64url_decode("Zm9vYg").unwrap(), b"foob");
+        assert_eq!(base64url_decode("-_8=").unwrap(), [0xfb, 0xff]);
+        assert_eq!(base64url_decode("e30").unwrap(), b"{}");
+        assert_eq!(base64url_decode("Zm9v+A"), None);
+        assert_eq!(base64url_decode("Z"), None);
+    }
     use super::*;
 
     #[test]

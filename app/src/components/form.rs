@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos::server_fn::error::ServerFnUrlError;
 use leptos_router::hooks::use_query_map;
 
 use crate::error::AppError;
@@ -22,8 +21,19 @@ where
     use_query_map().with_untracked(|query| {
         let path = query.get("__path")?;
         let error = query.get("__err")?;
-        (path == S::PATH).then(|| ServerFnUrlError::<AppError>::decode_err(&error))
+        (path == S::PATH).then(|| decode_error(&error))
     })
+}
+
+/// The error Leptos wrote into the address (URL-safe base64 of the error's encoding).
+fn decode_error(text: &str) -> AppError {
+    use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+    match crate::url::base64url_decode(text) {
+        Some(bytes) => AppError::de(bytes.into()),
+        None => {
+            AppError::from_server_fn_error(ServerFnErrorErr::Deserialization("not base64".into()))
+        }
+    }
 }
 
 /// What was typed into a form before its post failed (empty otherwise).
